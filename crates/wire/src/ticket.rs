@@ -1,0 +1,289 @@
+//! Requests and responses of the six browser-facing endpoints (the proxy's `/api/*.php`).
+
+use crate::ids::{CategoryId, CustomFieldId, ReplyId, TicketId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How urgent a ticket is; the helpdesk knows exactly these three.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// Can wait.
+    Low,
+    /// The helpdesk's default.
+    #[default]
+    Medium,
+    /// Needs attention soon.
+    High,
+}
+
+impl Priority {
+    /// Every priority, in display order.
+    pub const ALL: [Priority; 3] = [Priority::Low, Priority::Medium, Priority::High];
+
+    /// The wire spelling (`low`, `medium`, `high`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+        }
+    }
+
+    /// Parses the wire spelling; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// `POST /api/tickets_create.php`: a ticket the visitor files.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewTicket {
+    /// One-line summary.
+    pub subject: String,
+    /// The visitor's first message.
+    pub message: String,
+    /// The visitor's email, where their identity is not otherwise known.
+    pub user_email: String,
+    /// The visitor's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The visitor's company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Defaults to medium.
+    #[serde(default)]
+    pub priority: Priority,
+    /// One of the helpdesk's categories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<CategoryId>,
+    /// Custom field id → value, as text whatever the field's type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom_fields: BTreeMap<CustomFieldId, String>,
+}
+
+/// The answer to a successful create.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketCreated {
+    /// The new ticket's number.
+    pub ticket_id: TicketId,
+}
+
+/// One line of "My tickets".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    /// The ticket's number.
+    pub id: TicketId,
+    /// One-line summary.
+    pub subject: String,
+    /// The helpdesk's status word (`open`, `closed`, …), shown as given.
+    pub status: String,
+    /// How urgent.
+    pub priority: Priority,
+    /// `YYYY-MM-DD HH:MM:SS` in the helpdesk's time zone.
+    pub created_at: String,
+    /// `YYYY-MM-DD HH:MM:SS` in the helpdesk's time zone.
+    pub updated_at: String,
+}
+
+/// `GET /api/tickets_list.php`: the visitor's tickets, newest update first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TicketList {
+    /// Newest `updated_at` first.
+    pub tickets: Vec<TicketSummary>,
+}
+
+/// `GET /api/ticket_view.php`: one ticket with its whole thread.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketThread {
+    /// The ticket's own fields (an allowlist, not the upstream row).
+    pub ticket: TicketDetail,
+    /// Replies in time order, after the ticket's own message.
+    pub replies: Vec<Reply>,
+    /// The values the ticket holds for custom fields, in display order.
+    pub custom_fields: Vec<CustomFieldValue>,
+}
+
+/// The fields of a ticket the visitor may see.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketDetail {
+    /// The ticket's number.
+    pub id: TicketId,
+    /// One-line summary.
+    pub subject: String,
+    /// The first message of the thread.
+    pub message: String,
+    /// The helpdesk's status word.
+    pub status: String,
+    /// How urgent.
+    pub priority: Priority,
+    /// The category, if any.
+    #[serde(default)]
+    pub category_id: Option<CategoryId>,
+    /// When filed.
+    pub created_at: String,
+    /// When last changed.
+    pub updated_at: String,
+}
+
+/// One message in a thread after the first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// The reply's id.
+    pub id: ReplyId,
+    /// Plain text as stored; render as text, never as markup.
+    pub message: String,
+    /// True when a support agent wrote it.
+    pub from_staff: bool,
+    /// When sent.
+    pub created_at: String,
+}
+
+/// A custom field's value on one ticket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomFieldValue {
+    /// The field.
+    pub id: CustomFieldId,
+    /// The field's label.
+    pub name: String,
+    /// The field's type word.
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    /// The value, if one was given.
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// `POST /api/ticket_reply.php`: the visitor answers in a thread.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewReply {
+    /// The ticket answered.
+    pub ticket_id: TicketId,
+    /// The visitor's email, where their identity is not otherwise known.
+    pub user_email: String,
+    /// The reply's text.
+    pub message: String,
+}
+
+/// The answer to a successful reply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplyCreated {
+    /// The new reply's id.
+    pub reply_id: ReplyId,
+}
+
+/// A ticket category.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Category {
+    /// Its id.
+    pub id: CategoryId,
+    /// Its label.
+    pub name: String,
+}
+
+/// `GET /api/ticket_categories.php`: categories sorted by name.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Categories {
+    /// Sorted by name.
+    pub categories: Vec<Category>,
+}
+
+/// How a custom field is entered. Unknown types are entered as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    /// One line.
+    Text,
+    /// Several lines.
+    Textarea,
+    /// One of `options`.
+    Select,
+    /// "1" when ticked, "0" when not.
+    Checkbox,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// A decimal number.
+    Number,
+}
+
+impl FieldKind {
+    /// Maps the helpdesk's type word; unknown words are text.
+    pub fn from_upstream(word: &str) -> FieldKind {
+        match word.trim().to_ascii_lowercase().as_str() {
+            "textarea" => FieldKind::Textarea,
+            "select" | "dropdown" => FieldKind::Select,
+            "checkbox" => FieldKind::Checkbox,
+            "date" => FieldKind::Date,
+            "number" => FieldKind::Number,
+            _ => FieldKind::Text,
+        }
+    }
+}
+
+/// A custom field the ticket form shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomField {
+    /// Its id (the key in `NewTicket::custom_fields`).
+    pub id: CustomFieldId,
+    /// Its label.
+    pub name: String,
+    /// How it is entered.
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    /// Whether the helpdesk rejects a ticket without it.
+    pub required: bool,
+    /// The choices of a select; empty otherwise.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// `GET /api/ticket_custom_fields.php`: active fields in display order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomFields {
+    /// In display order.
+    pub fields: Vec<CustomField>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_ticket_round_trips_with_custom_field_keys_as_strings() {
+        let mut t = NewTicket {
+            subject: "S".into(),
+            message: "M".into(),
+            user_email: "a@example.com".into(),
+            priority: Priority::High,
+            category_id: Some(CategoryId(2)),
+            ..Default::default()
+        };
+        t.custom_fields.insert(CustomFieldId(1), "ORD-1".into());
+        let json = serde_json::to_string(&t).unwrap();
+        assert!(json.contains(r#""custom_fields":{"1":"ORD-1"}"#), "{json}");
+        assert!(json.contains(r#""priority":"high""#), "{json}");
+        assert_eq!(serde_json::from_str::<NewTicket>(&json).unwrap(), t);
+    }
+
+    #[test]
+    fn minimal_new_ticket_defaults() {
+        let t: NewTicket =
+            serde_json::from_str(r#"{"subject":"S","message":"M","user_email":"e@x.io"}"#).unwrap();
+        assert_eq!(t.priority, Priority::Medium);
+        assert!(t.custom_fields.is_empty() && t.category_id.is_none());
+    }
+
+    #[test]
+    fn unknown_field_types_are_text() {
+        assert_eq!(FieldKind::from_upstream("SELECT"), FieldKind::Select);
+        assert_eq!(FieldKind::from_upstream("radio"), FieldKind::Text);
+        assert_eq!(FieldKind::from_upstream(""), FieldKind::Text);
+    }
+
+    #[test]
+    fn priority_parse_is_strict() {
+        assert_eq!(Priority::parse("low"), Some(Priority::Low));
+        assert_eq!(Priority::parse("Low"), None);
+        assert_eq!(Priority::parse("urgent"), None);
+    }
+}

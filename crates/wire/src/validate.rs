@@ -1,0 +1,218 @@
+//! The input rules, shared so the widget can say inline exactly what the proxy would refuse.
+
+use crate::ticket::{CustomFields, FieldKind, NewReply, NewTicket};
+use std::collections::BTreeMap;
+
+/// Longest subject, in characters.
+pub const MAX_SUBJECT: usize = 200;
+/// Longest message or reply, in characters.
+pub const MAX_MESSAGE: usize = 10_000;
+/// Longest email (RFC 5321 path limit).
+pub const MAX_EMAIL: usize = 254;
+/// Longest name or company.
+pub const MAX_NAME: usize = 100;
+/// Longest custom field value.
+pub const MAX_FIELD_VALUE: usize = 1_000;
+
+/// Field name → what is wrong with it. Empty means valid.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// The key under which a custom field's error is reported.
+pub fn custom_field_key(id: impl std::fmt::Display) -> String {
+    format!("custom_fields.{id}")
+}
+
+/// Whether `s` is a plausible single mailbox address (`local@domain.tld`), without display names.
+pub fn is_valid_email(s: &str) -> bool {
+    if s.len() > MAX_EMAIL || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    local_ok && domain_ok
+}
+
+/// Lower-cases and trims an email so two spellings of one mailbox compare equal.
+pub fn normalize_email(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+fn check_text(errors: &mut FieldErrors, field: &str, value: &str, required: bool, max: usize) {
+    if required && value.trim().is_empty() {
+        errors.insert(field.into(), "This field is required.".into());
+    } else if value.chars().count() > max {
+        errors.insert(field.into(), format!("At most {max} characters."));
+    }
+}
+
+/// Checks a ticket against the rules; with the helpdesk's `fields`, also its custom fields.
+pub fn validate_new_ticket(t: &NewTicket, fields: Option<&CustomFields>) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    check_text(&mut errors, "subject", &t.subject, true, MAX_SUBJECT);
+    check_text(&mut errors, "message", &t.message, true, MAX_MESSAGE);
+    check_text(&mut errors, "user_email", &t.user_email, true, MAX_EMAIL);
+    if !errors.contains_key("user_email") && !is_valid_email(t.user_email.trim()) {
+        errors.insert("user_email".into(), "Enter a valid email address.".into());
+    }
+    check_text(&mut errors, "name", t.name.as_deref().unwrap_or(""), false, MAX_NAME);
+    check_text(&mut errors, "company", t.company.as_deref().unwrap_or(""), false, MAX_NAME);
+    for (id, value) in &t.custom_fields {
+        check_text(&mut errors, &custom_field_key(id), value, false, MAX_FIELD_VALUE);
+    }
+    if let Some(fields) = fields {
+        for (id, _) in t.custom_fields.iter() {
+            if !fields.fields.iter().any(|f| f.id == *id) {
+                errors.insert(custom_field_key(id), "Unknown field.".into());
+            }
+        }
+        for f in &fields.fields {
+            let key = custom_field_key(f.id);
+            let value = t.custom_fields.get(&f.id).map(|v| v.trim()).unwrap_or("");
+            if errors.contains_key(&key) {
+                continue;
+            }
+            let empty = value.is_empty() || (f.kind == FieldKind::Checkbox && value == "0");
+            if empty {
+                if f.required {
+                    errors.insert(key, "This field is required.".into());
+                }
+                continue;
+            }
+            if let Some(problem) = check_kind(f.kind, &f.options, value) {
+                errors.insert(key, problem.into());
+            }
+        }
+    }
+    errors
+}
+
+fn check_kind(kind: FieldKind, options: &[String], value: &str) -> Option<&'static str> {
+    match kind {
+        FieldKind::Select if !options.iter().any(|o| o == value) => Some("Choose one of the options."),
+        FieldKind::Checkbox if value != "1" => Some("Must be ticked or not."),
+        FieldKind::Number if value.parse::<f64>().map_or(true, |n| !n.is_finite()) => {
+            Some("Enter a number.")
+        }
+        FieldKind::Date if !is_iso_date(value) => Some("Enter a date as YYYY-MM-DD."),
+        _ => None,
+    }
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<u32>().ok());
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(_), Some(m), Some(d)) => (1..=12).contains(&m) && (1..=31).contains(&d),
+        _ => false,
+    }
+}
+
+/// Checks a reply against the rules.
+pub fn validate_new_reply(r: &NewReply) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    check_text(&mut errors, "message", &r.message, true, MAX_MESSAGE);
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::CustomFieldId;
+    use crate::ticket::CustomField;
+
+    fn ticket() -> NewTicket {
+        NewTicket {
+            subject: "Order missing".into(),
+            message: "Where is it?".into(),
+            user_email: "ann@example.com".into(),
+            ..Default::default()
+        }
+    }
+
+    fn fields() -> CustomFields {
+        let f = |id, kind, required, options: &[&str]| CustomField {
+            id: CustomFieldId(id),
+            name: format!("f{id}"),
+            kind,
+            required,
+            options: options.iter().map(|s| s.to_string()).collect(),
+        };
+        CustomFields {
+            fields: vec![
+                f(1, FieldKind::Text, true, &[]),
+                f(2, FieldKind::Select, false, &["Starter", "Pro"]),
+                f(3, FieldKind::Number, false, &[]),
+                f(4, FieldKind::Date, false, &[]),
+                f(5, FieldKind::Checkbox, false, &[]),
+            ],
+        }
+    }
+
+    #[test]
+    fn emails() {
+        for ok in ["a@b.co", "ann.lee+tag@mail.example.com", "ÄNN@example.de"] {
+            assert!(is_valid_email(ok), "{ok}");
+        }
+        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.de", "a@b..de", ".a@b.de", "a@-b.de", "<a@b.de>", "a@b.de\n"] {
+            assert!(!is_valid_email(bad), "{bad:?}");
+        }
+        assert_eq!(normalize_email("  Ann@Example.COM "), "ann@example.com");
+    }
+
+    #[test]
+    fn required_and_lengths() {
+        let mut t = ticket();
+        assert!(validate_new_ticket(&t, None).is_empty());
+        t.subject = "  ".into();
+        t.message = "x".repeat(MAX_MESSAGE + 1);
+        t.user_email = "nope".into();
+        t.name = Some("n".repeat(MAX_NAME + 1));
+        let e = validate_new_ticket(&t, None);
+        let keys: Vec<_> = e.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["message", "name", "subject", "user_email"]);
+    }
+
+    #[test]
+    fn custom_fields_by_type() {
+        let cases: &[(&[(u64, &str)], Option<&str>)] = &[
+            (&[(1, "ORD-1")], None),
+            (&[], Some("custom_fields.1")),
+            (&[(1, " ")], Some("custom_fields.1")),
+            (&[(1, "x"), (2, "Gold")], Some("custom_fields.2")),
+            (&[(1, "x"), (2, "Pro"), (3, "4.5"), (4, "2026-11-28"), (5, "1")], None),
+            (&[(1, "x"), (3, "four")], Some("custom_fields.3")),
+            (&[(1, "x"), (4, "28.11.2026")], Some("custom_fields.4")),
+            (&[(1, "x"), (5, "yes")], Some("custom_fields.5")),
+            (&[(1, "x"), (99, "?")], Some("custom_fields.99")),
+        ];
+        for (values, want) in cases {
+            let mut t = ticket();
+            t.custom_fields = values.iter().map(|(k, v)| (CustomFieldId(*k), v.to_string())).collect();
+            let e = validate_new_ticket(&t, Some(&fields()));
+            assert_eq!(e.keys().next().map(String::as_str), *want, "{values:?}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn replies() {
+        let r = NewReply { message: "\n".into(), ..Default::default() };
+        assert!(validate_new_reply(&r).contains_key("message"));
+    }
+}
