@@ -1,0 +1,91 @@
+//! What the browser received, read back from Chromium itself: the DevTools network events of
+//! ChromeDriver's performance log, and each response body through `Network.getResponseBody`.
+
+use base64::Engine;
+use fantoccini::Client;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use serde_json::{Value, json};
+
+/// A ChromeDriver vendor command: `POST /session/{id}/<path>` with a JSON body.
+#[derive(Debug)]
+struct VendorCommand {
+    path: &'static str,
+    body: Value,
+}
+
+impl WebDriverCompatibleCommand for VendorCommand {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/{}", session.unwrap_or_default(), self.path))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
+    }
+}
+
+/// One response the browser received: its URL, every header, and its decoded body.
+#[derive(Debug)]
+pub struct ReceivedResponse {
+    /// The URL requested.
+    pub url: String,
+    /// Header names and values, as the browser saw them.
+    pub headers: Vec<(String, String)>,
+    /// The body after content decoding (`None` when Chromium no longer had it).
+    pub body: Option<Vec<u8>>,
+}
+
+/// Every response of the session so far. Drains the performance log, so call it once, at the end.
+pub async fn received_responses(client: &Client) -> Vec<ReceivedResponse> {
+    let log = client
+        .issue_cmd(VendorCommand { path: "se/log", body: json!({"type": "performance"}) })
+        .await
+        .expect("performance log");
+    let mut out = Vec::new();
+    for entry in log.as_array().into_iter().flatten() {
+        let Some(message) = entry["message"].as_str() else { continue };
+        let Ok(event) = serde_json::from_str::<Value>(message) else { continue };
+        let event = &event["message"];
+        let params = &event["params"];
+        match event["method"].as_str() {
+            Some("Network.responseReceived") => {
+                let response = &params["response"];
+                out.push(ReceivedResponse {
+                    url: response["url"].as_str().unwrap_or_default().to_owned(),
+                    headers: headers(&response["headers"]),
+                    body: body(client, params["requestId"].as_str().unwrap_or_default()).await,
+                });
+            }
+            // Raw headers as they came off the wire (Set-Cookie included), without a body.
+            Some("Network.responseReceivedExtraInfo") => out.push(ReceivedResponse {
+                url: String::from("(raw headers)"),
+                headers: headers(&params["headers"]),
+                body: None,
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn headers(v: &Value) -> Vec<(String, String)> {
+    v.as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+        .collect()
+}
+
+async fn body(client: &Client, request_id: &str) -> Option<Vec<u8>> {
+    let res = client
+        .issue_cmd(VendorCommand {
+            path: "goog/cdp/execute",
+            body: json!({"cmd": "Network.getResponseBody", "params": {"requestId": request_id}}),
+        })
+        .await
+        .ok()?;
+    let text = res["body"].as_str()?;
+    if res["base64Encoded"].as_bool() == Some(true) {
+        base64::engine::general_purpose::STANDARD.decode(text).ok()
+    } else {
+        Some(text.as_bytes().to_vec())
+    }
+}

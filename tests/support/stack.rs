@@ -1,0 +1,126 @@
+//! The demo stack as users run it: the `helpdock demo` binary in its own process.
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A running `helpdock demo`; stopped (with everything it started) when dropped.
+pub struct DemoStack {
+    child: Child,
+    /// The host page, e.g. `http://127.0.0.1:41234/`.
+    pub url: String,
+    /// Everything the demo printed so far (stdout and stderr), for assertions on logs.
+    pub output: Arc<Mutex<String>>,
+    _data_dir: tempfile::TempDir,
+}
+
+fn helpdock_bin() -> PathBuf {
+    std::env::var_os("HELPDOCK_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| super::workspace_root().join("target/debug/helpdock"))
+}
+
+impl DemoStack {
+    /// Starts `helpdock demo` on a free port with a fresh data directory and waits for its URL.
+    pub fn start() -> DemoStack {
+        DemoStack::launch(None)
+    }
+
+    /// Like [`DemoStack::start`], with a known upstream token (for leak tests).
+    pub fn start_with_token(token: &str) -> DemoStack {
+        DemoStack::launch(Some(token))
+    }
+
+    fn launch(token: Option<&str>) -> DemoStack {
+        let bin = helpdock_bin();
+        assert!(bin.exists(), "{} is missing: build it with `cargo build -p helpdock`", bin.display());
+        let pkg = super::workspace_root().join("pkg");
+        assert!(
+            pkg.join("widget.js").exists(),
+            "{}/widget.js is missing: build the widget with scripts/build-widget.sh",
+            pkg.display()
+        );
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let mut command = Command::new(&bin);
+        if let Some(token) = token {
+            command.env("HELPDOCK_UPSTREAM_TOKEN", token);
+        }
+        let mut child = command
+            .arg("demo")
+            .env("HELPDOCK_LISTEN", "127.0.0.1:0")
+            .env("HELPDOCK_DATA_DIR", data_dir.path())
+            .env("HELPDOCK_ASSETS_DIR", &pkg)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let output = Arc::new(Mutex::new(String::new()));
+        let (url_tx, url_rx) = std::sync::mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().expect("stderr")),
+        ] {
+            let output = output.clone();
+            let url_tx = url_tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if let Some(url) = line.split("Helpdock demo: ").nth(1) {
+                        let _ = url_tx.send(url.trim().to_owned());
+                    }
+                    let mut out = output.lock().unwrap_or_else(|p| p.into_inner());
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+            });
+        }
+        let url = match url_rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) => url,
+            Err(_) => {
+                let _ = child.kill();
+                let out = output.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                panic!("helpdock demo printed no URL within 60 s; it said:\n{out}");
+            }
+        };
+        DemoStack { child, url, output, _data_dir: data_dir }
+    }
+
+    /// The demo's output so far.
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Waits until the demo's output contains `needle` (logs are written asynchronously).
+    pub fn wait_for_output(&self, needle: &str, timeout: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if self.output().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+}
+
+impl Drop for DemoStack {
+    fn drop(&mut self) {
+        let pgid = Pid::from_raw(self.child.id() as i32);
+        let _ = killpg(pgid, Signal::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = killpg(pgid, Signal::SIGKILL);
+        let _ = self.child.wait();
+    }
+}

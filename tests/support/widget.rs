@@ -1,0 +1,111 @@
+//! Finding and driving the widget inside its shadow root by `data-testid`.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+use std::time::{Duration, Instant};
+
+/// How long a story waits for the widget to show something before failing.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The widget embedded in the current page.
+pub struct Widget {
+    client: Client,
+}
+
+fn testid(id: &str) -> String {
+    format!(r#"[data-testid="{id}"]"#)
+}
+
+impl Widget {
+    /// The widget of the page `client` shows.
+    pub fn new(client: &Client) -> Widget {
+        Widget { client: client.clone() }
+    }
+
+    /// All elements with `data-testid=id` in the widget's shadow root, now (possibly none).
+    pub async fn all(&self, id: &str) -> Vec<Element> {
+        let Ok(host) = self.client.find(Locator::Css("#helpdock")).await else { return vec![] };
+        let Ok(root) = host.shadow_root().await else { return vec![] };
+        root.find_all(Locator::Css(&testid(id))).await.unwrap_or_default()
+    }
+
+    /// Waits for the first element with `data-testid=id` to be displayed, and returns it.
+    pub async fn find(&self, id: &str) -> Element {
+        let start = Instant::now();
+        loop {
+            for el in self.all(id).await {
+                if el.is_displayed().await.unwrap_or(false) {
+                    return el;
+                }
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("the widget shows no [data-testid={id}] after {PATIENCE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element `id` has text containing `needle`; returns the whole text.
+    pub async fn wait_for_text(&self, id: &str, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let mut last = String::new();
+            for el in self.all(id).await {
+                last = el.text().await.unwrap_or_default();
+                if last.contains(needle) {
+                    return last;
+                }
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("[data-testid={id}] never contained {needle:?}; last text: {last:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `count` elements `id` are shown; returns their texts in document order.
+    pub async fn wait_for_count(&self, id: &str, count: usize) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let els = self.all(id).await;
+            if els.len() >= count {
+                let mut texts = Vec::new();
+                for el in els {
+                    texts.push(el.text().await.unwrap_or_default());
+                }
+                return texts;
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("expected {count} [data-testid={id}], saw {}", els.len());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the element `id` once it is shown.
+    pub async fn click(&self, id: &str) {
+        let el = self.find(id).await;
+        el.click().await.unwrap_or_else(|e| panic!("click [data-testid={id}]: {e}"));
+    }
+
+    /// Types `text` into the field `id`.
+    pub async fn type_into(&self, id: &str, text: &str) {
+        let el = self.find(id).await;
+        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into [data-testid={id}]: {e}"));
+    }
+
+    /// Chooses the option with visible label `label` in the select `id`.
+    pub async fn choose(&self, id: &str, label: &str) {
+        let el = self.find(id).await;
+        el.select_by_label(label).await.unwrap_or_else(|e| panic!("choose {label:?} in {id}: {e}"));
+    }
+}
+
+/// Saves a PNG of the page as `artifacts/<test name>-<label>.png`, for people to look at.
+pub async fn save_screenshot(client: &Client, label: &str) {
+    let test = std::thread::current().name().unwrap_or("e2e").replace("::", "-");
+    if let Ok(png) = client.screenshot().await {
+        let path = super::artifacts_dir().join(format!("{test}-{label}.png"));
+        let _ = std::fs::write(path, png);
+    }
+}

@@ -1,0 +1,53 @@
+//! A visitor on a shop page opens Helpdock, files a ticket with a custom field, finds it under
+//! "My tickets", opens its thread and replies.
+
+use helpdock_e2e::widget::save_screenshot;
+use helpdock_e2e::{DemoStack, Widget, with_browser};
+
+#[tokio::test]
+async fn visitor_files_a_ticket_then_follows_and_replies_to_it() {
+    let stack = DemoStack::start();
+    let url = stack.url.clone();
+    with_browser(move |client| async move {
+        client.goto(&url).await.expect("open the host page");
+        let w = Widget::new(&client);
+
+        w.click("launcher").await;
+        w.find("panel").await;
+        w.type_into("field-subject", "Grinder arrived broken").await;
+        w.type_into("field-message", "The burr is cracked.\nCan you send a new one?").await;
+        w.type_into("field-email", "ann@example.com").await;
+        w.type_into("field-name", "Ann Lee").await;
+        w.type_into("field-company", "Lee & Co").await;
+        w.choose("field-priority", "High").await;
+        w.choose("field-category", "Shipping").await;
+        // The seeded custom fields: 1 "Order number" (required text), 2 "Plan" (select).
+        w.type_into("field-custom-1", "ORD-1001").await;
+        w.choose("field-custom-2", "Pro").await;
+        save_screenshot(&client, "form").await;
+        w.click("submit-ticket").await;
+
+        let id = w.find("created-ticket-id").await.text().await.expect("ticket number");
+        let id = id.trim().trim_start_matches('#').to_owned();
+        assert!(id.parse::<u64>().is_ok(), "the confirmation shows a ticket number, got {id:?}");
+        save_screenshot(&client, "confirmation").await;
+
+        w.click("tab-history").await;
+        w.wait_for_text(&format!("ticket-row-{id}"), "Grinder arrived broken").await;
+        w.wait_for_text(&format!("ticket-status-{id}"), "open").await;
+        w.click(&format!("ticket-row-{id}")).await;
+
+        w.wait_for_text("thread-subject", "Grinder arrived broken").await;
+        let messages = w.wait_for_count("thread-message", 1).await;
+        assert!(messages[0].contains("The burr is cracked."), "thread starts with the message: {messages:?}");
+        assert!(messages[0].contains("Can you send a new one?"));
+
+        w.type_into("reply-input", "Order number is ORD-1001, thanks!").await;
+        w.click("reply-send").await;
+        let messages = w.wait_for_count("thread-message", 2).await;
+        assert!(messages[1].contains("Order number is ORD-1001, thanks!"), "reply shown last: {messages:?}");
+        save_screenshot(&client, "thread").await;
+    })
+    .await;
+    drop(stack);
+}
