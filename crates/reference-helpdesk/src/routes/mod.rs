@@ -1,0 +1,141 @@
+//! The six scripts under `/api/`, and what every request goes through before one of them runs:
+//! decoding, recording, the injected fault and the token check.
+
+mod create;
+mod meta;
+pub(crate) mod reply;
+mod view;
+
+use crate::answer::{Answer, Crash};
+use crate::db::Db;
+use crate::helpdesk::Inner;
+use crate::params::Params;
+use crate::quirks::Fault;
+use crate::record::RecordedCall;
+use crate::request::PhpRequest;
+use axum::Router;
+use axum::body::Body;
+use axum::http::Request;
+use axum::response::Response;
+use axum::routing::any;
+use std::sync::Arc;
+
+/// What a script gets to see.
+#[derive(Debug)]
+pub(crate) struct ScriptInput {
+    pub(crate) params: Params,
+    pub(crate) client_ip: Option<String>,
+}
+
+/// The scripts of the API, by file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Script {
+    CreateTicket,
+    ListTickets,
+    ViewTicket,
+    ReplyToTicket,
+    Categories,
+    CustomFields,
+}
+
+impl Script {
+    const ALL: [Script; 6] = [
+        Script::CreateTicket,
+        Script::ListTickets,
+        Script::ViewTicket,
+        Script::ReplyToTicket,
+        Script::Categories,
+        Script::CustomFields,
+    ];
+
+    fn file(self) -> &'static str {
+        match self {
+            Script::CreateTicket => "tickets_create.php",
+            Script::ListTickets => "tickets_list.php",
+            Script::ViewTicket => "ticket_view.php",
+            Script::ReplyToTicket => "ticket_reply.php",
+            Script::Categories => "ticket_categories.php",
+            Script::CustomFields => "ticket_custom_fields.php",
+        }
+    }
+
+    /// The two lookup scripts never call the auth check.
+    fn checks_token(self) -> bool {
+        !matches!(self, Script::Categories | Script::CustomFields)
+    }
+
+    /// Only list and view fall back to `$_GET`; create and reply read the body alone.
+    fn reads_query(self) -> bool {
+        matches!(self, Script::ListTickets | Script::ViewTicket)
+    }
+
+    fn run(self, db: &Db, input: &ScriptInput) -> Result<Answer, Crash> {
+        match self {
+            Script::CreateTicket => create::create_ticket(db, input),
+            Script::ListTickets => view::list_tickets(db, input),
+            Script::ViewTicket => view::view_ticket(db, input),
+            Script::ReplyToTicket => reply::reply_to_ticket(db, input),
+            Script::Categories => meta::list_categories(db),
+            Script::CustomFields => meta::list_custom_fields(db),
+        }
+    }
+}
+
+pub(crate) fn router(inner: Arc<Inner>) -> Router {
+    let mut router = Router::new();
+    for script in Script::ALL {
+        let inner = inner.clone();
+        let path = format!("/api/{}", script.file());
+        router = router.route(&path, any(move |req| run_script(inner, script, req)));
+    }
+    router.fallback(move |req| not_found(inner, req))
+}
+
+async fn run_script(inner: Arc<Inner>, script: Script, req: Request<Body>) -> Response {
+    let req = PhpRequest::read(req).await;
+    let token_valid = req.has_token(&inner.token);
+    let params = if script.reads_query() {
+        req.body.clone().or_else(req.query.clone())
+    } else {
+        req.body.clone()
+    };
+    inner.calls.push(record(script.file(), &req, &params, token_valid));
+
+    let fault = inner.fault();
+    if let Some(Fault::Delay(delay)) = fault {
+        tokio::time::sleep(delay).await;
+    }
+    // The database connection is made when the script starts, before the auth check.
+    let answer = if fault == Some(Fault::DatabaseDown) {
+        Answer::Crash
+    } else if script.checks_token() && !token_valid {
+        Answer::Unauthorized
+    } else {
+        let input = ScriptInput { params, client_ip: req.client_ip.clone() };
+        let worker = inner.clone();
+        tokio::task::spawn_blocking(move || script.run(&worker.db, &input))
+            .await
+            .unwrap_or(Err(Crash))
+            .unwrap_or(Answer::Crash)
+    };
+    answer.render(script.file(), inner.db.quirks())
+}
+
+async fn not_found(inner: Arc<Inner>, req: Request<Body>) -> Response {
+    let path = req.uri().path().to_owned();
+    let req = PhpRequest::read(req).await;
+    let token_valid = req.has_token(&inner.token);
+    inner.calls.push(record(&path, &req, &Params::default(), token_valid));
+    Answer::NotFound.render(&path, inner.db.quirks())
+}
+
+fn record(script: &str, req: &PhpRequest, params: &Params, token_valid: bool) -> RecordedCall {
+    RecordedCall {
+        script: script.to_owned(),
+        method: req.method.as_str().to_owned(),
+        params: params.clone().into_map(),
+        body_kind: req.body_kind,
+        token_valid,
+        headers: req.header_pairs(),
+    }
+}
