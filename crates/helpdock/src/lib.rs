@@ -1,1 +1,58 @@
-//! placeholder
+//! The Helpdock proxy: serves the widget's files and the six browser-facing endpoints, and
+//! forwards those to the SupportEngine helpdesk with the secret token only it knows.
+
+pub mod assets;
+pub mod config;
+pub mod demo;
+pub mod error;
+mod layers;
+mod routes;
+pub mod secret;
+mod upstream;
+
+pub use error::ApiError;
+pub use routes::MAX_BODY_BYTES;
+pub use secret::Secret;
+pub use upstream::{Upstream, UpstreamConfig};
+
+use axum::Router;
+use axum::extract::FromRef;
+use axum::response::Html;
+use axum::routing::get;
+use std::path::PathBuf;
+
+/// What every handler may use.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The helpdesk client (holds the token).
+    pub upstream: Upstream,
+    /// The directory whose files are served at `/<file>`.
+    pub assets_dir: PathBuf,
+    /// An HTML page to serve at `/` (the demo's fake shop); `None` in production.
+    pub host_page: Option<&'static str>,
+}
+
+impl FromRef<AppState> for Upstream {
+    fn from_ref(state: &AppState) -> Upstream {
+        state.upstream.clone()
+    }
+}
+
+/// The whole proxy as a router: API, assets, optional host page, JSON errors, headers, logging.
+pub fn app(state: AppState) -> Router {
+    let mut router = routes::router().merge(assets::router(&state.assets_dir));
+    if let Some(page) = state.host_page {
+        router = router.route("/", get(move || async move { Html(page) }));
+    }
+    let router = router.method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+    layers::wrap(router).with_state(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,49 @@
+//! The widget's files: every file of the assets dir at `/<file>`, with content types from the
+//! extension (`application/wasm` for `.wasm`) and short cache lifetimes.
+
+use crate::error::ApiError;
+use axum::Router;
+use axum::extract::Request;
+use axum::handler::HandlerWithoutStateExt;
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get_service;
+use std::path::Path;
+use tower_http::services::ServeDir;
+
+/// The file name of the loader, the one script tag shop pages include.
+pub const LOADER: &str = "widget.js";
+/// The loader is fetched by every shop page: cached briefly, so a deploy reaches visitors within
+/// minutes.
+const LOADER_CACHE: &str = "public, max-age=300";
+/// Glue, wasm and css are not content-hashed and must match the loader that asks for them:
+/// browsers revalidate each time (a cheap 304 thanks to `Last-Modified`).
+const OTHER_CACHE: &str = "no-cache";
+
+/// A router whose fallback serves the files of `dir`; anything else is a JSON 404.
+pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
+    let files = ServeDir::new(dir)
+        .append_index_html_on_directories(false)
+        .fallback(not_found.into_service());
+    // Only GET and HEAD read files; any other method finds nothing (no hint that a file exists).
+    Router::new()
+        .fallback_service(get_service(files).fallback(not_found))
+        .layer(middleware::from_fn(cache_headers))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let is_loader = request.uri().path() == format!("/{LOADER}");
+    let mut response = next.run(request).await;
+    // Errors are not cached: a missing file may be there after the next deploy.
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let value = if is_loader { LOADER_CACHE } else { OTHER_CACHE };
+        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}

@@ -1,0 +1,140 @@
+//! `helpdock demo`: the reference helpdesk on an ephemeral port with a throwaway token, the proxy
+//! pointed at it, and a fake shop page at `/` that embeds the widget like a customer's site would.
+
+use crate::config::{DEFAULT_UPSTREAM_TIMEOUT, Env};
+use crate::{AppState, Secret, Upstream, UpstreamConfig, app, assets};
+use axum::Router;
+use reqwest::Url;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use tokio::net::TcpListener;
+
+/// The fake shop page (not ours) that embeds Helpdock with one script tag.
+pub const SHOP_PAGE: &str = include_str!("../demo/shop.html");
+
+/// The demo's database file inside its data dir.
+const DB_FILE: &str = "helpdesk.sqlite3";
+
+/// Where and what the demo serves.
+#[derive(Clone, Debug)]
+pub struct DemoSettings {
+    /// The proxy's address (port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// Where the reference helpdesk keeps its database between runs.
+    pub data_dir: PathBuf,
+    /// The widget's files.
+    pub assets_dir: PathBuf,
+}
+
+/// Why the demo could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// No data dir was given and no home directory is known.
+    #[error("set HELPDOCK_DATA_DIR: neither XDG_DATA_HOME nor HOME is set")]
+    NoDataDir,
+    /// The data dir could not be created.
+    #[error("cannot create the demo data dir {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    /// The reference helpdesk could not open its database.
+    #[error("reference helpdesk: {0}")]
+    Helpdesk(#[from] reference_helpdesk::HelpdeskError),
+    /// A socket could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    /// The OS gave no randomness for the token, or the HTTP client could not start.
+    #[error("cannot set up the demo: {0}")]
+    Setup(String),
+}
+
+/// The data dir: `HELPDOCK_DATA_DIR`, else `$XDG_DATA_HOME/helpdock-demo`, else
+/// `~/.local/share/helpdock-demo` — stable, so tickets survive a restart.
+pub fn data_dir_from_env(env: Env) -> Result<PathBuf, DemoError> {
+    if let Some(dir) = env("HELPDOCK_DATA_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Some(xdg) = env("XDG_DATA_HOME") {
+        return Ok(Path::new(&xdg).join("helpdock-demo"));
+    }
+    env("HOME").map(|home| Path::new(&home).join(".local/share/helpdock-demo")).ok_or(DemoError::NoDataDir)
+}
+
+/// Starts the reference helpdesk in the background and returns the proxy's bound listener and app.
+pub async fn start(settings: &DemoSettings) -> Result<(TcpListener, Router), DemoError> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .map_err(|source| DemoError::DataDir { path: settings.data_dir.clone(), source })?;
+    tracing::info!(data_dir = %settings.data_dir.display(), "demo data (delete the directory to start afresh)");
+    let token = random_token()?;
+    let helpdesk = reference_helpdesk::Helpdesk::open(Some(&settings.data_dir.join(DB_FILE)), token.expose().into())?;
+    let upstream_listener = bind("127.0.0.1:0".parse().map_err(|_| DemoError::Setup("loopback address".into()))?).await?;
+    let upstream_addr = upstream_listener.local_addr().map_err(|e| DemoError::Setup(e.to_string()))?;
+    tokio::spawn(async move {
+        if let Err(e) = reference_helpdesk::serve(upstream_listener, helpdesk).await {
+            tracing::error!(error = %e, "reference helpdesk stopped");
+        }
+    });
+    tracing::info!(%upstream_addr, "reference helpdesk listening");
+
+    let base_url = Url::parse(&format!("http://{upstream_addr}/api/")).map_err(|e| DemoError::Setup(e.to_string()))?;
+    let upstream = Upstream::new(UpstreamConfig { base_url, token, timeout: DEFAULT_UPSTREAM_TIMEOUT })
+        .map_err(|e| DemoError::Setup(e.to_string()))?;
+    warn_if_widget_missing(&settings.assets_dir);
+    let state = AppState { upstream, assets_dir: settings.assets_dir.clone(), host_page: Some(SHOP_PAGE) };
+    Ok((bind(settings.listen).await?, app(state)))
+}
+
+/// Logs a warning naming the fix when the widget has not been built.
+pub fn warn_if_widget_missing(assets_dir: &Path) {
+    let loader = assets_dir.join(assets::LOADER);
+    if !loader.is_file() {
+        tracing::warn!(
+            "{} is missing: the page will show no widget. Build the widget with scripts/build-widget.sh \
+             (or point HELPDOCK_ASSETS_DIR at a built pkg/ directory)",
+            loader.display()
+        );
+    }
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, DemoError> {
+    TcpListener::bind(addr).await.map_err(|source| DemoError::Bind { addr, source })
+}
+
+/// 32 random bytes as hex: the token lives only in this process, for this run.
+fn random_token() -> Result<Secret, DemoError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| DemoError::Setup(format!("no randomness for the token: {e}")))?;
+    Ok(Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_dir_precedence() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        let all = env(&[("HELPDOCK_DATA_DIR", "/d"), ("XDG_DATA_HOME", "/x"), ("HOME", "/h")]);
+        assert_eq!(data_dir_from_env(&all).ok(), Some(PathBuf::from("/d")));
+        let xdg = env(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")]);
+        assert_eq!(data_dir_from_env(&xdg).ok(), Some(PathBuf::from("/x/helpdock-demo")));
+        let home = env(&[("HOME", "/h")]);
+        assert_eq!(data_dir_from_env(&home).ok(), Some(PathBuf::from("/h/.local/share/helpdock-demo")));
+        assert!(matches!(data_dir_from_env(&env(&[])), Err(DemoError::NoDataDir)));
+    }
+
+    #[test]
+    fn tokens_are_random_hex() {
+        let (a, b) = (random_token().ok(), random_token().ok());
+        let a = a.map(|s| s.expose().to_owned()).unwrap_or_default();
+        assert_eq!(a.len(), 64);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(Some(a), b.map(|s| s.expose().to_owned()));
+    }
+
+    #[test]
+    fn shop_page_embeds_the_widget_with_one_tag() {
+        assert_eq!(SHOP_PAGE.matches("<script").count(), 1);
+        assert!(SHOP_PAGE.contains(r#"<script async src="/widget.js"></script>"#));
+    }
+}

@@ -1,0 +1,24 @@
+//! What the ticket form offers: categories and custom fields, straight from the helpdesk.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::upstream::Upstream;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use helpdock_wire::{Categories, CustomFields};
+
+/// `GET /api/ticket_categories.php` and `GET /api/ticket_custom_fields.php`.
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/ticket_categories.php", get(list_categories))
+        .route("/api/ticket_custom_fields.php", get(list_custom_fields))
+}
+
+async fn list_categories(State(upstream): State<Upstream>) -> Result<Json<Categories>, ApiError> {
+    upstream.categories().await.map(Json)
+}
+
+async fn list_custom_fields(State(upstream): State<Upstream>) -> Result<Json<CustomFields>, ApiError> {
+    upstream.custom_fields().await.map(Json)
+}

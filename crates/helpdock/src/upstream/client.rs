@@ -1,0 +1,208 @@
+//! HTTP to the helpdesk: one request built from scratch per call, the token added here and
+//! nowhere else, and every answer classified before anything reads it.
+
+use super::UpstreamError;
+use crate::secret::Secret;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// A larger answer than this is not a helpdesk answer we can use.
+const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Where the helpdesk is and how to talk to it.
+#[derive(Clone, Debug)]
+pub struct UpstreamConfig {
+    /// The helpdesk's API base, ending in `/` (e.g. `https://helpdesk.example.com/api/`).
+    pub base_url: Url,
+    /// The helpdesk's API token.
+    pub token: Secret,
+    /// How long one call may take, connecting and reading included.
+    pub timeout: Duration,
+}
+
+/// The only client of the helpdesk; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Upstream {
+    http: reqwest::Client,
+    base_url: Url,
+    token: Secret,
+}
+
+/// How a call sends its parameters.
+pub(super) enum Params<'a> {
+    /// `GET` with no parameters (the catalog scripts).
+    None,
+    /// `POST` as `application/x-www-form-urlencoded`, the way the official SDKs talk.
+    Form(&'a [(&'a str, String)]),
+}
+
+impl Upstream {
+    /// A client for `config`; fails only if the TLS backend cannot start.
+    pub fn new(config: UpstreamConfig) -> Result<Upstream, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(5)))
+            // A redirect would be a misconfiguration, and following it could carry the token away.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("helpdock/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Upstream { http, base_url: config.base_url, token: config.token })
+    }
+
+    /// Calls `script` (e.g. `tickets_create.php`) and decodes its `success:true` answer as `T`.
+    pub(super) async fn call<T: DeserializeOwned>(&self, script: &str, params: Params<'_>) -> Result<T, UpstreamError> {
+        let url = self
+            .base_url
+            .join(script)
+            .map_err(|e| UpstreamError::Unavailable(format!("{script}: bad URL: {e}")))?;
+        let request = match params {
+            Params::None => self.http.get(url),
+            Params::Form(fields) => self.http.post(url).form(fields),
+        };
+        let mut bearer = HeaderValue::try_from(format!("Bearer {}", self.token.expose()))
+            .map_err(|_| UpstreamError::Unavailable("the upstream token is not a valid header value".into()))?;
+        bearer.set_sensitive(true);
+        let sent = request
+            .header(AUTHORIZATION, bearer)
+            .header(ACCEPT, "application/json")
+            .send()
+            .await;
+        let mut response = sent.map_err(|e| transport_error(script, &e))?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(script, &e))? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(UpstreamError::Unavailable(format!("{script}: answer over {MAX_RESPONSE_BYTES} bytes")));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        classify(status, &content_type, &body).map_err(|e| e.context(script))?;
+        // Decoded from the bytes, not the classified `Value`, to keep the order of JSON objects.
+        serde_json::from_slice(&body)
+            .map_err(|e| UpstreamError::Unavailable(format!("{script}: unexpected answer shape: {e}")))
+    }
+}
+
+fn transport_error(script: &str, err: &reqwest::Error) -> UpstreamError {
+    if err.is_timeout() {
+        return UpstreamError::Timeout;
+    }
+    // reqwest's own Display hides the interesting part (refused, reset, DNS) in its sources.
+    let mut cause = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        cause.push_str(": ");
+        cause.push_str(&s.to_string());
+        source = s.source();
+    }
+    UpstreamError::Unavailable(format!("{script}: {cause}"))
+}
+
+/// Decides what an answer means: usable object, application error, or upstream failure.
+pub(super) fn classify(status: StatusCode, content_type: &str, body: &[u8]) -> Result<(), UpstreamError> {
+    let unavailable = |what: String| Err(UpstreamError::Unavailable(what));
+    if !status.is_success() {
+        let hint = if status == StatusCode::UNAUTHORIZED { " (is the upstream token right?)" } else { "" };
+        return unavailable(format!("HTTP {status}{hint}, {} byte body", body.len()));
+    }
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        // With display_errors on, PHP answers 200 with an HTML page; log only its start.
+        Err(_) => return unavailable(format!("HTTP {status} {content_type:?} body is not JSON: {}", snippet(body))),
+    };
+    let Value::Object(mut object) = value else {
+        return unavailable(format!("HTTP {status} JSON is not an object: {}", snippet(body)));
+    };
+    let success = object.get("success").map(|v| helpdock_wire::lenient::bool_from_any(v.clone()));
+    match success {
+        Some(Ok(true)) => Ok(()),
+        Some(Ok(false)) => Err(UpstreamError::Rejected {
+            error: object.remove("error").and_then(|e| e.as_str().map(str::to_owned)).unwrap_or_default(),
+            custom_field_errors: custom_field_errors(object.remove("custom_field_errors")),
+        }),
+        _ => unavailable(format!("HTTP {status} JSON without a boolean `success`: {}", snippet(body))),
+    }
+}
+
+/// The `custom_field_errors` of a failed create, keyed by field id; keys that are not ids are dropped.
+fn custom_field_errors(value: Option<Value>) -> BTreeMap<u64, String> {
+    let Some(Value::Object(map)) = value else { return BTreeMap::new() };
+    map.into_iter()
+        .filter_map(|(k, v)| Some((k.trim().parse().ok()?, v.as_str().unwrap_or_default().to_owned())))
+        .collect()
+}
+
+/// The start of a body, on one line, for a log message.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(120).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.chars().count() > 120 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unavailable(status: u16, content_type: &str, body: &str) -> String {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+        match classify(status, content_type, body.as_bytes()) {
+            Err(UpstreamError::Unavailable(cause)) => cause,
+            other => panic!("{status} {body:?} gave {other:?}"),
+        }
+    }
+
+    #[test]
+    fn failures_are_unavailable() {
+        unavailable(500, "application/json", "");
+        unavailable(503, "text/html", "<h1>Service Unavailable</h1>");
+        let cause = unavailable(401, "application/json", r#"{"success":false,"error":"Unauthorized"}"#);
+        assert!(cause.contains("token"), "{cause}");
+        let html = "<br />\n<b>Fatal error</b>: Uncaught PDOException in /var/www/api/db.php:12";
+        assert!(unavailable(200, "text/html", html).contains("not JSON"));
+        unavailable(200, "application/json", "");
+        unavailable(200, "application/json", "[1,2]");
+        unavailable(200, "application/json", r#"{"tickets":[]}"#);
+        unavailable(200, "application/json", r#"{"success":"maybe"}"#);
+        unavailable(302, "text/html", "");
+    }
+
+    #[test]
+    fn success_spellings() {
+        for body in [r#"{"success":true,"x":1}"#, r#"{"success":1,"x":1}"#, r#"{"success":"1","x":1}"#] {
+            assert!(classify(StatusCode::OK, "application/json", body.as_bytes()).is_ok(), "{body}");
+        }
+    }
+
+    #[test]
+    fn application_errors_come_with_200() {
+        let body = r#"{"success":false,"error":"Missing required custom fields",
+            "custom_field_errors":{"1":"This field is required.","x":"?"}}"#;
+        match classify(StatusCode::OK, "application/json", body.as_bytes()) {
+            Err(UpstreamError::Rejected { error, custom_field_errors }) => {
+                assert_eq!(error, "Missing required custom fields");
+                assert_eq!(custom_field_errors, BTreeMap::from([(1, "This field is required.".to_owned())]));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn snippets_are_short_single_lines() {
+        let long = format!("<html>\n{}", "x".repeat(500));
+        let s = snippet(long.as_bytes());
+        assert!(!s.contains('\n') && s.chars().count() == 121, "{s}");
+    }
+}
