@@ -30,14 +30,19 @@ impl Db {
         // Another process (a second demo) may hold the file briefly.
         conn.busy_timeout(Duration::from_secs(5))?;
         schema::migrate_and_seed(&conn)?;
-        Ok(Self { conn: Mutex::new(conn), quirks })
+        Ok(Self {
+            conn: Mutex::new(conn),
+            quirks,
+        })
     }
 
     /// The connection, for one short unit of work.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic mid-statement leaves SQLite consistent (an open transaction rolls back on drop),
         // so a poisoned lock is still usable.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// How rows are rendered.
@@ -52,7 +57,8 @@ pub(crate) fn fetch_all<P: Params>(
     params: P,
     quirks: Quirks,
 ) -> rusqlite::Result<Vec<Map<String, Value>>> {
-    stmt.query_map(params, |row| Ok(row_object(row, quirks)))?.collect()
+    stmt.query_map(params, |row| Ok(row_object(row, quirks)))?
+        .collect()
 }
 
 /// One row as `PDO::FETCH_ASSOC` gives it to `json_encode`: integers are numbers, or strings on
@@ -61,7 +67,9 @@ pub(crate) fn row_object(row: &Row<'_>, quirks: Quirks) -> Map<String, Value> {
     let stmt = row.as_ref();
     (0..stmt.column_count())
         .map(|i| {
-            let name = stmt.column_name(i).map_or_else(|_| i.to_string(), str::to_owned);
+            let name = stmt
+                .column_name(i)
+                .map_or_else(|_| i.to_string(), str::to_owned);
             let value = row.get_ref(i).map_or(Value::Null, |v| cell(v, quirks));
             (name, value)
         })
@@ -75,7 +83,9 @@ fn cell(value: ValueRef<'_>, quirks: Quirks) -> Value {
         ValueRef::Integer(i) => Value::from(i),
         ValueRef::Real(f) if quirks.numbers_as_strings => Value::String(f.to_string()),
         ValueRef::Real(f) => Value::from(f),
-        ValueRef::Text(t) | ValueRef::Blob(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Text(t) | ValueRef::Blob(t) => {
+            Value::String(String::from_utf8_lossy(t).into_owned())
+        }
     }
 }
 
@@ -103,7 +113,10 @@ mod tests {
 
     #[test]
     fn rows_stringify_numbers_on_old_php_hosts() {
-        let quirks = Quirks { numbers_as_strings: true, ..Quirks::default() };
+        let quirks = Quirks {
+            numbers_as_strings: true,
+            ..Quirks::default()
+        };
         assert_eq!(
             Value::Object(render(quirks)),
             json!({"id": "7", "name": "x", "icon": null, "score": "1.5"})

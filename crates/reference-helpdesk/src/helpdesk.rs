@@ -26,7 +26,10 @@ pub(crate) struct Inner {
 impl Inner {
     pub(crate) fn fault(&self) -> Option<Fault> {
         // An Option<Copy> cannot be left half-written, so a poisoned lock still holds a valid value.
-        *self.fault.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .fault
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -43,8 +46,15 @@ impl Helpdesk {
         quirks: Quirks,
     ) -> Result<Helpdesk, HelpdeskError> {
         let db = Db::open(db, quirks)?;
-        let inner = Inner { db, token, calls: CallLog::default(), fault: Mutex::new(None) };
-        Ok(Helpdesk { inner: Arc::new(inner) })
+        let inner = Inner {
+            db,
+            token,
+            calls: CallLog::default(),
+            fault: Mutex::new(None),
+        };
+        Ok(Helpdesk {
+            inner: Arc::new(inner),
+        })
     }
 
     /// The API under `/api/<script>.php`; every other path is a 404.
@@ -74,6 +84,10 @@ impl Helpdesk {
 
     /// Makes every following script request fail (or stall) as `fault` says; `None` heals.
     pub fn set_fault(&self, fault: Option<Fault>) {
-        *self.inner.fault.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = fault;
+        *self
+            .inner
+            .fault
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = fault;
     }
 }

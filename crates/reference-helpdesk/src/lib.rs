@@ -35,6 +35,8 @@ use std::net::SocketAddr;
 
 /// Serves `helpdesk` on `listener` until the task is dropped; peers' addresses reach the scripts.
 pub async fn serve(listener: tokio::net::TcpListener, helpdesk: Helpdesk) -> std::io::Result<()> {
-    let app = helpdesk.router().into_make_service_with_connect_info::<SocketAddr>();
+    let app = helpdesk
+        .router()
+        .into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).await
 }

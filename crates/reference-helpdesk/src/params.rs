@@ -30,6 +30,11 @@ impl Params {
         self.0.get(key).is_none_or(php_empty)
     }
 
+    /// `empty($a) || empty($b) || …`: the scripts' "missing parameters" check.
+    pub(crate) fn any_empty(&self, keys: &[&str]) -> bool {
+        keys.iter().any(|key| self.is_empty(key))
+    }
+
     /// The value as PHP would bind it to a text column: `None` for missing or null.
     pub(crate) fn text(&self, key: &str) -> Result<Option<String>, Crash> {
         self.0.get(key).map_or(Ok(None), php_string)
@@ -96,7 +101,9 @@ pub(crate) fn php_intval(text: &str) -> i64 {
     let magnitude = digits
         .bytes()
         .take_while(u8::is_ascii_digit)
-        .fold(0i64, |acc, d| acc.saturating_mul(10).saturating_add(i64::from(d - b'0')));
+        .fold(0i64, |acc, d| {
+            acc.saturating_mul(10).saturating_add(i64::from(d - b'0'))
+        });
     if negative { -magnitude } else { magnitude }
 }
 
@@ -112,7 +119,8 @@ pub(crate) fn decode_form(bytes: &[u8]) -> Params {
                 Value::Array(items) => items.push(value),
                 other => *other = Value::Array(vec![value]),
             },
-            Some((base, sub)) => match map.entry(base).or_insert_with(|| Value::Object(Map::new())) {
+            Some((base, sub)) => match map.entry(base).or_insert_with(|| Value::Object(Map::new()))
+            {
                 Value::Object(fields) => {
                     fields.insert(sub.to_owned(), value);
                 }
@@ -154,10 +162,25 @@ mod tests {
 
     #[test]
     fn empty_follows_php() {
-        for value in [json!(null), json!(""), json!("0"), json!(0), json!(false), json!([]), json!({})] {
+        for value in [
+            json!(null),
+            json!(""),
+            json!("0"),
+            json!(0),
+            json!(false),
+            json!([]),
+            json!({}),
+        ] {
             assert!(php_empty(&value), "{value}");
         }
-        for value in [json!(" "), json!("a"), json!("00"), json!(1), json!(true), json!([0])] {
+        for value in [
+            json!(" "),
+            json!("a"),
+            json!("00"),
+            json!(1),
+            json!(true),
+            json!([0]),
+        ] {
             assert!(!php_empty(&value), "{value}");
         }
     }

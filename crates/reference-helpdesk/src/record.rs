@@ -66,6 +66,8 @@ impl CallLog {
 
     // A panic while holding the lock cannot leave a half-pushed Vec, so poisoning is harmless.
     fn lock(&self) -> MutexGuard<'_, Vec<RecordedCall>> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

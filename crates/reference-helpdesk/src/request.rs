@@ -36,7 +36,14 @@ impl PhpRequest {
         let query = decode_form(parts.uri.query().unwrap_or_default().as_bytes());
         let bytes = to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
         let (body, body_kind) = decode_body(&parts.method, &parts.headers, &bytes);
-        Self { method: parts.method, query, body, body_kind, headers: parts.headers, client_ip }
+        Self {
+            method: parts.method,
+            query,
+            body,
+            body_kind,
+            headers: parts.headers,
+            client_ip,
+        }
     }
 
     /// Whether `Authorization: Bearer <token>` names exactly `token`.
@@ -53,7 +60,10 @@ impl PhpRequest {
         self.headers
             .iter()
             .map(|(name, value)| {
-                (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
             })
             .collect()
     }
@@ -62,7 +72,10 @@ impl PhpRequest {
 /// The scripts read `json_decode(php://input)` when the content type starts with exactly
 /// `application/json` (case-sensitive `strpos`), and `$_POST` otherwise, which PHP fills only on POST.
 fn decode_body(method: &Method, headers: &HeaderMap, bytes: &[u8]) -> (Params, BodyKind) {
-    let content_type = headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes()).unwrap_or_default();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
     if content_type.starts_with(b"application/json") {
         // Invalid JSON or a non-object decodes to nothing, as `json_decode(..., true) ?: []` does.
         let params = match serde_json::from_slice::<Value>(bytes) {
@@ -85,7 +98,10 @@ mod tests {
 
     fn with_type(content_type: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(content_type).expect("header"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(content_type).expect("header"),
+        );
         headers
     }
 
@@ -94,7 +110,11 @@ mod tests {
         let json_body = br#"{"user_email":"a@b.example"}"#;
         let cases = [
             ("application/json", BodyKind::Json, Some("a@b.example")),
-            ("application/json; charset=utf-8", BodyKind::Json, Some("a@b.example")),
+            (
+                "application/json; charset=utf-8",
+                BodyKind::Json,
+                Some("a@b.example"),
+            ),
             // Not lower case: PHP's strpos misses it and reads $_POST, which has no such key.
             ("Application/JSON", BodyKind::Form, None),
             ("text/plain", BodyKind::Form, None),
@@ -103,7 +123,11 @@ mod tests {
             let (params, got) = decode_body(&Method::POST, &with_type(content_type), json_body);
             assert_eq!(got, kind, "{content_type}");
             let map = params.into_map();
-            assert_eq!(map.get("user_email").and_then(Value::as_str), email, "{content_type}");
+            assert_eq!(
+                map.get("user_email").and_then(Value::as_str),
+                email,
+                "{content_type}"
+            );
         }
     }
 
@@ -111,7 +135,10 @@ mod tests {
     fn form_body_is_read_only_on_post() {
         let headers = with_type("application/x-www-form-urlencoded");
         let (params, kind) = decode_body(&Method::POST, &headers, b"a=1");
-        assert_eq!((params.into_map()["a"].clone(), kind), (json!("1"), BodyKind::Form));
+        assert_eq!(
+            (params.into_map()["a"].clone(), kind),
+            (json!("1"), BodyKind::Form)
+        );
         let (params, kind) = decode_body(&Method::GET, &headers, b"a=1");
         assert_eq!((params, kind), (Params::default(), BodyKind::None));
     }

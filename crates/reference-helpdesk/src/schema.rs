@@ -86,5 +86,9 @@ pub(crate) fn migrate_and_seed(conn: &Connection) -> rusqlite::Result<()> {
 
 /// Server-local time as PHP's `date('Y-m-d H:i:s')` writes it: no zone.
 pub(crate) fn now(conn: &Connection) -> rusqlite::Result<String> {
-    conn.query_row("SELECT strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime')", [], |row| row.get(0))
+    conn.query_row(
+        "SELECT strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime')",
+        [],
+        |row| row.get(0),
+    )
 }

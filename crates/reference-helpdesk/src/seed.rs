@@ -161,7 +161,9 @@ impl Helpdesk {
         message: &str,
     ) -> Result<ReplyId, HelpdeskError> {
         let mut conn = self.inner.db.lock();
-        Ok(ReplyId(insert_reply(&mut conn, ticket.0, user_email, message)?))
+        Ok(ReplyId(insert_reply(
+            &mut conn, ticket.0, user_email, message,
+        )?))
     }
 
     /// Defines a ticket custom field.
@@ -184,9 +186,16 @@ impl Helpdesk {
     }
 
     /// Adds a ticket category.
-    pub fn add_category(&self, name: &str, icon: Option<&str>) -> Result<CategoryId, HelpdeskError> {
+    pub fn add_category(
+        &self,
+        name: &str,
+        icon: Option<&str>,
+    ) -> Result<CategoryId, HelpdeskError> {
         let conn = self.inner.db.lock();
-        conn.execute("INSERT INTO categories (name, icon) VALUES (?1, ?2)", params![name, icon])?;
+        conn.execute(
+            "INSERT INTO categories (name, icon) VALUES (?1, ?2)",
+            params![name, icon],
+        )?;
         Ok(CategoryId(conn.last_insert_rowid()))
     }
 }

@@ -18,7 +18,7 @@ struct ActiveField {
 /// `tickets_create.php`: validates only presence (of the three fields and required custom fields).
 pub(super) fn create_ticket(db: &Db, input: &ScriptInput) -> Result<Answer, Crash> {
     let params = &input.params;
-    if ["subject", "message", "user_email"].iter().any(|key| params.is_empty(key)) {
+    if params.any_empty(&["subject", "message", "user_email"]) {
         return Ok(Answer::error("Missing required fields"));
     }
     let submitted = submitted_custom_values(params)?;
@@ -38,7 +38,10 @@ pub(super) fn create_ticket(db: &Db, input: &ScriptInput) -> Result<Answer, Cras
     }
     if !errors.is_empty() {
         return Ok(Answer::Failure(Map::from_iter([
-            ("error".to_owned(), Value::from("Missing required custom fields")),
+            (
+                "error".to_owned(),
+                Value::from("Missing required custom fields"),
+            ),
             ("custom_field_errors".to_owned(), Value::Object(errors)),
         ])));
     }
@@ -53,11 +56,18 @@ pub(super) fn create_ticket(db: &Db, input: &ScriptInput) -> Result<Answer, Cras
         category_id: params.int("category_id")?.map(CategoryId),
         ip_address: input.client_ip.clone(),
         custom_values: values,
-        ..SeedTicket::new(&text(params, "subject")?, &text(params, "message")?, &text(params, "user_email")?)
+        ..SeedTicket::new(
+            &text(params, "subject")?,
+            &text(params, "message")?,
+            &text(params, "user_email")?,
+        )
     };
     let id = insert_ticket(&mut conn, &ticket)?;
     // PDO's lastInsertId() returns a string, and the script echoes it unchanged.
-    Ok(Answer::success([("ticket_id", Value::String(id.to_string()))]))
+    Ok(Answer::success([(
+        "ticket_id",
+        Value::String(id.to_string()),
+    )]))
 }
 
 fn text(params: &Params, key: &str) -> Result<String, Crash> {
@@ -83,6 +93,11 @@ fn active_fields(conn: &Connection) -> rusqlite::Result<Vec<ActiveField>> {
         "SELECT id, required FROM custom_fields WHERE active = 1 AND entity = 'ticket'
          ORDER BY display_order, id",
     )?;
-    stmt.query_map([], |row| Ok(ActiveField { id: row.get(0)?, required: row.get(1)? }))?
-        .collect()
+    stmt.query_map([], |row| {
+        Ok(ActiveField {
+            id: row.get(0)?,
+            required: row.get(1)?,
+        })
+    })?
+    .collect()
 }

@@ -6,7 +6,10 @@ use serde_json::Value;
 
 /// `ticket_categories.php`: every category, sorted by name.
 pub(super) fn list_categories(db: &Db) -> Result<Answer, Crash> {
-    let rows = query(db, "SELECT id, name, icon FROM categories ORDER BY name, id")?;
+    let rows = query(
+        db,
+        "SELECT id, name, icon FROM categories ORDER BY name, id",
+    )?;
     Ok(Answer::success([("categories", rows)]))
 }
 

@@ -99,7 +99,9 @@ async fn run_script(inner: Arc<Inner>, script: Script, req: Request<Body>) -> Re
     } else {
         req.body.clone()
     };
-    inner.calls.push(record(script.file(), &req, &params, token_valid));
+    inner
+        .calls
+        .push(record(script.file(), &req, &params, token_valid));
 
     let fault = inner.fault();
     if let Some(Fault::Delay(delay)) = fault {
@@ -111,7 +113,10 @@ async fn run_script(inner: Arc<Inner>, script: Script, req: Request<Body>) -> Re
     } else if script.checks_token() && !token_valid {
         Answer::Unauthorized
     } else {
-        let input = ScriptInput { params, client_ip: req.client_ip.clone() };
+        let input = ScriptInput {
+            params,
+            client_ip: req.client_ip.clone(),
+        };
         let worker = inner.clone();
         tokio::task::spawn_blocking(move || script.run(&worker.db, &input))
             .await
@@ -125,7 +130,9 @@ async fn not_found(inner: Arc<Inner>, req: Request<Body>) -> Response {
     let path = req.uri().path().to_owned();
     let req = PhpRequest::read(req).await;
     let token_valid = req.has_token(&inner.token);
-    inner.calls.push(record(&path, &req, &Params::default(), token_valid));
+    inner
+        .calls
+        .push(record(&path, &req, &Params::default(), token_valid));
     Answer::NotFound.render(&path, inner.db.quirks())
 }
 
@@ -137,5 +144,82 @@ fn record(script: &str, req: &PhpRequest, params: &Params, token_valid: bool) ->
         body_kind: req.body_kind,
         token_valid,
         headers: req.header_pairs(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Helpdesk;
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode, header};
+    use serde_json::{Value, json};
+    use tower::ServiceExt;
+
+    async fn call(helpdesk: &Helpdesk, request: Request<Body>) -> (StatusCode, Value) {
+        let response = helpdesk
+            .router()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let bytes = to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    fn post_form(uri: &str, token: &str, form: &str) -> Request<Body> {
+        Request::post(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_owned()))
+            .expect("request")
+    }
+
+    #[tokio::test]
+    async fn every_script_is_routed_and_only_the_lookups_skip_the_token() {
+        let helpdesk = Helpdesk::open(None, "t".to_owned()).expect("open");
+        for script in super::Script::ALL {
+            let request = Request::get(format!("/api/{}", script.file())).body(Body::empty());
+            let (status, _) = call(&helpdesk, request.expect("request")).await;
+            let expected = if script.checks_token() {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::OK
+            };
+            assert_eq!(status, expected, "{}", script.file());
+        }
+        let (status, _) = call(
+            &helpdesk,
+            Request::get("/tickets_list.php")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "scripts live under /api/ only"
+        );
+    }
+
+    #[tokio::test]
+    async fn without_connect_info_the_ip_address_is_null() {
+        let helpdesk = Helpdesk::open(None, "t".to_owned()).expect("open");
+        let form =
+            "subject=s&message=m&user_email=a%40b.example&custom_fields=%7B%221%22%3A%22x%22%7D";
+        let (_, created) = call(&helpdesk, post_form("/api/tickets_create.php", "t", form)).await;
+        assert_eq!(created, json!({"success": true, "ticket_id": "1"}));
+        let view = post_form(
+            "/api/ticket_view.php",
+            "t",
+            "ticket_id=1&user_email=a%40b.example",
+        );
+        let (_, body) = call(&helpdesk, view).await;
+        assert_eq!(body["ticket"]["ip_address"], Value::Null, "{body}");
+        assert_eq!(body["ticket"]["user_email"], "a@b.example");
     }
 }

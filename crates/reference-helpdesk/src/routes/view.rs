@@ -32,15 +32,19 @@ pub(super) fn list_tickets(db: &Db, input: &ScriptInput) -> Result<Answer, Crash
 /// `ticket_view.php`: the whole ticket row, its replies and its custom field values.
 pub(super) fn view_ticket(db: &Db, input: &ScriptInput) -> Result<Answer, Crash> {
     let params = &input.params;
-    if params.is_empty("ticket_id") || params.is_empty("user_email") {
+    if params.any_empty(&["ticket_id", "user_email"]) {
         return Ok(Answer::error("Missing ticket_id or user_email"));
     }
     let id = params.int("ticket_id")?;
     let email = params.text("user_email")?;
     let quirks = db.quirks();
     let conn = db.lock();
-    let Some(ticket) = fetch_all(&mut conn.prepare(TICKET)?, rusqlite::params![id, email], quirks)?.pop()
-    else {
+    let Some(ticket) = fetch_all(
+        &mut conn.prepare(TICKET)?,
+        rusqlite::params![id, email],
+        quirks,
+    )?
+    .pop() else {
         return Ok(Answer::error("Ticket not found or no permission"));
     };
     let replies = fetch_all(&mut conn.prepare(REPLIES)?, [id], quirks)?;
@@ -48,7 +52,10 @@ pub(super) fn view_ticket(db: &Db, input: &ScriptInput) -> Result<Answer, Crash>
     Ok(Answer::success([
         ("ticket", Value::Object(ticket)),
         ("replies", objects(replies)),
-        ("custom_fields", Value::Object(fields.into_iter().map(keyed_by_id).collect())),
+        (
+            "custom_fields",
+            Value::Object(fields.into_iter().map(keyed_by_id).collect()),
+        ),
     ]))
 }
 
