@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Builds the widget distribution into pkg/: widget.js (loader), helpdock_widget.js (glue),
+# helpdock_widget_bg.wasm and helpdock.css. Idempotent: installs only what is missing or of the
+# wrong version, then rebuilds.
+#
+# Tools: trunk (pinned below), wasm-bindgen-cli (= the wasm-bindgen in Cargo.lock), and wasm-opt
+# from npm's binaryen (Debian's is broken) in HELPDOCK_TOOLS_DIR, default ~/.cache/helpdock-tools.
+# Trunk runs offline and never downloads anything itself.
+#
+#   scripts/build-widget.sh          build pkg/
+#   scripts/build-widget.sh serve    `trunk serve` the development page (index.html) instead
+set -euo pipefail
+mode=${1:-build}
+[[ "$mode" == build || "$mode" == serve ]] || { echo "usage: $0 [build|serve]" >&2; exit 2; }
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+tools_dir=${HELPDOCK_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/helpdock-tools}
+dist="$root/dist"
+pkg="$root/pkg"
+
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build-widget: %s\n' "$*" >&2; exit 1; }
+
+for tool in cargo rustup npm; do
+  command -v "$tool" >/dev/null || die "$tool is required"
+done
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]]; then
+  say "installing trunk $TRUNK_VERSION"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# wasm-bindgen-cli must be exactly the version the crate links, or the glue will not match.
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[[ -n "$bindgen_version" ]] || die "no wasm-bindgen in Cargo.lock"
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]]; then
+  say "installing wasm-bindgen-cli $bindgen_version"
+  cargo install wasm-bindgen-cli --version "=$bindgen_version"
+fi
+
+wasm_opt="$tools_dir/node_modules/.bin/wasm-opt"
+if [[ "$("$wasm_opt" --version 2>/dev/null || true)" != "wasm-opt version $BINARYEN_VERSION "* ]]; then
+  say "installing binaryen $BINARYEN_VERSION (wasm-opt) into $tools_dir"
+  mkdir -p "$tools_dir"
+  npm install --prefix "$tools_dir" --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION"
+fi
+
+# Trunk builds with `cargo build --manifest-path <root>/Cargo.toml`, which in this workspace selects
+# the native default members; the widget is the root package, so a shim selects it explicitly.
+real_cargo=$(command -v cargo)
+shim_dir="$tools_dir/cargo-shim"
+[[ "$real_cargo" != "$shim_dir/cargo" ]] || die "the cargo shim is on PATH; remove $shim_dir from PATH"
+mkdir -p "$shim_dir"
+cat >"$shim_dir/cargo.new" <<SHIM
+#!/bin/sh
+# Written by scripts/build-widget.sh: trunk's cargo, building the widget package.
+if [ "\$1" = build ]; then shift; exec "$real_cargo" build -p helpdock-widget "\$@"; fi
+exec "$real_cargo" "\$@"
+SHIM
+chmod +x "$shim_dir/cargo.new"
+mv -f "$shim_dir/cargo.new" "$shim_dir/cargo"
+export PATH="$shim_dir:$tools_dir/node_modules/.bin:$PATH"
+# Trunk.toml pins the tool versions; this keeps trunk from looking for a newer trunk.
+export TRUNK_SKIP_VERSION_CHECK=true
+
+say "fetching crates"
+cargo fetch
+
+if [[ "$mode" == serve ]]; then
+  say "serving the development page (index.html)"
+  exec trunk serve
+fi
+
+say "building (trunk build --release)"
+trunk build --release --dist "$dist"
+
+say "assembling $pkg"
+rm -rf "$pkg"
+mkdir -p "$pkg"
+cp loader/widget.js "$pkg/widget.js"
+for file in helpdock_widget.js helpdock_widget_bg.wasm helpdock.css; do
+  [[ -f "$dist/$file" ]] || die "trunk did not produce $file"
+  cp "$dist/$file" "$pkg/$file"
+done
+
+printf '\n%-26s %10s %10s %10s\n' "pkg/" "bytes" "gzip -9" "brotli"
+for file in widget.js helpdock_widget.js helpdock_widget_bg.wasm helpdock.css; do
+  raw=$(wc -c <"$pkg/$file")
+  gz=$(gzip -9 -c "$pkg/$file" | wc -c)
+  br=-
+  if command -v brotli >/dev/null; then br=$(brotli -c -q 11 "$pkg/$file" | wc -c); fi
+  printf '%-26s %10s %10s %10s\n' "$file" "$raw" "$gz" "$br"
+done

@@ -1,0 +1,43 @@
+//! The round button in the corner that opens and closes the panel.
+
+use super::panel::Panel;
+use leptos::prelude::*;
+
+/// The widget's root: the launcher button and, once first opened, the panel.
+#[component]
+pub fn Launcher() -> impl IntoView {
+    let open = RwSignal::new(false);
+    // The panel is created on first open (no requests before the visitor asks for help) and then
+    // only hidden, so nothing typed is lost when it is closed.
+    let opened_once = RwSignal::new(false);
+
+    let toggle = move |_| {
+        opened_once.set(true);
+        open.update(|o| *o = !*o);
+    };
+    let close = Callback::new(move |()| open.set(false));
+
+    view! {
+        <div class="hd-root">
+            <Show when=move || opened_once.get()>
+                <Panel open=open.into() on_close=close/>
+            </Show>
+            <button
+                type="button"
+                class="hd-launcher"
+                class:hd-launcher-open=move || open.get()
+                data-testid="launcher"
+                aria-label=move || if open.get() { "Close support" } else { "Open support" }
+                aria-expanded=move || open.get().to_string()
+                on:click=toggle
+            >
+                <svg class="hd-icon-chat" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3.1-1.3-.6V16h0a2.5 2.5 0 0 1-.5-1.5z"></path>
+                </svg>
+                <svg class="hd-icon-close" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M6 6l12 12M18 6L6 18"></path>
+                </svg>
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,442 @@
+//! "New ticket": the form, checked with the wire rules before it is sent.
+
+use super::confirmation::Confirmation;
+use super::error_view::ErrorView;
+use super::priority_label;
+use crate::Visitor;
+use crate::api::{Api, ApiError};
+use helpdock_wire::validate::{FieldErrors, custom_field_key, validate_new_ticket};
+use helpdock_wire::{
+    Categories, CategoryId, CustomField, CustomFieldId, CustomFields, FieldKind, NewTicket, Priority,
+    TicketId,
+};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// Everything the visitor typed, kept across errors and panel closes.
+#[derive(Clone, Copy)]
+struct Draft {
+    subject: RwSignal<String>,
+    message: RwSignal<String>,
+    name: RwSignal<String>,
+    company: RwSignal<String>,
+    priority: RwSignal<Priority>,
+    category: RwSignal<Option<CategoryId>>,
+    custom: RwSignal<BTreeMap<CustomFieldId, String>>,
+}
+
+impl Draft {
+    fn new() -> Draft {
+        Draft {
+            subject: RwSignal::new(String::new()),
+            message: RwSignal::new(String::new()),
+            name: RwSignal::new(String::new()),
+            company: RwSignal::new(String::new()),
+            priority: RwSignal::new(Priority::default()),
+            category: RwSignal::new(None),
+            custom: RwSignal::new(BTreeMap::new()),
+        }
+    }
+
+    /// The ticket as it would be sent; unticked checkboxes of known fields say "0".
+    fn ticket(&self, email: &str, fields: Option<&CustomFields>) -> NewTicket {
+        let optional = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned()).filter(|s| !s.is_empty());
+        let mut custom_fields: BTreeMap<CustomFieldId, String> = self
+            .custom
+            .get_untracked()
+            .into_iter()
+            .map(|(id, value)| (id, value.trim().to_owned()))
+            .filter(|(_, value)| !value.is_empty())
+            .collect();
+        for field in fields.iter().flat_map(|f| &f.fields) {
+            if field.kind == FieldKind::Checkbox {
+                custom_fields.entry(field.id).or_insert_with(|| "0".into());
+            }
+        }
+        NewTicket {
+            subject: self.subject.get_untracked().trim().to_owned(),
+            message: self.message.get_untracked().trim().to_owned(),
+            user_email: email.trim().to_owned(),
+            name: optional(self.name),
+            company: optional(self.company),
+            priority: self.priority.get_untracked(),
+            category_id: self.category.get_untracked(),
+            custom_fields,
+        }
+    }
+
+    /// Forgets what belongs to one ticket; who the visitor is stays filled in.
+    fn clear_ticket(&self) {
+        self.subject.set(String::new());
+        self.message.set(String::new());
+        self.priority.set(Priority::default());
+        self.category.set(None);
+        self.custom.set(BTreeMap::new());
+    }
+}
+
+/// The ticket form, or the confirmation once a ticket is filed.
+#[component]
+pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let visitor = expect_context::<Visitor>();
+    let categories = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move { api.categories().await }
+        }
+    });
+    let fields = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move { api.custom_fields().await }
+        }
+    });
+    let draft = Draft::new();
+    let errors = RwSignal::new(FieldErrors::new());
+    let failure = RwSignal::new(None::<ApiError>);
+    let created = RwSignal::new(None::<TicketId>);
+    let create = Action::new_local(move |ticket: &NewTicket| {
+        let (api, ticket) = (api.clone(), ticket.clone());
+        async move {
+            match api.create_ticket(&ticket).await {
+                Ok(done) => {
+                    draft.clear_ticket();
+                    created.set(Some(done.ticket_id));
+                }
+                Err(error) => {
+                    errors.set(error.field_errors());
+                    failure.set(Some(error));
+                }
+            }
+        }
+    });
+    let sending = create.pending();
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if sending.get_untracked() {
+            return;
+        }
+        let known_fields = fields.get_untracked().and_then(Result::ok);
+        let ticket = draft.ticket(&visitor.email.get_untracked(), known_fields.as_ref());
+        let problems = validate_new_ticket(&ticket, known_fields.as_ref());
+        if problems.is_empty() {
+            errors.set(FieldErrors::new());
+            failure.set(None);
+            create.dispatch(ticket);
+        } else {
+            errors.set(problems.clone());
+            failure.set(Some(ApiError::invalid(problems)));
+        }
+    };
+    let on_new = Callback::new(move |()| {
+        errors.set(FieldErrors::new());
+        failure.set(None);
+        created.set(None);
+    });
+
+    let form = move || {
+        view! {
+            <form class="hd-form" novalidate on:submit=on_submit>
+                {move || failure.get().map(|error| view! { <ErrorView error testid="form-error"/> })}
+                <ContactFields email=visitor.email draft errors/>
+                <TextRow label="Subject" key="subject" testid="field-subject" value=draft.subject errors required=true/>
+                <div class="hd-field">
+                    <label for="hd-message">"Message" <RequiredMark/></label>
+                    <textarea
+                        id="hd-message"
+                        rows="5"
+                        data-testid="field-message"
+                        aria-required="true"
+                        aria-invalid=invalid(errors, "message")
+                        bind:value=draft.message
+                    ></textarea>
+                    <FieldError errors key="message"/>
+                </div>
+                <div class="hd-row">
+                    <CategorySelect categories value=draft.category errors/>
+                    <PrioritySelect value=draft.priority/>
+                </div>
+                {move || match fields.get() {
+                    Some(Ok(known)) => known
+                        .fields
+                        .into_iter()
+                        .map(|field| view! { <CustomFieldInput field values=draft.custom errors/> })
+                        .collect_view()
+                        .into_any(),
+                    Some(Err(error)) => view! { <ErrorView error testid="fields-error"/> }.into_any(),
+                    None => ().into_any(),
+                }}
+                <button
+                    type="submit"
+                    class="hd-button hd-submit"
+                    data-testid="submit-ticket"
+                    disabled=move || sending.get()
+                    aria-busy=move || sending.get().to_string()
+                >
+                    {move || if sending.get() { "Sending…" } else { "Send ticket" }}
+                </button>
+            </form>
+        }
+    };
+
+    move || match created.get() {
+        Some(ticket_id) => view! {
+            <Confirmation ticket_id on_open=Callback::new(move |()| on_show_ticket.run(ticket_id)) on_new/>
+        }
+        .into_any(),
+        None => form().into_any(),
+    }
+}
+
+/// `"true"` while `key` has an error, for `aria-invalid`.
+fn invalid(errors: RwSignal<FieldErrors>, key: &str) -> impl Fn() -> &'static str + use<> {
+    let key = key.to_owned();
+    move || if errors.with(|e| e.contains_key(&key)) { "true" } else { "false" }
+}
+
+/// The asterisk after a required field's label.
+#[component]
+fn RequiredMark() -> impl IntoView {
+    view! { <span class="hd-required" title="Required">"*"</span> }
+}
+
+/// The message under a field, shown while the field has an error (`error-<key>`).
+#[component]
+fn FieldError(errors: RwSignal<FieldErrors>, #[prop(into)] key: String) -> impl IntoView {
+    let testid = format!("error-{key}");
+    move || {
+        errors.with(|e| e.get(&key).cloned()).map(|message| {
+            view! { <p class="hd-field-error" data-testid=testid.clone()>{message}</p> }
+        })
+    }
+}
+
+/// A labelled one-line text input bound to `value`.
+#[component]
+fn TextRow(
+    label: &'static str,
+    key: &'static str,
+    testid: &'static str,
+    value: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+    #[prop(optional)] required: bool,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+) -> impl IntoView {
+    let id = format!("hd-{key}");
+    view! {
+        <div class="hd-field">
+            <label for=id.clone()>{label} {required.then(|| view! { <RequiredMark/> })}</label>
+            <input
+                id=id
+                type=kind
+                data-testid=testid
+                autocomplete=autocomplete
+                aria-required=required.to_string()
+                aria-invalid=invalid(errors, key)
+                bind:value=value
+            />
+            <FieldError errors key=key/>
+        </div>
+    }
+}
+
+/// Who is asking: email (shared with "My tickets"), name, company.
+#[component]
+fn ContactFields(email: RwSignal<String>, draft: Draft, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    view! {
+        <TextRow
+            label="Email"
+            key="user_email"
+            testid="field-email"
+            value=email
+            errors
+            required=true
+            kind="email"
+            autocomplete="email"
+        />
+        <div class="hd-row">
+            <TextRow label="Name" key="name" testid="field-name" value=draft.name errors autocomplete="name"/>
+            <TextRow
+                label="Company"
+                key="company"
+                testid="field-company"
+                value=draft.company
+                errors
+                autocomplete="organization"
+            />
+        </div>
+    }
+}
+
+/// The helpdesk's categories, or none.
+#[component]
+fn CategorySelect(
+    categories: LocalResource<Result<Categories, ApiError>>,
+    value: RwSignal<Option<CategoryId>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let options = move || {
+        categories.get().and_then(Result::ok).map(|c| c.categories).unwrap_or_default().into_iter().map(
+            move |category| {
+                let id = category.id;
+                view! {
+                    <option value=id.to_string() selected=move || value.get() == Some(id)>
+                        {category.name}
+                    </option>
+                }
+            },
+        ).collect_view()
+    };
+    view! {
+        <div class="hd-field">
+            <label for="hd-category_id">"Category"</label>
+            <select
+                id="hd-category_id"
+                data-testid="field-category"
+                aria-invalid=invalid(errors, "category_id")
+                on:change:target=move |ev| value.set(ev.target().value().parse().ok())
+            >
+                <option value="" selected=move || value.get().is_none()>"Choose…"</option>
+                {options}
+            </select>
+            <FieldError errors key="category_id"/>
+        </div>
+    }
+}
+
+/// Low, medium or high.
+#[component]
+fn PrioritySelect(value: RwSignal<Priority>) -> impl IntoView {
+    view! {
+        <div class="hd-field">
+            <label for="hd-priority">"Priority"</label>
+            <select
+                id="hd-priority"
+                data-testid="field-priority"
+                on:change:target=move |ev| {
+                    value.set(Priority::parse(&ev.target().value()).unwrap_or_default())
+                }
+            >
+                {Priority::ALL
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <option value=p.as_str() selected=move || value.get() == p>
+                                {priority_label(p)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// One admin-defined field, entered as its type asks; unknown types arrive here as text.
+#[component]
+fn CustomFieldInput(
+    field: CustomField,
+    values: RwSignal<BTreeMap<CustomFieldId, String>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let CustomField { id, name, kind, required, options } = field;
+    let key = custom_field_key(id);
+    let dom_id = format!("hd-custom-{id}");
+    let testid = format!("field-custom-{id}");
+    let current = move || values.with(|v| v.get(&id).cloned().unwrap_or_default());
+    let set = move |value: String| values.update(|v| _ = v.insert(id, value));
+    let aria_invalid = invalid(errors, &key);
+    let mark = required.then(|| view! { <RequiredMark/> });
+
+    let control = match kind {
+        FieldKind::Checkbox => {
+            return view! {
+                <div class="hd-field hd-check-field">
+                    <label>
+                        <input
+                            type="checkbox"
+                            data-testid=testid
+                            aria-invalid=aria_invalid
+                            prop:checked=move || current() == "1"
+                            on:change:target=move |ev| {
+                                set(if ev.target().checked() { "1" } else { "0" }.into())
+                            }
+                        />
+                        <span>{name} {mark}</span>
+                    </label>
+                    <FieldError errors key/>
+                </div>
+            }
+            .into_any();
+        }
+        FieldKind::Textarea => view! {
+            <textarea
+                id=dom_id.clone()
+                rows="3"
+                data-testid=testid
+                aria-required=required.to_string()
+                aria-invalid=aria_invalid
+                prop:value=current
+                on:input:target=move |ev| set(ev.target().value())
+            ></textarea>
+        }
+        .into_any(),
+        FieldKind::Select => view! {
+            <select
+                id=dom_id.clone()
+                data-testid=testid
+                aria-required=required.to_string()
+                aria-invalid=aria_invalid
+                on:change:target=move |ev| set(ev.target().value())
+            >
+                <option value="" selected=move || current().is_empty()>"Choose…"</option>
+                {options
+                    .into_iter()
+                    .map(|option| {
+                        let (value, this) = (option.clone(), option.clone());
+                        view! {
+                            <option value=value selected=move || current() == this>
+                                {option}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        }
+        .into_any(),
+        FieldKind::Text | FieldKind::Date | FieldKind::Number => {
+            let (input_type, mode) = match kind {
+                FieldKind::Date => ("date", "text"),
+                FieldKind::Number => ("text", "decimal"),
+                _ => ("text", "text"),
+            };
+            view! {
+                <input
+                    id=dom_id.clone()
+                    type=input_type
+                    inputmode=mode
+                    data-testid=testid
+                    aria-required=required.to_string()
+                    aria-invalid=aria_invalid
+                    prop:value=current
+                    on:input:target=move |ev| set(ev.target().value())
+                />
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="hd-field">
+            <label for=dom_id>{name} {mark}</label>
+            {control}
+            <FieldError errors key/>
+        </div>
+    }
+    .into_any()
+}

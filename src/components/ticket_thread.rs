@@ -1,0 +1,181 @@
+//! One ticket: its first message, the replies in order, and a box to answer.
+
+use super::error_view::ErrorView;
+use super::{priority_label, short_time, status_class};
+use crate::api::{Api, ApiError};
+use helpdock_wire::validate::validate_new_reply;
+use helpdock_wire::{CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, TicketDetail, TicketId};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+enum ThreadState {
+    Loading,
+    Failed(ApiError),
+    Ready,
+}
+
+/// The thread of ticket `id`, read as the visitor `email`.
+#[component]
+pub fn TicketThread(
+    id: TicketId,
+    email: String,
+    on_back: Callback<()>,
+    on_replied: Callback<()>,
+) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let draft = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<ApiError>);
+    let replies_sent = RwSignal::new(0_usize);
+    let send = Action::new_local({
+        let api = api.clone();
+        move |reply: &NewReply| {
+            let (api, reply) = (api.clone(), reply.clone());
+            async move {
+                match api.reply(&reply).await {
+                    Ok(_) => {
+                        draft.set(String::new());
+                        replies_sent.update(|n| *n += 1);
+                        on_replied.run(());
+                    }
+                    Err(error) => failure.set(Some(error)),
+                }
+            }
+        }
+    });
+    let thread = LocalResource::new({
+        let email = email.clone();
+        move || {
+            replies_sent.track();
+            let (api, email) = (api.clone(), email.clone());
+            async move { api.view_ticket(id, &email).await }
+        }
+    });
+    // Shape and content are separate memos, so a refetch after a reply updates in place and
+    // never clears the reply box.
+    let state = Memo::new(move |_| match thread.get() {
+        None => ThreadState::Loading,
+        Some(Err(error)) => ThreadState::Failed(error),
+        Some(Ok(_)) => ThreadState::Ready,
+    });
+    let detail = Memo::new(move |_| thread.get().and_then(Result::ok).map(|t| (t.ticket, t.custom_fields)));
+    let replies = Memo::new(move |_| thread.get().and_then(Result::ok).map(|t| t.replies).unwrap_or_default());
+    let sending = send.pending();
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if sending.get_untracked() {
+            return;
+        }
+        let reply = NewReply { ticket_id: id, user_email: email.clone(), message: draft.get_untracked().trim().to_owned() };
+        if validate_new_reply(&reply).is_empty() {
+            failure.set(None);
+            send.dispatch(reply);
+        } else {
+            let empty = ErrorBody::new(ErrorCode::InvalidInput, "Write your reply first.");
+            failure.set(Some(ApiError::Rejected(empty)));
+        }
+    };
+
+    view! {
+        <div class="hd-thread" data-testid="thread">
+            <button type="button" class="hd-link hd-back" data-testid="back-to-list" on:click=move |_| on_back.run(())>
+                "← All tickets"
+            </button>
+            {move || match state.get() {
+                ThreadState::Loading => view! { <p class="hd-muted" aria-busy="true">"Loading the conversation…"</p> }.into_any(),
+                ThreadState::Failed(error) => view! { <ErrorView error testid="thread-error"/> }.into_any(),
+                ThreadState::Ready => view! { <Conversation detail replies/> }.into_any(),
+            }}
+            <Show when=move || state.get() == ThreadState::Ready>
+                <form class="hd-reply" novalidate on:submit=on_submit.clone()>
+                    <label for="hd-reply" class="hd-visually-hidden">"Your reply"</label>
+                    <textarea
+                        id="hd-reply"
+                        rows="3"
+                        placeholder="Write a reply…"
+                        data-testid="reply-input"
+                        bind:value=draft
+                    ></textarea>
+                    {move || failure.get().map(|error| view! { <ErrorView error testid="reply-error"/> })}
+                    <button
+                        type="submit"
+                        class="hd-button"
+                        data-testid="reply-send"
+                        disabled=move || sending.get()
+                        aria-busy=move || sending.get().to_string()
+                    >
+                        {move || if sending.get() { "Sending…" } else { "Send reply" }}
+                    </button>
+                </form>
+            </Show>
+        </div>
+    }
+}
+
+/// The ticket's header and every message, oldest first.
+#[component]
+fn Conversation(
+    detail: Memo<Option<(TicketDetail, Vec<CustomFieldValue>)>>,
+    replies: Memo<Vec<Reply>>,
+) -> impl IntoView {
+    let header = move || {
+        detail.get().map(|(ticket, fields)| {
+            let badge = status_class(&ticket.status);
+            view! {
+                <header class="hd-thread-head">
+                    <h3 data-testid="thread-subject">{ticket.subject}</h3>
+                    <p class="hd-list-meta">
+                        <span class=badge data-testid="thread-status">{ticket.status}</span>
+                        <span class="hd-priority">{priority_label(ticket.priority)}</span>
+                        <span>"#" {ticket.id.to_string()}</span>
+                    </p>
+                    {(!fields.is_empty()).then(|| view! {
+                        <dl class="hd-facts">
+                            {fields.into_iter().map(|f| view! { <dt>{f.name.clone()}</dt> <dd>{field_text(&f)}</dd> }).collect_view()}
+                        </dl>
+                    })}
+                </header>
+            }
+        })
+    };
+    let first_message = move || {
+        detail.get().map(|(ticket, _)| {
+            view! {
+                <li class="hd-msg hd-msg-visitor" data-testid="thread-message" data-from-staff="false">
+                    <p class="hd-msg-meta">"You · " {short_time(&ticket.created_at)}</p>
+                    <p class="hd-msg-body">{ticket.message}</p>
+                </li>
+            }
+        })
+    };
+    view! {
+        {header}
+        <ol class="hd-messages">
+            {first_message}
+            <For
+                each=move || replies.get()
+                key=|r| r.id
+                children=|r: Reply| {
+                    let (class, who) = if r.from_staff { ("hd-msg hd-msg-staff", "Support") } else { ("hd-msg hd-msg-visitor", "You") };
+                    view! {
+                        <li class=class data-testid="thread-message" data-from-staff=r.from_staff.to_string()>
+                            <p class="hd-msg-meta">{who} " · " {short_time(&r.created_at)}</p>
+                            <p class="hd-msg-body">{r.message}</p>
+                        </li>
+                    }
+                }
+            />
+        </ol>
+    }
+}
+
+/// A custom field's value as the visitor reads it.
+fn field_text(field: &CustomFieldValue) -> String {
+    match (field.kind, field.value.as_deref()) {
+        (FieldKind::Checkbox, Some("1")) => "Yes".into(),
+        (FieldKind::Checkbox, _) => "No".into(),
+        (_, Some(value)) if !value.trim().is_empty() => value.to_owned(),
+        _ => "—".into(),
+    }
+}
