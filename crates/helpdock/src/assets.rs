@@ -43,7 +43,9 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     // Errors are not cached: a missing file may be there after the next deploy.
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         let value = if is_loader { LOADER_CACHE } else { OTHER_CACHE };
-        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(value));
     }
     response
 }

@@ -37,7 +37,10 @@ pub struct Config {
 pub enum ConfigError {
     /// The config file could not be read.
     #[error("cannot read config file {path}: {source}")]
-    ReadFile { path: PathBuf, source: std::io::Error },
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The config file is not valid TOML or has unknown keys or wrong types.
     #[error("config file {path}: {message}")]
     Parse { path: PathBuf, message: String },
@@ -67,7 +70,7 @@ struct Setting<T> {
     key: String,
 }
 
-/// Reads an environment variable, treating an empty one as unset.
+/// Looks up an environment variable; injected so tests need not touch the process environment.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// The process environment, for [`Config::load`].
@@ -79,14 +82,29 @@ impl Config {
     /// Reads `file` (if any), applies the environment on top, and checks every value.
     pub fn load(file: Option<&Path>, env: Env) -> Result<Config, ConfigError> {
         let fc = file.map(read_file).transpose()?.unwrap_or_default();
-        let suffix = file.map(|p| format!(" (in {})", p.display())).unwrap_or_default();
+        let suffix = file
+            .map(|p| format!(" (in {})", p.display()))
+            .unwrap_or_default();
         let file_key = |key: &str| format!("{key}{suffix}");
         let pick = |var: &str, key: &str, from_file: Option<String>| {
             env(var)
-                .map(|value| Setting { value, key: var.to_owned() })
-                .or_else(|| from_file.map(|value| Setting { value, key: file_key(key) }))
+                .map(|value| Setting {
+                    value,
+                    key: var.to_owned(),
+                })
+                .or_else(|| {
+                    from_file.map(|value| Setting {
+                        value,
+                        key: file_key(key),
+                    })
+                })
         };
-        let url = pick("HELPDOCK_UPSTREAM_URL", "upstream_url", fc.upstream_url.clone()).ok_or(ConfigError::Missing {
+        let url = pick(
+            "HELPDOCK_UPSTREAM_URL",
+            "upstream_url",
+            fc.upstream_url.clone(),
+        )
+        .ok_or(ConfigError::Missing {
             key: "HELPDOCK_UPSTREAM_URL (or upstream_url in the config file)".into(),
             hint: "the helpdesk's API base, e.g. https://helpdesk.example.com/api/",
         })?;
@@ -97,20 +115,33 @@ impl Config {
             fc.upstream_timeout_secs.map(|s| s.to_string()),
         );
         let listen = pick("HELPDOCK_LISTEN", "listen", fc.listen);
-        let assets = pick("HELPDOCK_ASSETS_DIR", "assets_dir", fc.assets_dir.map(|p| p.display().to_string()));
+        let assets = pick(
+            "HELPDOCK_ASSETS_DIR",
+            "assets_dir",
+            fc.assets_dir.map(|p| p.display().to_string()),
+        );
         Ok(Config {
             upstream_url: parse_upstream_url(url)?,
             upstream_token: token,
-            upstream_timeout: timeout.map(parse_timeout).transpose()?.unwrap_or(DEFAULT_UPSTREAM_TIMEOUT),
+            upstream_timeout: timeout
+                .map(parse_timeout)
+                .transpose()?
+                .unwrap_or(DEFAULT_UPSTREAM_TIMEOUT),
             listen: listen_from(listen)?,
-            assets_dir: assets.map_or_else(|| PathBuf::from(DEFAULT_ASSETS_DIR), |s| PathBuf::from(s.value)),
+            assets_dir: assets.map_or_else(
+                || PathBuf::from(DEFAULT_ASSETS_DIR),
+                |s| PathBuf::from(s.value),
+            ),
         })
     }
 }
 
 /// `HELPDOCK_LISTEN`, or the default address.
 pub fn listen_from_env(env: Env) -> Result<SocketAddr, ConfigError> {
-    listen_from(env("HELPDOCK_LISTEN").map(|value| Setting { value, key: "HELPDOCK_LISTEN".into() }))
+    listen_from(env("HELPDOCK_LISTEN").map(|value| Setting {
+        value,
+        key: "HELPDOCK_LISTEN".into(),
+    }))
 }
 
 /// `HELPDOCK_ASSETS_DIR`, or the default directory.
@@ -119,19 +150,28 @@ pub fn assets_dir_from_env(env: Env) -> PathBuf {
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ConfigError::ReadFile { path: path.to_owned(), source })?;
-    toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.to_owned(), message: describe_toml_error(&text, &e) })
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::ReadFile {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_owned(),
+        message: describe_toml_error(&text, &e),
+    })
 }
 
 /// toml's message with the line and key it concerns, but without toml's excerpt of the file:
 /// that line may be the token's.
 fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
-    let Some(span) = err.span() else { return err.message().to_owned() };
+    let Some(span) = err.span() else {
+        return err.message().to_owned();
+    };
     let line_no = text[..span.start.min(text.len())].matches('\n').count() + 1;
     let line = text.lines().nth(line_no - 1).unwrap_or("");
     let key = line.split_once('=').map(|(k, _)| k.trim()).filter(|k| {
-        !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     });
     match key {
         Some(key) => format!("line {line_no}, key {key}: {}", err.message()),
@@ -141,19 +181,36 @@ fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
 
 /// The token from, in order: `HELPDOCK_UPSTREAM_TOKEN`, `HELPDOCK_UPSTREAM_TOKEN_FILE`, the file's
 /// `upstream_token`, the file's `upstream_token_file`. Two sources at one level are a mistake.
-fn upstream_token(env: Env, fc: &FileConfig, file_key: &dyn Fn(&str) -> String) -> Result<Secret, ConfigError> {
+fn upstream_token(
+    env: Env,
+    fc: &FileConfig,
+    file_key: &dyn Fn(&str) -> String,
+) -> Result<Secret, ConfigError> {
     const VAR: &str = "HELPDOCK_UPSTREAM_TOKEN";
     const FILE_VAR: &str = "HELPDOCK_UPSTREAM_TOKEN_FILE";
     let from_env = env(VAR).is_some() || env(FILE_VAR).is_some();
     let (value, file, value_key, file_key) = if from_env {
-        (env(VAR).map(Secret::new), env(FILE_VAR).map(PathBuf::from), VAR.to_owned(), FILE_VAR.to_owned())
+        (
+            env(VAR).map(Secret::new),
+            env(FILE_VAR).map(PathBuf::from),
+            VAR.to_owned(),
+            FILE_VAR.to_owned(),
+        )
     } else {
         let (value_key, path_key) = (file_key("upstream_token"), file_key("upstream_token_file"));
-        (fc.upstream_token.clone(), fc.upstream_token_file.clone(), value_key, path_key)
+        (
+            fc.upstream_token.clone(),
+            fc.upstream_token_file.clone(),
+            value_key,
+            path_key,
+        )
     };
     let (token, key) = match (value, file) {
         (Some(_), Some(_)) => {
-            return Err(ConfigError::Invalid { key: value_key, message: format!("set either it or {file_key}, not both") });
+            return Err(ConfigError::Invalid {
+                key: value_key,
+                message: format!("set either it or {file_key}, not both"),
+            });
         }
         (Some(token), None) => (token, value_key),
         (None, Some(path)) => (read_token_file(&path, &file_key)?, file_key),
@@ -165,11 +222,17 @@ fn upstream_token(env: Env, fc: &FileConfig, file_key: &dyn Fn(&str) -> String) 
         }
     };
     if token.is_blank() {
-        return Err(ConfigError::Invalid { key, message: "the token is empty".into() });
+        return Err(ConfigError::Invalid {
+            key,
+            message: "the token is empty".into(),
+        });
     }
     // It travels in a header: anything but visible ASCII would be refused there, or worse, mangled.
     if !token.expose().chars().all(|c| c.is_ascii_graphic()) {
-        return Err(ConfigError::Invalid { key, message: "the token may only hold visible ASCII characters".into() });
+        return Err(ConfigError::Invalid {
+            key,
+            message: "the token may only hold visible ASCII characters".into(),
+        });
     }
     Ok(token)
 }
@@ -184,13 +247,19 @@ fn read_token_file(path: &Path, key: &str) -> Result<Secret, ConfigError> {
 }
 
 fn parse_upstream_url(setting: Setting<String>) -> Result<Url, ConfigError> {
-    let invalid = |message: &str| ConfigError::Invalid { key: setting.key.clone(), message: message.to_owned() };
-    let mut url = Url::parse(setting.value.trim()).map_err(|e| invalid(&format!("not a URL ({e})")))?;
+    let invalid = |message: &str| ConfigError::Invalid {
+        key: setting.key.clone(),
+        message: message.to_owned(),
+    };
+    let mut url =
+        Url::parse(setting.value.trim()).map_err(|e| invalid(&format!("not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(invalid("must be an http:// or https:// URL with a host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("must not hold credentials; the token is configured separately"));
+        return Err(invalid(
+            "must not hold credentials; the token is configured separately",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("must not have a query or fragment"));
@@ -220,10 +289,14 @@ fn listen_from(setting: Option<Setting<String>>) -> Result<SocketAddr, ConfigErr
             message: "the built-in default is invalid".into(),
         });
     };
-    setting.value.trim().parse().map_err(|_| ConfigError::Invalid {
-        key: setting.key,
-        message: format!("{:?} is not an address like 127.0.0.1:8080", setting.value),
-    })
+    setting
+        .value
+        .trim()
+        .parse()
+        .map_err(|_| ConfigError::Invalid {
+            key: setting.key,
+            message: format!("{:?} is not an address like 127.0.0.1:8080", setting.value),
+        })
 }
 
 #[cfg(test)]

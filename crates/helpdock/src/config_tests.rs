@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use std::io::Write;
 
 fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     move |k| map.get(k).cloned()
 }
 
@@ -24,7 +27,10 @@ fn load_err(file: Option<&Path>, env: &[(&str, &str)]) -> String {
 
 #[test]
 fn env_alone_with_defaults() {
-    let env = env_of(&[("HELPDOCK_UPSTREAM_URL", "http://127.0.0.1:9/api"), ("HELPDOCK_UPSTREAM_TOKEN", "t0k")]);
+    let env = env_of(&[
+        ("HELPDOCK_UPSTREAM_URL", "http://127.0.0.1:9/api"),
+        ("HELPDOCK_UPSTREAM_TOKEN", "t0k"),
+    ]);
     let c = Config::load(None, &env).expect("valid");
     assert_eq!(c.upstream_url.as_str(), "http://127.0.0.1:9/api/");
     assert_eq!(c.upstream_token.expose(), "t0k");
@@ -42,13 +48,25 @@ fn env_overrides_file() {
     );
     let c = Config::load(Some(f.path()), &env_of(&[])).expect("valid");
     assert_eq!(
-        (c.upstream_url.as_str(), c.upstream_token.expose(), c.listen.port(), c.upstream_timeout.as_secs()),
+        (
+            c.upstream_url.as_str(),
+            c.upstream_token.expose(),
+            c.listen.port(),
+            c.upstream_timeout.as_secs()
+        ),
         ("https://hd.example.com/api/", "from-file", 9000, 3)
     );
     assert_eq!(c.assets_dir, PathBuf::from("/srv/pkg"));
-    let env = [("HELPDOCK_LISTEN", "127.0.0.1:0"), ("HELPDOCK_UPSTREAM_TOKEN", "from-env"), ("HELPDOCK_ASSETS_DIR", "x")];
+    let env = [
+        ("HELPDOCK_LISTEN", "127.0.0.1:0"),
+        ("HELPDOCK_UPSTREAM_TOKEN", "from-env"),
+        ("HELPDOCK_ASSETS_DIR", "x"),
+    ];
     let c = Config::load(Some(f.path()), &env_of(&env)).expect("valid");
-    assert_eq!((c.listen.port(), c.upstream_token.expose()), (0, "from-env"));
+    assert_eq!(
+        (c.listen.port(), c.upstream_token.expose()),
+        (0, "from-env")
+    );
     assert_eq!(c.assets_dir, PathBuf::from("x"));
 }
 
@@ -56,10 +74,27 @@ fn env_overrides_file() {
 fn token_files_lose_their_trailing_newline() {
     let token = file_with("s3cret\n");
     let path = token.path().display().to_string();
-    let env = [("HELPDOCK_UPSTREAM_URL", "http://h/api/"), ("HELPDOCK_UPSTREAM_TOKEN_FILE", path.as_str())];
-    assert_eq!(Config::load(None, &env_of(&env)).expect("valid").upstream_token.expose(), "s3cret");
-    let f = file_with(&format!("upstream_url = \"http://h/api/\"\nupstream_token_file = {path:?}\n"));
-    assert_eq!(Config::load(Some(f.path()), &env_of(&[])).expect("valid").upstream_token.expose(), "s3cret");
+    let env = [
+        ("HELPDOCK_UPSTREAM_URL", "http://h/api/"),
+        ("HELPDOCK_UPSTREAM_TOKEN_FILE", path.as_str()),
+    ];
+    assert_eq!(
+        Config::load(None, &env_of(&env))
+            .expect("valid")
+            .upstream_token
+            .expose(),
+        "s3cret"
+    );
+    let f = file_with(&format!(
+        "upstream_url = \"http://h/api/\"\nupstream_token_file = {path:?}\n"
+    ));
+    assert_eq!(
+        Config::load(Some(f.path()), &env_of(&[]))
+            .expect("valid")
+            .upstream_token
+            .expose(),
+        "s3cret"
+    );
 }
 
 #[test]
@@ -69,15 +104,42 @@ fn errors_name_the_key() {
     let cases: &[(&[(&str, &str)], &str)] = &[
         (&[tok], "HELPDOCK_UPSTREAM_URL"),
         (&[url], "HELPDOCK_UPSTREAM_TOKEN"),
-        (&[("HELPDOCK_UPSTREAM_URL", "ftp://h/"), tok], "HELPDOCK_UPSTREAM_URL"),
-        (&[("HELPDOCK_UPSTREAM_URL", "not a url"), tok], "HELPDOCK_UPSTREAM_URL"),
-        (&[("HELPDOCK_UPSTREAM_URL", "http://u:p@h/api/"), tok], "HELPDOCK_UPSTREAM_URL"),
-        (&[url, ("HELPDOCK_UPSTREAM_TOKEN", "   ")], "HELPDOCK_UPSTREAM_TOKEN"),
-        (&[url, ("HELPDOCK_UPSTREAM_TOKEN", "a b")], "HELPDOCK_UPSTREAM_TOKEN"),
-        (&[url, tok, ("HELPDOCK_UPSTREAM_TOKEN_FILE", "/x")], "HELPDOCK_UPSTREAM_TOKEN"),
-        (&[url, ("HELPDOCK_UPSTREAM_TOKEN_FILE", "/nonexistent/tok")], "HELPDOCK_UPSTREAM_TOKEN_FILE"),
-        (&[url, tok, ("HELPDOCK_LISTEN", "localhost")], "HELPDOCK_LISTEN"),
-        (&[url, tok, ("HELPDOCK_UPSTREAM_TIMEOUT_SECS", "0")], "HELPDOCK_UPSTREAM_TIMEOUT_SECS"),
+        (
+            &[("HELPDOCK_UPSTREAM_URL", "ftp://h/"), tok],
+            "HELPDOCK_UPSTREAM_URL",
+        ),
+        (
+            &[("HELPDOCK_UPSTREAM_URL", "not a url"), tok],
+            "HELPDOCK_UPSTREAM_URL",
+        ),
+        (
+            &[("HELPDOCK_UPSTREAM_URL", "http://u:p@h/api/"), tok],
+            "HELPDOCK_UPSTREAM_URL",
+        ),
+        (
+            &[url, ("HELPDOCK_UPSTREAM_TOKEN", "   ")],
+            "HELPDOCK_UPSTREAM_TOKEN",
+        ),
+        (
+            &[url, ("HELPDOCK_UPSTREAM_TOKEN", "a b")],
+            "HELPDOCK_UPSTREAM_TOKEN",
+        ),
+        (
+            &[url, tok, ("HELPDOCK_UPSTREAM_TOKEN_FILE", "/x")],
+            "HELPDOCK_UPSTREAM_TOKEN",
+        ),
+        (
+            &[url, ("HELPDOCK_UPSTREAM_TOKEN_FILE", "/nonexistent/tok")],
+            "HELPDOCK_UPSTREAM_TOKEN_FILE",
+        ),
+        (
+            &[url, tok, ("HELPDOCK_LISTEN", "localhost")],
+            "HELPDOCK_LISTEN",
+        ),
+        (
+            &[url, tok, ("HELPDOCK_UPSTREAM_TIMEOUT_SECS", "0")],
+            "HELPDOCK_UPSTREAM_TIMEOUT_SECS",
+        ),
     ];
     for (env, key) in cases {
         let message = load_err(None, env);
@@ -87,14 +149,33 @@ fn errors_name_the_key() {
 
 #[test]
 fn file_errors_name_the_key_and_never_the_token() {
-    let f = file_with("upstream_url = \"http://h/api/\"\nupstream_token = \"hush\"\nlisten = \"nope\"\n");
+    let f = file_with(
+        "upstream_url = \"http://h/api/\"\nupstream_token = \"hush\"\nlisten = \"nope\"\n",
+    );
     let message = load_err(Some(f.path()), &[]);
     assert!(message.starts_with("listen (in "), "{message}");
     let f = file_with("upstream_url = \"http://h/api/\"\nupstream_tokn = \"hush\"\n");
     let message = load_err(Some(f.path()), &[]);
-    assert!(message.contains("upstream_tokn") && !message.contains("hush"), "{message}");
+    assert!(
+        message.contains("upstream_tokn") && !message.contains("hush"),
+        "{message}"
+    );
     let f = file_with("upstream_url = \"http://h/api/\"\nupstream_token = 5\n");
     let message = load_err(Some(f.path()), &[]);
     assert!(message.contains("upstream_token"), "{message}");
-    assert!(load_err(Some(Path::new("/nonexistent/helpdock.toml")), &[]).contains("cannot read config file"));
+    assert!(
+        load_err(Some(Path::new("/nonexistent/helpdock.toml")), &[])
+            .contains("cannot read config file")
+    );
+}
+
+#[test]
+fn toml_syntax_errors_do_not_quote_the_line() {
+    let f = file_with("upstream_url = \"http://h/api/\"\nupstream_token = \"hush-hush\n");
+    let message = load_err(Some(f.path()), &[]);
+    assert!(
+        message.contains("line 2") && message.contains("upstream_token"),
+        "{message}"
+    );
+    assert!(!message.contains("hush-hush"), "{message}");
 }

@@ -34,13 +34,19 @@ pub enum DemoError {
     NoDataDir,
     /// The data dir could not be created.
     #[error("cannot create the demo data dir {path}: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The reference helpdesk could not open its database.
     #[error("reference helpdesk: {0}")]
     Helpdesk(#[from] reference_helpdesk::HelpdeskError),
     /// A socket could not be bound.
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     /// The OS gave no randomness for the token, or the HTTP client could not start.
     #[error("cannot set up the demo: {0}")]
     Setup(String),
@@ -55,18 +61,32 @@ pub fn data_dir_from_env(env: Env) -> Result<PathBuf, DemoError> {
     if let Some(xdg) = env("XDG_DATA_HOME") {
         return Ok(Path::new(&xdg).join("helpdock-demo"));
     }
-    env("HOME").map(|home| Path::new(&home).join(".local/share/helpdock-demo")).ok_or(DemoError::NoDataDir)
+    env("HOME")
+        .map(|home| Path::new(&home).join(".local/share/helpdock-demo"))
+        .ok_or(DemoError::NoDataDir)
 }
 
 /// Starts the reference helpdesk in the background and returns the proxy's bound listener and app.
 pub async fn start(settings: &DemoSettings) -> Result<(TcpListener, Router), DemoError> {
-    std::fs::create_dir_all(&settings.data_dir)
-        .map_err(|source| DemoError::DataDir { path: settings.data_dir.clone(), source })?;
+    std::fs::create_dir_all(&settings.data_dir).map_err(|source| DemoError::DataDir {
+        path: settings.data_dir.clone(),
+        source,
+    })?;
     tracing::info!(data_dir = %settings.data_dir.display(), "demo data (delete the directory to start afresh)");
     let token = random_token()?;
-    let helpdesk = reference_helpdesk::Helpdesk::open(Some(&settings.data_dir.join(DB_FILE)), token.expose().into())?;
-    let upstream_listener = bind("127.0.0.1:0".parse().map_err(|_| DemoError::Setup("loopback address".into()))?).await?;
-    let upstream_addr = upstream_listener.local_addr().map_err(|e| DemoError::Setup(e.to_string()))?;
+    let helpdesk = reference_helpdesk::Helpdesk::open(
+        Some(&settings.data_dir.join(DB_FILE)),
+        token.expose().into(),
+    )?;
+    let upstream_listener = bind(
+        "127.0.0.1:0"
+            .parse()
+            .map_err(|_| DemoError::Setup("loopback address".into()))?,
+    )
+    .await?;
+    let upstream_addr = upstream_listener
+        .local_addr()
+        .map_err(|e| DemoError::Setup(e.to_string()))?;
     tokio::spawn(async move {
         if let Err(e) = reference_helpdesk::serve(upstream_listener, helpdesk).await {
             tracing::error!(error = %e, "reference helpdesk stopped");
@@ -74,11 +94,20 @@ pub async fn start(settings: &DemoSettings) -> Result<(TcpListener, Router), Dem
     });
     tracing::info!(%upstream_addr, "reference helpdesk listening");
 
-    let base_url = Url::parse(&format!("http://{upstream_addr}/api/")).map_err(|e| DemoError::Setup(e.to_string()))?;
-    let upstream = Upstream::new(UpstreamConfig { base_url, token, timeout: DEFAULT_UPSTREAM_TIMEOUT })
+    let base_url = Url::parse(&format!("http://{upstream_addr}/api/"))
         .map_err(|e| DemoError::Setup(e.to_string()))?;
+    let upstream = Upstream::new(UpstreamConfig {
+        base_url,
+        token,
+        timeout: DEFAULT_UPSTREAM_TIMEOUT,
+    })
+    .map_err(|e| DemoError::Setup(e.to_string()))?;
     warn_if_widget_missing(&settings.assets_dir);
-    let state = AppState { upstream, assets_dir: settings.assets_dir.clone(), host_page: Some(SHOP_PAGE) };
+    let state = AppState {
+        upstream,
+        assets_dir: settings.assets_dir.clone(),
+        host_page: Some(SHOP_PAGE),
+    };
     Ok((bind(settings.listen).await?, app(state)))
 }
 
@@ -95,14 +124,19 @@ pub fn warn_if_widget_missing(assets_dir: &Path) {
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, DemoError> {
-    TcpListener::bind(addr).await.map_err(|source| DemoError::Bind { addr, source })
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| DemoError::Bind { addr, source })
 }
 
 /// 32 random bytes as hex: the token lives only in this process, for this run.
 fn random_token() -> Result<Secret, DemoError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| DemoError::Setup(format!("no randomness for the token: {e}")))?;
-    Ok(Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+    getrandom::fill(&mut bytes)
+        .map_err(|e| DemoError::Setup(format!("no randomness for the token: {e}")))?;
+    Ok(Secret::new(
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+    ))
 }
 
 #[cfg(test)]
@@ -112,15 +146,33 @@ mod tests {
     #[test]
     fn data_dir_precedence() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
         };
-        let all = env(&[("HELPDOCK_DATA_DIR", "/d"), ("XDG_DATA_HOME", "/x"), ("HOME", "/h")]);
+        let all = env(&[
+            ("HELPDOCK_DATA_DIR", "/d"),
+            ("XDG_DATA_HOME", "/x"),
+            ("HOME", "/h"),
+        ]);
         assert_eq!(data_dir_from_env(&all).ok(), Some(PathBuf::from("/d")));
         let xdg = env(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")]);
-        assert_eq!(data_dir_from_env(&xdg).ok(), Some(PathBuf::from("/x/helpdock-demo")));
+        assert_eq!(
+            data_dir_from_env(&xdg).ok(),
+            Some(PathBuf::from("/x/helpdock-demo"))
+        );
         let home = env(&[("HOME", "/h")]);
-        assert_eq!(data_dir_from_env(&home).ok(), Some(PathBuf::from("/h/.local/share/helpdock-demo")));
-        assert!(matches!(data_dir_from_env(&env(&[])), Err(DemoError::NoDataDir)));
+        assert_eq!(
+            data_dir_from_env(&home).ok(),
+            Some(PathBuf::from("/h/.local/share/helpdock-demo"))
+        );
+        assert!(matches!(
+            data_dir_from_env(&env(&[])),
+            Err(DemoError::NoDataDir)
+        ));
     }
 
     #[test]

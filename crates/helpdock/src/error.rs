@@ -7,8 +7,16 @@ use helpdock_wire::validate::FieldErrors;
 use helpdock_wire::{ErrorBody, ErrorCode};
 
 /// The order fields appear in the widget's form, so `field` names the first one a person sees.
-const FORM_ORDER: [&str; 8] =
-    ["subject", "message", "user_email", "name", "company", "priority", "category_id", "ticket_id"];
+const FORM_ORDER: [&str; 8] = [
+    "subject",
+    "message",
+    "user_email",
+    "name",
+    "company",
+    "priority",
+    "category_id",
+    "ticket_id",
+];
 
 /// Why a request was refused. Messages are ours; upstream text never reaches a browser.
 #[derive(Debug, thiserror::Error)]
@@ -73,9 +81,10 @@ impl ApiError {
             }
             ApiError::BadRequest(detail) => ErrorBody::new(ErrorCode::BadRequest, detail.clone()),
             ApiError::NotFound => ErrorBody::new(ErrorCode::NotFound, "Not found."),
-            ApiError::MethodNotAllowed => {
-                ErrorBody::new(ErrorCode::MethodNotAllowed, "This endpoint does not take this method.")
-            }
+            ApiError::MethodNotAllowed => ErrorBody::new(
+                ErrorCode::MethodNotAllowed,
+                "This endpoint does not take this method.",
+            ),
             ApiError::PayloadTooLarge => {
                 ErrorBody::new(ErrorCode::PayloadTooLarge, "The request body is too large.")
             }
@@ -110,16 +119,28 @@ mod tests {
     #[test]
     fn every_variant_has_the_status_its_code_documents() {
         let cases = [
-            (ApiError::invalid_field("subject", "x"), 422, ErrorCode::InvalidInput),
+            (
+                ApiError::invalid_field("subject", "x"),
+                422,
+                ErrorCode::InvalidInput,
+            ),
             (ApiError::BadRequest("b".into()), 400, ErrorCode::BadRequest),
             (ApiError::NotFound, 404, ErrorCode::NotFound),
             (ApiError::MethodNotAllowed, 405, ErrorCode::MethodNotAllowed),
             (ApiError::PayloadTooLarge, 413, ErrorCode::PayloadTooLarge),
-            (ApiError::UpstreamUnavailable("boom".into()), 502, ErrorCode::UpstreamUnavailable),
+            (
+                ApiError::UpstreamUnavailable("boom".into()),
+                502,
+                ErrorCode::UpstreamUnavailable,
+            ),
             (ApiError::UpstreamTimeout, 504, ErrorCode::UpstreamTimeout),
         ];
         for (err, status, code) in cases {
-            assert_eq!((err.status().as_u16(), err.body().code), (status, code), "{err:?}");
+            assert_eq!(
+                (err.status().as_u16(), err.body().code),
+                (status, code),
+                "{err:?}"
+            );
         }
     }
 

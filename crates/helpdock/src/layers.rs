@@ -14,7 +14,8 @@ const MAX_LOGGED_PATH: usize = 200;
 
 /// Wraps `router` with the security headers and the request log.
 pub fn wrap<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    let header = |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    let header =
+        |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
     router
         .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
         // The widget runs inside shop pages; no URL of ours should tell a third party where from.

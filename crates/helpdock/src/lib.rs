@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
     if let Some(page) = state.host_page {
         router = router.route("/", get(move || async move { Html(page) }));
     }
+    // For the host page; the API routes already have theirs, inside their headers.
     let router = router.method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     layers::wrap(router).with_state(state)
 }
@@ -54,5 +55,7 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -5,7 +5,7 @@ use helpdock::config::{Config, assets_dir_from_env, listen_from_env, process_env
 use helpdock::demo::{DemoSettings, data_dir_from_env, warn_if_widget_missing};
 use helpdock::{AppState, Upstream, UpstreamConfig, app};
 use std::error::Error;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +13,11 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "helpdock", version, about = "The Helpdock support widget's proxy")]
+#[command(
+    name = "helpdock",
+    version,
+    about = "The Helpdock support widget's proxy"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -48,13 +52,19 @@ enum Command {
 async fn main() -> ExitCode {
     // Logs go to stderr, so stdout carries only the lines scripts parse.
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
+        // Colour codes only for people; log files and test harnesses get plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let result = match Cli::parse().command {
         Command::Serve { config } => serve(config).await,
         Command::Demo => demo().await,
-        Command::ReferenceHelpdesk { listen, token, db } => reference_helpdesk(listen, token, db).await,
+        Command::ReferenceHelpdesk { listen, token, db } => {
+            reference_helpdesk(listen, token, db).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -67,7 +77,10 @@ async fn main() -> ExitCode {
 
 async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
     let config = Config::load(config_file.as_deref(), &process_env)?;
-    let loopback = config.upstream_url.host_str().is_some_and(|h| h == "localhost" || h.starts_with("127."));
+    let loopback = config
+        .upstream_url
+        .host_str()
+        .is_some_and(|h| h == "localhost" || h.starts_with("127."));
     if config.upstream_url.scheme() == "http" && !loopback {
         tracing::warn!(url = %config.upstream_url, "the upstream URL is plain http: the token travels unencrypted");
     }
@@ -77,7 +90,11 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
         token: config.upstream_token,
         timeout: config.upstream_timeout,
     })?;
-    let state = AppState { upstream, assets_dir: config.assets_dir, host_page: None };
+    let state = AppState {
+        upstream,
+        assets_dir: config.assets_dir,
+        host_page: None,
+    };
     let listener = bind(config.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, upstream = %config.upstream_url, "helpdock listening");
     helpdock::serve(listener, app(state), shutdown_signal()).await?;
@@ -91,15 +108,25 @@ async fn demo() -> Result<(), Box<dyn Error>> {
         assets_dir: assets_dir_from_env(&process_env),
     };
     let (listener, app) = helpdock::demo::start(&settings).await?;
-    announce(&format!("Helpdock demo: http://{}/", listener.local_addr()?))?;
+    announce(&format!(
+        "Helpdock demo: http://{}/",
+        listener.local_addr()?
+    ))?;
     helpdock::serve(listener, app, shutdown_signal()).await?;
     Ok(())
 }
 
-async fn reference_helpdesk(listen: SocketAddr, token: String, db: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
+async fn reference_helpdesk(
+    listen: SocketAddr,
+    token: String,
+    db: Option<PathBuf>,
+) -> Result<(), Box<dyn Error>> {
     let helpdesk = reference_helpdesk::Helpdesk::open(db.as_deref(), token)?;
     let listener = bind(listen).await?;
-    announce(&format!("Reference helpdesk: http://{}/api/", listener.local_addr()?))?;
+    announce(&format!(
+        "Reference helpdesk: http://{}/api/",
+        listener.local_addr()?
+    ))?;
     tokio::select! {
         served = reference_helpdesk::serve(listener, helpdesk) => served?,
         () = shutdown_signal() => tracing::info!("reference helpdesk stopped"),
@@ -108,7 +135,9 @@ async fn reference_helpdesk(listen: SocketAddr, token: String, db: Option<PathBu
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, Box<dyn Error>> {
-    TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}").into())
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}").into())
 }
 
 /// Prints the one stdout line scripts wait for, flushed at once (stdout may be a pipe).

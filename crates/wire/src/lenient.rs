@@ -11,7 +11,7 @@ pub fn u64_from_any<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 
 /// Like [`u64_from_any`], but `null`, a missing value and `""` read as `None`.
 pub fn opt_u64_from_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    d.deserialize_option(OptVisitor(U64Visitor))
+    d.deserialize_option(OptVisitor(BlankU64Visitor)).map(Option::flatten)
 }
 
 /// Reads a flag sent as `true`/`false`, `1`/`0` or `"1"`/`"0"`; `null` reads as `false`.
@@ -52,6 +52,29 @@ impl<'de> Visitor<'de> for U64Visitor {
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
         v.trim().parse().map_err(|_| E::invalid_value(Unexpected::Str(v), &self))
+    }
+}
+
+/// [`U64Visitor`], except that a blank string is `None` (for optional numbers only).
+#[derive(Clone, Copy)]
+struct BlankU64Visitor;
+
+impl<'de> Visitor<'de> for BlankU64Visitor {
+    type Value = Option<u64>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        U64Visitor.expecting(f)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        U64Visitor.visit_u64(v).map(Some)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        U64Visitor.visit_i64(v).map(Some)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        U64Visitor.visit_f64(v).map(Some)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.trim().is_empty() { Ok(None) } else { U64Visitor.visit_str(v).map(Some) }
     }
 }
 
@@ -197,6 +220,8 @@ mod tests {
         assert_eq!((r.category_id, r.name), (None, None));
         let r = row(r#"{"id":1,"required":0}"#);
         assert_eq!((r.category_id, r.name), (None, None));
+        let r = row(r#"{"id":1,"category_id":"","required":0}"#);
+        assert_eq!(r.category_id, None);
     }
 
     #[test]

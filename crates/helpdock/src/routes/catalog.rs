@@ -19,6 +19,8 @@ async fn list_categories(State(upstream): State<Upstream>) -> Result<Json<Catego
     upstream.categories().await.map(Json)
 }
 
-async fn list_custom_fields(State(upstream): State<Upstream>) -> Result<Json<CustomFields>, ApiError> {
+async fn list_custom_fields(
+    State(upstream): State<Upstream>,
+) -> Result<Json<CustomFields>, ApiError> {
     upstream.custom_fields().await.map(Json)
 }

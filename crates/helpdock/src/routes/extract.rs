@@ -1,11 +1,11 @@
 //! axum's `Json` and `Query`, answering our `ErrorBody` instead of axum's plain-text rejections.
 
 use crate::error::ApiError;
+use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::Json;
 use serde::de::DeserializeOwned;
 
 /// A JSON request body of type `T`.
@@ -15,7 +15,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        Json::<T>::from_request(req, state).await.map(|Json(v)| JsonBody(v)).map_err(json_rejection)
+        Json::<T>::from_request(req, state)
+            .await
+            .map(|Json(v)| JsonBody(v))
+            .map_err(json_rejection)
     }
 }
 
@@ -24,13 +27,16 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
         return ApiError::PayloadTooLarge;
     }
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            ApiError::BadRequest("Send the body as JSON with Content-Type: application/json.".into())
-        }
+        JsonRejection::MissingJsonContentType(_) => ApiError::BadRequest(
+            "Send the body as JSON with Content-Type: application/json.".into(),
+        ),
         // serde's wording about the client's own body is safe and useful to echo back.
         JsonRejection::JsonDataError(e) => ApiError::BadRequest(e.body_text()),
         JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(e.body_text()),
-        other => ApiError::BadRequest(format!("Could not read the request body ({}).", other.status())),
+        other => ApiError::BadRequest(format!(
+            "Could not read the request body ({}).",
+            other.status()
+        )),
     }
 }
 

@@ -23,9 +23,14 @@ pub fn router() -> Router<AppState> {
         .merge(tickets::router())
         .merge(replies::router())
         .merge(catalog::router())
+        // Set before the layers below, so a 405 gets the API's headers too.
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Answers hold a visitor's tickets: no cache may keep them, no page may run them.
-        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
@@ -49,5 +54,9 @@ fn visitor_email(raw: &str, errors: &mut FieldErrors) -> String {
 fn require_visitor_email(raw: &str) -> Result<String, ApiError> {
     let mut errors = FieldErrors::new();
     let email = visitor_email(raw, &mut errors);
-    if errors.is_empty() { Ok(email) } else { Err(ApiError::InvalidInput(errors)) }
+    if errors.is_empty() {
+        Ok(email)
+    } else {
+        Err(ApiError::InvalidInput(errors))
+    }
 }

@@ -66,5 +66,8 @@ async fn view_ticket(
     QueryParams(query): QueryParams<ViewQuery>,
 ) -> Result<Json<TicketThread>, ApiError> {
     let email = require_visitor_email(&query.user_email)?;
-    upstream.view_ticket(query.ticket_id, &email).await.map(Json)
+    upstream
+        .view_ticket(query.ticket_id, &email)
+        .await
+        .map(Json)
 }

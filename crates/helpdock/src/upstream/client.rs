@@ -50,11 +50,19 @@ impl Upstream {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("helpdock/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Upstream { http, base_url: config.base_url, token: config.token })
+        Ok(Upstream {
+            http,
+            base_url: config.base_url,
+            token: config.token,
+        })
     }
 
     /// Calls `script` (e.g. `tickets_create.php`) and decodes its `success:true` answer as `T`.
-    pub(super) async fn call<T: DeserializeOwned>(&self, script: &str, params: Params<'_>) -> Result<T, UpstreamError> {
+    pub(super) async fn call<T: DeserializeOwned>(
+        &self,
+        script: &str,
+        params: Params<'_>,
+    ) -> Result<T, UpstreamError> {
         let url = self
             .base_url
             .join(script)
@@ -63,8 +71,10 @@ impl Upstream {
             Params::None => self.http.get(url),
             Params::Form(fields) => self.http.post(url).form(fields),
         };
-        let mut bearer = HeaderValue::try_from(format!("Bearer {}", self.token.expose()))
-            .map_err(|_| UpstreamError::Unavailable("the upstream token is not a valid header value".into()))?;
+        let mut bearer =
+            HeaderValue::try_from(format!("Bearer {}", self.token.expose())).map_err(|_| {
+                UpstreamError::Unavailable("the upstream token is not a valid header value".into())
+            })?;
         bearer.set_sensitive(true);
         let sent = request
             .header(AUTHORIZATION, bearer)
@@ -80,16 +90,23 @@ impl Upstream {
             .unwrap_or("")
             .to_owned();
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(script, &e))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport_error(script, &e))?
+        {
             if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(UpstreamError::Unavailable(format!("{script}: answer over {MAX_RESPONSE_BYTES} bytes")));
+                return Err(UpstreamError::Unavailable(format!(
+                    "{script}: answer over {MAX_RESPONSE_BYTES} bytes"
+                )));
             }
             body.extend_from_slice(&chunk);
         }
         classify(status, &content_type, &body).map_err(|e| e.context(script))?;
         // Decoded from the bytes, not the classified `Value`, to keep the order of JSON objects.
-        serde_json::from_slice(&body)
-            .map_err(|e| UpstreamError::Unavailable(format!("{script}: unexpected answer shape: {e}")))
+        serde_json::from_slice(&body).map_err(|e| {
+            UpstreamError::Unavailable(format!("{script}: unexpected answer shape: {e}"))
+        })
     }
 }
 
@@ -109,43 +126,78 @@ fn transport_error(script: &str, err: &reqwest::Error) -> UpstreamError {
 }
 
 /// Decides what an answer means: usable object, application error, or upstream failure.
-pub(super) fn classify(status: StatusCode, content_type: &str, body: &[u8]) -> Result<(), UpstreamError> {
+pub(super) fn classify(
+    status: StatusCode,
+    content_type: &str,
+    body: &[u8],
+) -> Result<(), UpstreamError> {
     let unavailable = |what: String| Err(UpstreamError::Unavailable(what));
     if !status.is_success() {
-        let hint = if status == StatusCode::UNAUTHORIZED { " (is the upstream token right?)" } else { "" };
+        let hint = if status == StatusCode::UNAUTHORIZED {
+            " (is the upstream token right?)"
+        } else {
+            ""
+        };
         return unavailable(format!("HTTP {status}{hint}, {} byte body", body.len()));
     }
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         // With display_errors on, PHP answers 200 with an HTML page; log only its start.
-        Err(_) => return unavailable(format!("HTTP {status} {content_type:?} body is not JSON: {}", snippet(body))),
+        Err(_) => {
+            return unavailable(format!(
+                "HTTP {status} {content_type:?} body is not JSON: {}",
+                snippet(body)
+            ));
+        }
     };
     let Value::Object(mut object) = value else {
-        return unavailable(format!("HTTP {status} JSON is not an object: {}", snippet(body)));
+        return unavailable(format!(
+            "HTTP {status} JSON is not an object: {}",
+            snippet(body)
+        ));
     };
-    let success = object.get("success").map(|v| helpdock_wire::lenient::bool_from_any(v.clone()));
+    let success = object
+        .get("success")
+        .map(|v| helpdock_wire::lenient::bool_from_any(v.clone()));
     match success {
         Some(Ok(true)) => Ok(()),
         Some(Ok(false)) => Err(UpstreamError::Rejected {
-            error: object.remove("error").and_then(|e| e.as_str().map(str::to_owned)).unwrap_or_default(),
+            error: object
+                .remove("error")
+                .and_then(|e| e.as_str().map(str::to_owned))
+                .unwrap_or_default(),
             custom_field_errors: custom_field_errors(object.remove("custom_field_errors")),
         }),
-        _ => unavailable(format!("HTTP {status} JSON without a boolean `success`: {}", snippet(body))),
+        _ => unavailable(format!(
+            "HTTP {status} JSON without a boolean `success`: {}",
+            snippet(body)
+        )),
     }
 }
 
 /// The `custom_field_errors` of a failed create, keyed by field id; keys that are not ids are dropped.
 fn custom_field_errors(value: Option<Value>) -> BTreeMap<u64, String> {
-    let Some(Value::Object(map)) = value else { return BTreeMap::new() };
+    let Some(Value::Object(map)) = value else {
+        return BTreeMap::new();
+    };
     map.into_iter()
-        .filter_map(|(k, v)| Some((k.trim().parse().ok()?, v.as_str().unwrap_or_default().to_owned())))
+        .filter_map(|(k, v)| {
+            Some((
+                k.trim().parse().ok()?,
+                v.as_str().unwrap_or_default().to_owned(),
+            ))
+        })
         .collect()
 }
 
 /// The start of a body, on one line, for a log message.
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(120).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut out: String = text
+        .chars()
+        .take(120)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if text.chars().count() > 120 {
         out.push('…');
     }
@@ -168,7 +220,11 @@ mod tests {
     fn failures_are_unavailable() {
         unavailable(500, "application/json", "");
         unavailable(503, "text/html", "<h1>Service Unavailable</h1>");
-        let cause = unavailable(401, "application/json", r#"{"success":false,"error":"Unauthorized"}"#);
+        let cause = unavailable(
+            401,
+            "application/json",
+            r#"{"success":false,"error":"Unauthorized"}"#,
+        );
         assert!(cause.contains("token"), "{cause}");
         let html = "<br />\n<b>Fatal error</b>: Uncaught PDOException in /var/www/api/db.php:12";
         assert!(unavailable(200, "text/html", html).contains("not JSON"));
@@ -181,8 +237,15 @@ mod tests {
 
     #[test]
     fn success_spellings() {
-        for body in [r#"{"success":true,"x":1}"#, r#"{"success":1,"x":1}"#, r#"{"success":"1","x":1}"#] {
-            assert!(classify(StatusCode::OK, "application/json", body.as_bytes()).is_ok(), "{body}");
+        for body in [
+            r#"{"success":true,"x":1}"#,
+            r#"{"success":1,"x":1}"#,
+            r#"{"success":"1","x":1}"#,
+        ] {
+            assert!(
+                classify(StatusCode::OK, "application/json", body.as_bytes()).is_ok(),
+                "{body}"
+            );
         }
     }
 
@@ -191,9 +254,15 @@ mod tests {
         let body = r#"{"success":false,"error":"Missing required custom fields",
             "custom_field_errors":{"1":"This field is required.","x":"?"}}"#;
         match classify(StatusCode::OK, "application/json", body.as_bytes()) {
-            Err(UpstreamError::Rejected { error, custom_field_errors }) => {
+            Err(UpstreamError::Rejected {
+                error,
+                custom_field_errors,
+            }) => {
                 assert_eq!(error, "Missing required custom fields");
-                assert_eq!(custom_field_errors, BTreeMap::from([(1, "This field is required.".to_owned())]));
+                assert_eq!(
+                    custom_field_errors,
+                    BTreeMap::from([(1, "This field is required.".to_owned())])
+                );
             }
             other => panic!("{other:?}"),
         }

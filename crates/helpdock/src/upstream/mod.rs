@@ -10,7 +10,8 @@ use crate::error::ApiError;
 use client::Params;
 use helpdock_wire::validate::{FieldErrors, custom_field_key};
 use helpdock_wire::{
-    Categories, CustomFields, NewReply, NewTicket, ReplyCreated, TicketCreated, TicketId, TicketList, TicketThread,
+    Categories, CustomFields, NewReply, NewTicket, ReplyCreated, TicketCreated, TicketId,
+    TicketList, TicketThread,
 };
 use std::collections::BTreeMap;
 
@@ -22,14 +23,19 @@ pub(crate) enum UpstreamError {
     /// No usable answer: refused connection, 5xx, HTML, JSON without `success`, wrong shape.
     Unavailable(String),
     /// `success:false` with its (opaque) error text and any per-field errors.
-    Rejected { error: String, custom_field_errors: BTreeMap<u64, String> },
+    Rejected {
+        error: String,
+        custom_field_errors: BTreeMap<u64, String>,
+    },
 }
 
 impl UpstreamError {
     /// Names the script in a failure's cause, for the log.
     fn context(self, script: &str) -> UpstreamError {
         match self {
-            UpstreamError::Unavailable(cause) => UpstreamError::Unavailable(format!("{script}: {cause}")),
+            UpstreamError::Unavailable(cause) => {
+                UpstreamError::Unavailable(format!("{script}: {cause}"))
+            }
             other => other,
         }
     }
@@ -43,7 +49,10 @@ impl From<UpstreamError> for ApiError {
         match err {
             UpstreamError::Timeout => ApiError::UpstreamTimeout,
             UpstreamError::Unavailable(cause) => ApiError::UpstreamUnavailable(cause),
-            UpstreamError::Rejected { custom_field_errors, .. } if !custom_field_errors.is_empty() => {
+            UpstreamError::Rejected {
+                custom_field_errors,
+                ..
+            } if !custom_field_errors.is_empty() => {
                 // Our own wording: the helpdesk only ever reports a missing required value here.
                 let errors: FieldErrors = custom_field_errors
                     .into_keys()
@@ -51,7 +60,9 @@ impl From<UpstreamError> for ApiError {
                     .collect();
                 ApiError::InvalidInput(errors)
             }
-            UpstreamError::Rejected { error, .. } if error.trim() == NOT_FOUND_TEXT => ApiError::NotFound,
+            UpstreamError::Rejected { error, .. } if error.trim() == NOT_FOUND_TEXT => {
+                ApiError::NotFound
+            }
             // We validated first, so any other refusal means the helpdesk and we disagree.
             UpstreamError::Rejected { error, .. } => {
                 ApiError::UpstreamUnavailable(format!("helpdesk refused the request: {error:?}"))
@@ -79,13 +90,18 @@ impl Upstream {
         }
         if !ticket.custom_fields.is_empty() {
             // Sent as a nested object the PHP script crashes (500, empty body): it wants a string.
-            let values: BTreeMap<String, &str> =
-                ticket.custom_fields.iter().map(|(id, v)| (id.to_string(), v.trim())).collect();
-            let json = serde_json::to_string(&values)
-                .map_err(|e| ApiError::UpstreamUnavailable(format!("encoding custom_fields: {e}")))?;
+            let values: BTreeMap<String, &str> = ticket
+                .custom_fields
+                .iter()
+                .map(|(id, v)| (id.to_string(), v.trim()))
+                .collect();
+            let json = serde_json::to_string(&values).map_err(|e| {
+                ApiError::UpstreamUnavailable(format!("encoding custom_fields: {e}"))
+            })?;
             form.push(("custom_fields", json));
         }
-        let shape: shapes::CreatedShape = self.call("tickets_create.php", Params::Form(&form)).await?;
+        let shape: shapes::CreatedShape =
+            self.call("tickets_create.php", Params::Form(&form)).await?;
         Ok(shape.into_wire())
     }
 
@@ -98,8 +114,15 @@ impl Upstream {
     }
 
     /// `ticket_view.php`: one ticket, its replies and custom field values.
-    pub async fn view_ticket(&self, ticket_id: TicketId, user_email: &str) -> Result<TicketThread, ApiError> {
-        let form = [("ticket_id", ticket_id.to_string()), ("user_email", user_email.to_owned())];
+    pub async fn view_ticket(
+        &self,
+        ticket_id: TicketId,
+        user_email: &str,
+    ) -> Result<TicketThread, ApiError> {
+        let form = [
+            ("ticket_id", ticket_id.to_string()),
+            ("user_email", user_email.to_owned()),
+        ];
         let shape: shapes::ViewShape = self.call("ticket_view.php", Params::Form(&form)).await?;
         Ok(shape.into_wire())
     }
@@ -111,19 +134,22 @@ impl Upstream {
             ("user_email", reply.user_email.clone()),
             ("message", reply.message.clone()),
         ];
-        let shape: shapes::ReplyCreatedShape = self.call("ticket_reply.php", Params::Form(&form)).await?;
+        let shape: shapes::ReplyCreatedShape =
+            self.call("ticket_reply.php", Params::Form(&form)).await?;
         Ok(shape.into_wire())
     }
 
     /// `ticket_categories.php`: categories sorted by name.
     pub async fn categories(&self) -> Result<Categories, ApiError> {
-        let shape: shapes::CategoriesShape = self.call("ticket_categories.php", Params::None).await?;
+        let shape: shapes::CategoriesShape =
+            self.call("ticket_categories.php", Params::None).await?;
         Ok(shape.into_wire())
     }
 
     /// `ticket_custom_fields.php`: the active ticket fields in display order.
     pub async fn custom_fields(&self) -> Result<CustomFields, ApiError> {
-        let shape: shapes::FieldsShape = self.call("ticket_custom_fields.php", Params::None).await?;
+        let shape: shapes::FieldsShape =
+            self.call("ticket_custom_fields.php", Params::None).await?;
         Ok(shape.into_wire())
     }
 }
@@ -135,17 +161,36 @@ mod tests {
 
     fn rejected(error: &str, fields: &[(u64, &str)]) -> ApiError {
         let custom_field_errors = fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
-        ApiError::from(UpstreamError::Rejected { error: error.into(), custom_field_errors })
+        ApiError::from(UpstreamError::Rejected {
+            error: error.into(),
+            custom_field_errors,
+        })
     }
 
     #[test]
     fn rejections_map_to_our_errors() {
-        assert!(matches!(rejected("Ticket not found or no permission", &[]), ApiError::NotFound));
-        assert!(matches!(rejected("Missing user_email", &[]), ApiError::UpstreamUnavailable(_)));
-        assert!(matches!(ApiError::from(UpstreamError::Timeout), ApiError::UpstreamTimeout));
-        let body = rejected("Missing required custom fields", &[(2, "<b>Pflichtfeld</b> in /var/www")]).body();
+        assert!(matches!(
+            rejected("Ticket not found or no permission", &[]),
+            ApiError::NotFound
+        ));
+        assert!(matches!(
+            rejected("Missing user_email", &[]),
+            ApiError::UpstreamUnavailable(_)
+        ));
+        assert!(matches!(
+            ApiError::from(UpstreamError::Timeout),
+            ApiError::UpstreamTimeout
+        ));
+        let body = rejected(
+            "Missing required custom fields",
+            &[(2, "<b>Pflichtfeld</b> in /var/www")],
+        )
+        .body();
         assert_eq!(body.code, ErrorCode::InvalidInput);
         assert_eq!(body.field.as_deref(), Some("custom_fields.2"));
-        assert_eq!(body.field_errors.get("custom_fields.2").map(String::as_str), Some("This field is required."));
+        assert_eq!(
+            body.field_errors.get("custom_fields.2").map(String::as_str),
+            Some("This field is required.")
+        );
     }
 }

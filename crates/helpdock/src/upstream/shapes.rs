@@ -3,12 +3,12 @@
 
 use helpdock_wire::lenient::{bool_from_any, opt_string, opt_u64_from_any, string_or_null};
 use helpdock_wire::{
-    Categories, Category, CategoryId, CustomField, CustomFieldId, CustomFieldValue, CustomFields, FieldKind,
-    Priority, Reply, ReplyCreated, ReplyId, TicketCreated, TicketDetail, TicketId, TicketList, TicketSummary,
-    TicketThread,
+    Categories, Category, CategoryId, CustomField, CustomFieldId, CustomFieldValue, CustomFields,
+    FieldKind, Priority, Reply, ReplyCreated, ReplyId, TicketCreated, TicketDetail, TicketId,
+    TicketList, TicketSummary, TicketThread,
 };
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// `tickets_create.php`: `{"ticket_id":"123"}` (a string, whatever the docs say).
@@ -19,7 +19,9 @@ pub(super) struct CreatedShape {
 
 impl CreatedShape {
     pub(super) fn into_wire(self) -> TicketCreated {
-        TicketCreated { ticket_id: self.ticket_id }
+        TicketCreated {
+            ticket_id: self.ticket_id,
+        }
     }
 }
 
@@ -31,14 +33,17 @@ pub(super) struct ReplyCreatedShape {
 
 impl ReplyCreatedShape {
     pub(super) fn into_wire(self) -> ReplyCreated {
-        ReplyCreated { reply_id: self.reply_id }
+        ReplyCreated {
+            reply_id: self.reply_id,
+        }
     }
 }
 
 /// `tickets_list.php`.
 #[derive(Deserialize)]
 pub(super) struct ListShape {
-    #[serde(default, deserialize_with = "vec_or_null")]
+    // Required: `success:true` without the list is not an answer we can trust.
+    #[serde(deserialize_with = "vec_or_null")]
     tickets: Vec<SummaryRow>,
 }
 
@@ -172,7 +177,8 @@ impl ViewShape {
 /// `ticket_categories.php`.
 #[derive(Deserialize)]
 pub(super) struct CategoriesShape {
-    #[serde(default, deserialize_with = "vec_or_null")]
+    // Required: `success:true` without the list is not an answer we can trust.
+    #[serde(deserialize_with = "vec_or_null")]
     categories: Vec<CategoryRow>,
 }
 
@@ -185,14 +191,24 @@ struct CategoryRow {
 
 impl CategoriesShape {
     pub(super) fn into_wire(self) -> Categories {
-        Categories { categories: self.categories.into_iter().map(|c| Category { id: c.id, name: c.name }).collect() }
+        Categories {
+            categories: self
+                .categories
+                .into_iter()
+                .map(|c| Category {
+                    id: c.id,
+                    name: c.name,
+                })
+                .collect(),
+        }
     }
 }
 
 /// `ticket_custom_fields.php`.
 #[derive(Deserialize)]
 pub(super) struct FieldsShape {
-    #[serde(default, deserialize_with = "vec_or_null")]
+    // Required: `success:true` without the list is not an answer we can trust.
+    #[serde(deserialize_with = "vec_or_null")]
     fields: Vec<FieldRow>,
 }
 
@@ -218,12 +234,21 @@ impl FieldsShape {
                 let kind = FieldKind::from_upstream(&f.kind);
                 // Only a select has choices; other types sometimes carry leftovers from an edit.
                 let options = match (kind, f.possible_values) {
-                    (FieldKind::Select, Some(list)) => {
-                        list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect()
-                    }
+                    (FieldKind::Select, Some(list)) => list
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|o| !o.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
                     _ => Vec::new(),
                 };
-                CustomField { id: f.id, name: f.name, kind, required: f.required, options }
+                CustomField {
+                    id: f.id,
+                    name: f.name,
+                    kind,
+                    required: f.required,
+                    options,
+                }
             })
             .collect();
         CustomFields { fields }
@@ -246,7 +271,9 @@ where
 
 /// A ticket's custom field values in the order sent: an object keyed by field id, or — because
 /// PHP encodes an empty array as `[]` — a list, or `null`.
-fn field_values<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(CustomFieldId, FieldValueRow)>, D::Error> {
+fn field_values<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<(CustomFieldId, FieldValueRow)>, D::Error> {
     struct FieldValues;
 
     impl<'de> Visitor<'de> for FieldValues {

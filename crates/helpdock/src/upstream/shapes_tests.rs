@@ -12,11 +12,25 @@ fn decode<T: DeserializeOwned>(json: &str) -> T {
 
 #[test]
 fn created_ids_arrive_as_strings_or_numbers() {
-    for json in [r#"{"success":true,"ticket_id":"123"}"#, r#"{"success":true,"ticket_id":123}"#] {
-        assert_eq!(decode::<CreatedShape>(json).into_wire().ticket_id, TicketId(123), "{json}");
+    for json in [
+        r#"{"success":true,"ticket_id":"123"}"#,
+        r#"{"success":true,"ticket_id":123}"#,
+    ] {
+        assert_eq!(
+            decode::<CreatedShape>(json).into_wire().ticket_id,
+            TicketId(123),
+            "{json}"
+        );
     }
-    for json in [r#"{"success":true,"reply_id":"45"}"#, r#"{"success":true,"reply_id":45}"#] {
-        assert_eq!(decode::<ReplyCreatedShape>(json).into_wire().reply_id, ReplyId(45), "{json}");
+    for json in [
+        r#"{"success":true,"reply_id":"45"}"#,
+        r#"{"success":true,"reply_id":45}"#,
+    ] {
+        assert_eq!(
+            decode::<ReplyCreatedShape>(json).into_wire().reply_id,
+            ReplyId(45),
+            "{json}"
+        );
     }
     assert!(serde_json::from_str::<CreatedShape>(r#"{"success":true}"#).is_err());
     assert!(serde_json::from_str::<CreatedShape>(r#"{"ticket_id":"abc"}"#).is_err());
@@ -29,11 +43,31 @@ fn list_rows_with_string_numbers_and_odd_priorities() {
         {"id":8,"subject":null,"status":"closed","priority":"urgent","created_at":"2026-10-01 10:00:00","updated_at":"2026-10-01 10:00:00"}
     ]}"#;
     let list = decode::<ListShape>(json).into_wire();
-    let rows: Vec<_> = list.tickets.iter().map(|t| (t.id.0, t.subject.as_str(), t.priority)).collect();
-    assert_eq!(rows, [(9, "Late", Priority::High), (8, "", Priority::Medium)]);
+    let rows: Vec<_> = list
+        .tickets
+        .iter()
+        .map(|t| (t.id.0, t.subject.as_str(), t.priority))
+        .collect();
+    assert_eq!(
+        rows,
+        [(9, "Late", Priority::High), (8, "", Priority::Medium)]
+    );
     assert_eq!(list.tickets[0].updated_at, "2026-11-02 09:00:00");
-    assert!(decode::<ListShape>(r#"{"success":true,"tickets":null}"#).into_wire().tickets.is_empty());
-    assert!(decode::<ListShape>(r#"{"success":true,"tickets":[]}"#).into_wire().tickets.is_empty());
+    assert!(
+        decode::<ListShape>(r#"{"success":true,"tickets":null}"#)
+            .into_wire()
+            .tickets
+            .is_empty()
+    );
+    assert!(
+        decode::<ListShape>(r#"{"success":true,"tickets":[]}"#)
+            .into_wire()
+            .tickets
+            .is_empty()
+    );
+    assert!(serde_json::from_str::<ListShape>(r#"{"success":true}"#).is_err());
+    assert!(serde_json::from_str::<CategoriesShape>(r#"{"success":true}"#).is_err());
+    assert!(serde_json::from_str::<FieldsShape>(r#"{"success":true,"categories":[]}"#).is_err());
 }
 
 const VIEW: &str = r#"{"success":true,
@@ -55,18 +89,40 @@ fn view_is_an_allowlist_with_staff_flags_and_ordered_fields() {
     assert_eq!(thread.ticket.id, TicketId(7));
     assert_eq!(thread.ticket.category_id, Some(CategoryId(2)));
     assert_eq!(thread.ticket.priority, Priority::Low);
-    assert_eq!(thread.ticket.message, "<b>hi</b>", "text is passed as stored, for the widget to escape");
-    let staff: Vec<_> = thread.replies.iter().map(|r| (r.id.0, r.from_staff)).collect();
+    assert_eq!(
+        thread.ticket.message, "<b>hi</b>",
+        "text is passed as stored, for the widget to escape"
+    );
+    let staff: Vec<_> = thread
+        .replies
+        .iter()
+        .map(|r| (r.id.0, r.from_staff))
+        .collect();
     assert_eq!(staff, [(1, false), (2, true), (3, true)]);
     // Document order is display order: "10" stays before "2".
-    let fields: Vec<_> =
-        thread.custom_fields.iter().map(|f| (f.id.0, f.kind, f.value.as_deref())).collect();
+    let fields: Vec<_> = thread
+        .custom_fields
+        .iter()
+        .map(|f| (f.id.0, f.kind, f.value.as_deref()))
+        .collect();
     assert_eq!(
         fields,
-        [(10, FieldKind::Text, Some("ORD-1")), (2, FieldKind::Select, None), (3, FieldKind::Text, Some("7"))]
+        [
+            (10, FieldKind::Text, Some("ORD-1")),
+            (2, FieldKind::Select, None),
+            (3, FieldKind::Text, Some("7"))
+        ]
     );
     let json = serde_json::to_string(&thread).unwrap_or_default();
-    for leaked in ["ann@example.com", "Ann", "vip", "a.pdf", "user_id", "attachment", "ticket_id"] {
+    for leaked in [
+        "ann@example.com",
+        "Ann",
+        "vip",
+        "a.pdf",
+        "user_id",
+        "attachment",
+        "ticket_id",
+    ] {
         assert!(!json.contains(leaked), "{leaked} leaked into {json}");
     }
 }
@@ -80,11 +136,22 @@ fn view_with_php_empty_arrays_and_nulls() {
     assert!(thread.replies.is_empty() && thread.custom_fields.is_empty());
     assert_eq!(thread.ticket.category_id, None);
     let json = r#"{"success":true,"ticket":{"id":1},"replies":null,"custom_fields":null}"#;
-    assert!(decode::<ViewShape>(json).into_wire().custom_fields.is_empty());
+    assert!(
+        decode::<ViewShape>(json)
+            .into_wire()
+            .custom_fields
+            .is_empty()
+    );
     let json = r#"{"success":true,"ticket":{"id":1},
         "custom_fields":[{"id":"4","name":"N","type":"number","value":"5"}]}"#;
-    assert_eq!(decode::<ViewShape>(json).into_wire().custom_fields[0].id, CustomFieldId(4));
-    assert!(serde_json::from_str::<ViewShape>(r#"{"ticket":{"id":1},"custom_fields":{"x":{}}}"#).is_err());
+    assert_eq!(
+        decode::<ViewShape>(json).into_wire().custom_fields[0].id,
+        CustomFieldId(4)
+    );
+    assert!(
+        serde_json::from_str::<ViewShape>(r#"{"ticket":{"id":1},"custom_fields":{"x":{}}}"#)
+            .is_err()
+    );
 }
 
 #[test]
@@ -92,9 +159,17 @@ fn categories_drop_the_icon() {
     let json = r#"{"success":true,"categories":[{"id":"1","name":"Billing","icon":"fa-money"},
         {"id":2,"name":"Shipping","icon":null}]}"#;
     let cats = decode::<CategoriesShape>(json).into_wire();
-    let rows: Vec<_> = cats.categories.iter().map(|c| (c.id.0, c.name.as_str())).collect();
+    let rows: Vec<_> = cats
+        .categories
+        .iter()
+        .map(|c| (c.id.0, c.name.as_str()))
+        .collect();
     assert_eq!(rows, [(1, "Billing"), (2, "Shipping")]);
-    assert!(!serde_json::to_string(&cats).unwrap_or_default().contains("icon"));
+    assert!(
+        !serde_json::to_string(&cats)
+            .unwrap_or_default()
+            .contains("icon")
+    );
 }
 
 #[test]
@@ -107,7 +182,10 @@ fn custom_fields_in_every_required_spelling() {
         {"id":5,"name":"Odd","type":"colour","required":1,"possible_values":null},
         {"id":6,"name":"Flag","type":"text","required":false}]}"#;
     let fields = decode::<FieldsShape>(json).into_wire().fields;
-    let rows: Vec<_> = fields.iter().map(|f| (f.id.0, f.kind, f.required, f.options.len())).collect();
+    let rows: Vec<_> = fields
+        .iter()
+        .map(|f| (f.id.0, f.kind, f.required, f.options.len()))
+        .collect();
     assert_eq!(
         rows,
         [
@@ -120,4 +198,13 @@ fn custom_fields_in_every_required_spelling() {
         ]
     );
     assert_eq!(fields[1].options, ["Starter", "Pro", "Enterprise"]);
+}
+
+#[test]
+fn empty_strings_for_optional_numbers_are_none() {
+    let json = r#"{"success":true,"ticket":{"id":"1","category_id":""},
+        "replies":[{"id":"2","user_id":"","message":"m","created_at":"t"}]}"#;
+    let thread = decode::<ViewShape>(json).into_wire();
+    assert_eq!(thread.ticket.category_id, None);
+    assert!(!thread.replies[0].from_staff);
 }

@@ -1,0 +1,264 @@
+//! The `helpdock` binary as people and scripts run it: its one stdout line, its logs, its exit.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A child `helpdock` whose output is collected line by line; killed if still running when dropped.
+struct Running {
+    child: Child,
+    stdout: Receiver<String>,
+    stdout_seen: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+/// `helpdock args…` with no inherited `HELPDOCK_*` settings except `env`.
+fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_helpdock"));
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, _) in std::env::vars() {
+        if name.starts_with("HELPDOCK_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("RUST_LOG", "info").envs(env.iter().copied());
+    let mut child = command.spawn().expect("start helpdock");
+    let (tx, stdout) = channel();
+    let stdout_seen = Arc::new(Mutex::new(Vec::new()));
+    let out = child.stdout.take().expect("stdout");
+    let seen = stdout_seen.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            seen.lock().expect("lock").push(line.clone());
+            let _ = tx.send(line);
+        }
+    });
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let mut err = child.stderr.take().expect("stderr");
+    let collected = stderr.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = err.read(&mut buf) {
+            collected
+                .lock()
+                .expect("lock")
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    Running {
+        child,
+        stdout,
+        stdout_seen,
+        stderr,
+    }
+}
+
+impl Running {
+    fn first_line(&self) -> String {
+        self.stdout
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no stdout line; stderr: {}", self.stderr()))
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().expect("lock").clone()
+    }
+
+    fn wait_for_stderr(&self, needle: &str) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if self.stderr().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// Sends SIGTERM and returns whether it exited successfully within 10 s.
+    fn terminate(&mut self) -> bool {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "kill failed");
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn demo_prints_its_url_serves_the_shop_and_stops_on_sigterm() {
+    let data = tempfile::tempdir().expect("data dir");
+    let assets = tempfile::tempdir().expect("empty assets dir");
+    let data_dir = data.path().join("nested/demo");
+    let mut demo = start(
+        &["demo"],
+        &[
+            ("HELPDOCK_LISTEN", "127.0.0.1:0"),
+            ("HELPDOCK_DATA_DIR", data_dir.to_str().expect("utf-8 path")),
+            (
+                "HELPDOCK_ASSETS_DIR",
+                assets.path().to_str().expect("utf-8 path"),
+            ),
+        ],
+    );
+    let line = demo.first_line();
+    let url = line
+        .strip_prefix("Helpdock demo: ")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with('/') && !url.contains(":0/"),
+        "{url}"
+    );
+
+    let client = reqwest::Client::new();
+    let page = client.get(url).send().await.expect("host page");
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .expect("html")
+            .contains(r#"<script async src="/widget.js"></script>"#)
+    );
+    let cats = client
+        .get(format!("{url}api/ticket_categories.php"))
+        .send()
+        .await
+        .expect("categories");
+    assert_eq!(cats.status(), 200);
+    let ticket = serde_json::json!({"subject": "S", "message": "M", "user_email": "a@example.com",
+        "custom_fields": {"1": "ORD-1"}});
+    let created = client
+        .post(format!("{url}api/tickets_create.php"))
+        .json(&ticket)
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(created.status(), 201);
+
+    assert!(
+        data_dir.join("helpdesk.sqlite3").is_file(),
+        "the demo keeps its data in HELPDOCK_DATA_DIR"
+    );
+    assert!(
+        demo.wait_for_stderr("route=/api/tickets_create.php status=201"),
+        "{}",
+        demo.stderr()
+    );
+    let stderr = demo.stderr();
+    assert!(
+        stderr.contains(&data_dir.display().to_string()),
+        "the data dir is named: {stderr}"
+    );
+    assert!(
+        stderr.contains("scripts/build-widget.sh"),
+        "missing widget is explained: {stderr}"
+    );
+    assert!(!stderr.contains("Bearer"), "{stderr}");
+    assert!(
+        demo.terminate(),
+        "graceful exit on SIGTERM; stderr: {}",
+        demo.stderr()
+    );
+    assert_eq!(
+        demo.stdout_seen.lock().expect("lock").len(),
+        1,
+        "exactly one stdout line"
+    );
+}
+
+#[tokio::test]
+async fn serve_forwards_to_the_configured_helpdesk() {
+    let helpdesk = start(
+        &[
+            "reference-helpdesk",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            "cli-tok-42",
+        ],
+        &[],
+    );
+    let line = helpdesk.first_line();
+    let api = line
+        .strip_prefix("Reference helpdesk: ")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+    let token_file = tempfile::NamedTempFile::new().expect("token file");
+    std::fs::write(token_file.path(), "cli-tok-42\n").expect("write token");
+    let config = tempfile::NamedTempFile::new().expect("config file");
+    std::fs::write(
+        config.path(),
+        format!("upstream_url = {api:?}\nlisten = \"127.0.0.1:0\"\n"),
+    )
+    .expect("write");
+    let proxy = start(
+        &[
+            "serve",
+            "--config",
+            config.path().to_str().expect("utf-8 path"),
+        ],
+        &[(
+            "HELPDOCK_UPSTREAM_TOKEN_FILE",
+            token_file.path().to_str().expect("utf-8 path"),
+        )],
+    );
+    assert!(
+        proxy.wait_for_stderr("helpdock listening"),
+        "{}",
+        proxy.stderr()
+    );
+    let stderr = proxy.stderr();
+    let addr = stderr
+        .split("addr=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no addr in {stderr}"));
+    let list = reqwest::get(format!(
+        "http://{addr}/api/tickets_list.php?user_email=a%40example.com"
+    ))
+    .await
+    .expect("list");
+    assert_eq!(
+        list.status(),
+        200,
+        "the token from the file was accepted upstream"
+    );
+    assert!(!proxy.stderr().contains("cli-tok-42"));
+}
+
+#[test]
+fn invalid_config_stops_with_the_key_named() {
+    let mut proxy = start(
+        &["serve"],
+        &[
+            ("HELPDOCK_UPSTREAM_URL", "ftp://helpdesk.example.com/api/"),
+            ("HELPDOCK_UPSTREAM_TOKEN", "t"),
+        ],
+    );
+    let status = proxy.child.wait().expect("exit");
+    assert!(!status.success());
+    assert!(
+        proxy.wait_for_stderr("HELPDOCK_UPSTREAM_URL: must be"),
+        "{}",
+        proxy.stderr()
+    );
+}

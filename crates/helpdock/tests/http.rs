@@ -1,0 +1,279 @@
+//! The HTTP surface without a helpdesk: JSON errors for bad paths, methods and bodies, the widget's
+//! files with their types and caching, and the headers every answer carries.
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode, header};
+use helpdock::{AppState, MAX_BODY_BYTES, Secret, Upstream, UpstreamConfig, app};
+use serde_json::Value;
+use std::time::Duration;
+use tower::ServiceExt;
+
+/// The proxy with an upstream nobody listens on (these requests must not need one), serving a
+/// temporary assets dir.
+fn proxy(host_page: Option<&'static str>) -> (Router, tempfile::TempDir) {
+    let assets = tempfile::tempdir().expect("assets dir");
+    for (name, content) in [
+        ("widget.js", "/* loader */"),
+        ("helpdock_widget.js", "export default function() {}"),
+        ("helpdock_widget_bg.wasm", "\0asm"),
+        ("helpdock.css", ":host { all: initial }"),
+    ] {
+        std::fs::write(assets.path().join(name), content).expect("write asset");
+    }
+    let config = UpstreamConfig {
+        base_url: "http://127.0.0.1:9/api/".parse().expect("url"),
+        token: Secret::new("unused"),
+        timeout: Duration::from_secs(1),
+    };
+    let state = AppState {
+        upstream: Upstream::new(config).expect("client"),
+        assets_dir: assets.path().to_owned(),
+        host_page,
+    };
+    (app(state), assets)
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn error_code(&self) -> String {
+        let json: Value = serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "{} body is not JSON ({e}): {:?}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        });
+        json["code"].as_str().unwrap_or_default().to_owned()
+    }
+
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(&name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+async fn send(router: &Router, request: Request<Body>) -> Answer {
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body")
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn request(
+    method: &str,
+    uri: &str,
+    content_type: Option<&str>,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    let mut builder = Request::builder().method(method).uri(uri);
+    if let Some(ct) = content_type {
+        builder = builder.header(header::CONTENT_TYPE, ct);
+    }
+    builder.body(body.into()).expect("request")
+}
+
+fn get(uri: &str) -> Request<Body> {
+    request("GET", uri, None, Body::empty())
+}
+
+#[tokio::test]
+async fn unknown_paths_are_json_404() {
+    let (router, _assets) = proxy(None);
+    for (method, uri) in [
+        ("GET", "/api/nope.php"),
+        ("GET", "/nope.js"),
+        ("GET", "/"),
+        ("POST", "/api/nope.php"),
+        ("POST", "/widget.js"),
+        ("GET", "/../../etc/passwd"),
+        ("GET", "/%2e%2e/%2e%2e/etc/passwd"),
+    ] {
+        let answer = send(&router, request(method, uri, None, Body::empty())).await;
+        assert_eq!(
+            (answer.status, answer.error_code().as_str()),
+            (StatusCode::NOT_FOUND, "not_found"),
+            "{method} {uri}"
+        );
+        assert_eq!(
+            answer.header(header::CACHE_CONTROL),
+            "",
+            "{method} {uri}: errors are not cached"
+        );
+    }
+}
+
+#[tokio::test]
+async fn wrong_methods_on_endpoints_are_json_405() {
+    let (router, _assets) = proxy(None);
+    for (method, uri) in [
+        ("GET", "/api/tickets_create.php"),
+        ("GET", "/api/ticket_reply.php"),
+        ("POST", "/api/tickets_list.php"),
+        ("DELETE", "/api/ticket_view.php"),
+        ("PUT", "/api/ticket_categories.php"),
+        ("POST", "/api/ticket_custom_fields.php"),
+    ] {
+        let answer = send(&router, request(method, uri, None, Body::empty())).await;
+        let got = (answer.status, answer.error_code());
+        assert_eq!(
+            got,
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed".to_owned()
+            ),
+            "{method} {uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_bodies_and_queries_are_json_400() {
+    let (router, _assets) = proxy(None);
+    let json = Some("application/json");
+    for req in [
+        request("POST", "/api/tickets_create.php", json, "{not json"),
+        request(
+            "POST",
+            "/api/tickets_create.php",
+            json,
+            r#"{"subject":"s"}"#,
+        ),
+        request(
+            "POST",
+            "/api/tickets_create.php",
+            json,
+            r#"{"subject":"s","message":"m","user_email":"a@b.co","priority":"urgent"}"#,
+        ),
+        request(
+            "POST",
+            "/api/tickets_create.php",
+            Some("text/plain"),
+            r#"{"subject":"s"}"#,
+        ),
+        request(
+            "POST",
+            "/api/ticket_reply.php",
+            json,
+            r#"{"ticket_id":"x","user_email":"a@b.co","message":"m"}"#,
+        ),
+        request("POST", "/api/ticket_reply.php", None, ""),
+        get("/api/tickets_list.php"),
+        get("/api/ticket_view.php?ticket_id=abc&user_email=a@b.co"),
+    ] {
+        let what = format!("{} {}", req.method(), req.uri());
+        let answer = send(&router, req).await;
+        assert_eq!(
+            (answer.status, answer.error_code().as_str()),
+            (StatusCode::BAD_REQUEST, "bad_request"),
+            "{what}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_json_413() {
+    let (router, _assets) = proxy(None);
+    let big = format!(
+        r#"{{"subject":"s","message":"{}","user_email":"a@b.co"}}"#,
+        "x".repeat(MAX_BODY_BYTES)
+    );
+    for uri in ["/api/tickets_create.php", "/api/ticket_reply.php"] {
+        let answer = send(
+            &router,
+            request("POST", uri, Some("application/json"), big.clone()),
+        )
+        .await;
+        assert_eq!(
+            (answer.status, answer.error_code().as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+        );
+    }
+}
+
+#[tokio::test]
+async fn assets_have_types_and_short_caching() {
+    let (router, _assets) = proxy(None);
+    for (uri, content_type, cache) in [
+        ("/widget.js", "text/javascript", "public, max-age=300"),
+        ("/helpdock_widget.js", "text/javascript", "no-cache"),
+        ("/helpdock_widget_bg.wasm", "application/wasm", "no-cache"),
+        ("/helpdock.css", "text/css", "no-cache"),
+    ] {
+        let answer = send(&router, get(uri)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}");
+        assert!(
+            answer
+                .header(header::CONTENT_TYPE)
+                .starts_with(content_type),
+            "{uri}: {:?}",
+            answer.headers
+        );
+        assert_eq!(answer.header(header::CACHE_CONTROL), cache, "{uri}");
+    }
+    let head = send(&router, request("HEAD", "/widget.js", None, Body::empty())).await;
+    assert_eq!((head.status, head.body.len()), (StatusCode::OK, 0));
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let (router, _assets) = proxy(Some("<html>shop</html>"));
+    for req in [
+        get("/widget.js"),
+        get("/"),
+        get("/api/nope.php"),
+        get("/api/tickets_create.php"),
+        request(
+            "POST",
+            "/api/tickets_create.php",
+            Some("application/json"),
+            "{",
+        ),
+    ] {
+        let what = req.uri().to_string();
+        let answer = send(&router, req).await;
+        assert_eq!(
+            answer.header(header::X_CONTENT_TYPE_OPTIONS),
+            "nosniff",
+            "{what}"
+        );
+        assert_eq!(
+            answer.header(header::REFERRER_POLICY),
+            "no-referrer",
+            "{what}"
+        );
+        assert_eq!(answer.header(header::X_FRAME_OPTIONS), "DENY", "{what}");
+    }
+    let api = send(&router, get("/api/tickets_create.php")).await;
+    assert_eq!(api.header(header::CACHE_CONTROL), "no-store");
+}
+
+#[tokio::test]
+async fn the_host_page_is_served_only_when_configured() {
+    let (router, _assets) = proxy(Some(helpdock::demo::SHOP_PAGE));
+    let page = send(&router, get("/")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.header(header::CONTENT_TYPE).starts_with("text/html"));
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(
+        html.contains(r#"<script async src="/widget.js"></script>"#),
+        "{html}"
+    );
+    let post = send(&router, request("POST", "/", None, Body::empty())).await;
+    assert_eq!(post.error_code(), "method_not_allowed");
+}

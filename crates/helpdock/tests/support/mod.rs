@@ -1,0 +1,185 @@
+//! The proxy (`app()`) on 127.0.0.1:0 in front of the real reference helpdesk or a stub upstream,
+//! and a plain HTTP client to talk to it like a browser would.
+
+// Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use axum::Router;
+use helpdock::{AppState, Secret, Upstream, UpstreamConfig, app};
+use reference_helpdesk::{Helpdesk, Quirks};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, Url};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The upstream token in every test; it must never appear in anything the proxy answers.
+pub const TOKEN: &str = "tok-5ecret-7c1a9e";
+
+/// A visitor email used across tests.
+pub const ANN: &str = "ann@example.com";
+
+/// The proxy in front of a reference helpdesk, both over real HTTP.
+pub struct Stack {
+    pub helpdesk: Helpdesk,
+    pub proxy: Proxy,
+}
+
+/// A running proxy and a client for it.
+pub struct Proxy {
+    pub base: String,
+    client: reqwest::Client,
+    _assets: tempfile::TempDir,
+}
+
+/// One answer, kept raw.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    /// The body as JSON; panics with the body when it is not.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {self:?}"))
+    }
+
+    /// Asserts the status and returns the JSON body.
+    pub fn expect(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{self:?}");
+        self.json()
+    }
+
+    /// Asserts an `ErrorBody` with this status and code, and no trace of the token.
+    pub fn expect_error(&self, status: u16, code: &str) -> Value {
+        let body = self.expect(status);
+        assert_eq!(body["code"], code, "{self:?}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{self:?}"
+        );
+        body
+    }
+}
+
+/// The reference helpdesk (in memory, `quirks`) on a free port, and the proxy in front of it.
+pub async fn stack_with(quirks: Quirks) -> Stack {
+    let helpdesk = Helpdesk::open_with(None, TOKEN.to_owned(), quirks).expect("open helpdesk");
+    let addr = serve_router(helpdesk.router()).await;
+    let proxy = proxy_for(addr, TOKEN, Duration::from_secs(10)).await;
+    Stack { helpdesk, proxy }
+}
+
+/// [`stack_with`] the default quirks.
+pub async fn stack() -> Stack {
+    stack_with(Quirks::default()).await
+}
+
+/// Serves `router` on a free loopback port until the test ends.
+pub async fn serve_router(router: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
+}
+
+/// The proxy on a free port, with `upstream` as its helpdesk at `/api/`.
+pub async fn proxy_for(upstream: SocketAddr, token: &str, timeout: Duration) -> Proxy {
+    let base_url = Url::parse(&format!("http://{upstream}/api/")).expect("url");
+    let upstream = Upstream::new(UpstreamConfig {
+        base_url,
+        token: Secret::new(token),
+        timeout,
+    })
+    .expect("client");
+    let assets = tempfile::tempdir().expect("assets dir");
+    std::fs::write(assets.path().join("widget.js"), "/* loader */").expect("write asset");
+    let state = AppState {
+        upstream,
+        assets_dir: assets.path().to_owned(),
+        host_page: None,
+    };
+    let addr = serve_router(app(state)).await;
+    Proxy {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        _assets: assets,
+    }
+}
+
+impl Proxy {
+    /// Sends a request the way a browser on a shop page might, cookies and all.
+    pub async fn send(&self, method: Method, path: &str, json: Option<&Value>) -> Answer {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("Cookie", "shop_session=abc123")
+            .header("X-Forwarded-For", "203.0.113.9")
+            .header("Authorization", "Bearer visitor-supplied")
+            .header("X-Visitor-Note", "hello");
+        if let Some(json) = json {
+            request = request.json(json);
+        }
+        let response = request.send().await.expect("proxy answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.expect("body");
+        let answer = Answer {
+            status,
+            headers,
+            body,
+        };
+        assert_no_token(&answer);
+        answer
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(Method::GET, path, None).await
+    }
+
+    /// `GET /api/ticket_view.php` for ticket `id` as `email`.
+    pub async fn view(&self, id: impl std::fmt::Display, email: &str) -> Answer {
+        self.get(&format!(
+            "/api/ticket_view.php?ticket_id={id}&user_email={email}"
+        ))
+        .await
+    }
+
+    /// `GET /api/tickets_list.php` as `email` (sent as given: tests choose its encoding).
+    pub async fn list(&self, email: &str) -> Answer {
+        self.get(&format!("/api/tickets_list.php?user_email={email}"))
+            .await
+    }
+
+    /// `POST path` with a JSON body.
+    pub async fn post(&self, path: &str, json: &Value) -> Answer {
+        self.send(Method::POST, path, Some(json)).await
+    }
+}
+
+/// The token appears in no header and no body the proxy sends downstream.
+pub fn assert_no_token(answer: &Answer) {
+    assert!(!answer.body.contains(TOKEN), "token in body: {answer:?}");
+    for (name, value) in &answer.headers {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        assert!(!value.contains(TOKEN), "token in header {name}: {answer:?}");
+    }
+}
+
+/// A ticket that passes every rule of the seeded helpdesk.
+pub fn valid_ticket() -> Value {
+    serde_json::json!({
+        "subject": "Beans arrived stale",
+        "message": "The Harbor Blend bag was <b>open</b>.",
+        "user_email": ANN,
+        "name": "Ann Lee",
+        "priority": "high",
+        "category_id": 2,
+        "custom_fields": {"1": "ORD-1001", "2": "Pro"}
+    })
+}
