@@ -34,7 +34,7 @@ async fn visitor_files_a_ticket_then_follows_and_replies_to_it() {
 
         w.click("tab-history").await;
         w.wait_for_text(&format!("ticket-row-{id}"), "Grinder arrived broken").await;
-        w.wait_for_text(&format!("ticket-status-{id}"), "open").await;
+        w.wait_for_text(&format!("ticket-status-{id}"), "Open").await;
         w.click(&format!("ticket-row-{id}")).await;
 
         w.wait_for_text("thread-subject", "Grinder arrived broken").await;
