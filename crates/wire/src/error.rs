@@ -19,8 +19,24 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// 401: the request does not say who the visitor is, or says it wrongly.
     Unauthorized,
+    /// 401: the identity signature is wrong, or was made for another email.
+    InvalidSignature,
+    /// 401: the identity signature's `expires` has passed.
+    SignatureExpired,
+    /// 401: the guest pass is forged, tampered with, or from another site.
+    InvalidGuestPass,
+    /// 401: the guest pass is too old.
+    GuestPassExpired,
     /// 403: the visitor is known but may not do this.
     Forbidden,
+    /// 403: the request's `Origin` is not one of the site's origins.
+    ForbiddenOrigin,
+    /// 403: a staff member's email cannot act as a visitor.
+    StaffEmail,
+    /// 409: the same `Idempotency-Key` came with a different request.
+    IdempotencyConflict,
+    /// 422: the honeypot was filled, or the form was sent faster than a person can.
+    SpamSuspected,
     /// 429: too many requests; retry after the `Retry-After` seconds.
     RateLimited,
     /// 502: the helpdesk failed or answered something unusable.

@@ -60,6 +60,12 @@ pub struct NewTicket {
     /// Custom field id → value, as text whatever the field's type.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub custom_fields: BTreeMap<CustomFieldId, String>,
+    /// Honeypot: a field people never see, so only bots fill it. Must be empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub website: String,
+    /// Milliseconds the visitor spent on the form before sending (bots are faster than people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
 }
 
 /// The answer to a successful create.
@@ -67,6 +73,10 @@ pub struct NewTicket {
 pub struct TicketCreated {
     /// The new ticket's number.
     pub ticket_id: TicketId,
+    /// For a guest: the pass naming this ticket (and those of the pass presented), to send back
+    /// as `X-Helpdock-Guest-Pass`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_pass: Option<String>,
 }
 
 /// One line of "My tickets".
@@ -159,7 +169,8 @@ pub struct CustomFieldValue {
 pub struct NewReply {
     /// The ticket answered.
     pub ticket_id: TicketId,
-    /// The visitor's email, where their identity is not otherwise known.
+    /// Ignored by the proxy, which uses the visitor's identity; kept so old clients still decode.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub user_email: String,
     /// The reply's text.
     pub message: String,

@@ -21,6 +21,7 @@ impl CreatedShape {
     pub(super) fn into_wire(self) -> TicketCreated {
         TicketCreated {
             ticket_id: self.ticket_id,
+            guest_pass: None,
         }
     }
 }
