@@ -27,12 +27,12 @@ impl Visitor {
     }
 }
 
-/// Mounts the widget into `container` (inside the loader's shadow root); `api_base` is the URL
-/// of the proxy's `api/` directory, ending in a slash.
+/// Mounts the widget into `container` (inside the loader's shadow root). `api_base` is the URL
+/// of the proxy's `api/` directory; `site` is the script tag's `data-site`, when it has one.
 #[wasm_bindgen]
-pub fn mount(container: web_sys::HtmlElement, api_base: String) {
+pub fn mount(container: web_sys::HtmlElement, api_base: String, site: Option<String>) {
     console_error_panic_hook::set_once();
-    let api = Api::new(&api_base);
+    let api = Api::new(&api_base, site);
     leptos::mount::mount_to(container, move || {
         provide_context(api);
         provide_context(Visitor { email: RwSignal::new(String::new()) });

@@ -18,6 +18,16 @@ fn describe(error: &ApiError) -> String {
         ErrorCode::Unauthorized | ErrorCode::Forbidden => {
             "This email address can't be used to view these tickets.".into()
         }
+        ErrorCode::InvalidSignature | ErrorCode::SignatureExpired => {
+            "Your sign-in has expired. Please reload the page.".into()
+        }
+        ErrorCode::InvalidGuestPass | ErrorCode::GuestPassExpired => {
+            "Access to your tickets from this browser has expired. Please open My tickets again.".into()
+        }
+        ErrorCode::ForbiddenOrigin => "Support can't be reached from this website.".into(),
+        ErrorCode::StaffEmail => "That address belongs to our support team. Please use your own.".into(),
+        ErrorCode::IdempotencyConflict => "This was already sent with other content. Please send it again.".into(),
+        ErrorCode::SpamSuspected => "That was quick! Please check your message and send it again.".into(),
         ErrorCode::PayloadTooLarge => "That is too long to send. Please shorten it.".into(),
         ErrorCode::RateLimited => "Too many requests. Please wait a minute and try again.".into(),
         ErrorCode::UpstreamUnavailable | ErrorCode::UpstreamTimeout => {

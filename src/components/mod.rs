@@ -12,8 +12,9 @@ use helpdock_wire::Priority;
 
 /// `YYYY-MM-DD HH:MM:SS` → `YYYY-MM-DD HH:MM`; anything else is shown as given.
 pub(crate) fn short_time(stamp: &str) -> String {
+    let well_formed = stamp.len() == 19 && stamp.is_ascii() && stamp.as_bytes()[16] == b':';
     match stamp.get(..16) {
-        Some(minutes) if stamp.len() == 19 && stamp.is_char_boundary(16) => minutes.to_owned(),
+        Some(minutes) if well_formed => minutes.to_owned(),
         _ => stamp.to_owned(),
     }
 }

@@ -44,7 +44,17 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
     };
 
     view! {
-        <section class="hd-panel" data-testid="panel" hidden=move || !open.get() aria-label="Support">
+        <section
+            class="hd-panel"
+            data-testid="panel"
+            hidden=move || !open.get()
+            aria-label="Support"
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    on_close.run(());
+                }
+            }
+        >
             <header class="hd-header">
                 <div>
                     <h2 class="hd-title">"How can we help?"</h2>

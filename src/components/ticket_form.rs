@@ -4,7 +4,7 @@ use super::confirmation::Confirmation;
 use super::error_view::ErrorView;
 use super::priority_label;
 use crate::Visitor;
-use crate::api::{Api, ApiError};
+use crate::api::{Api, ApiError, new_idempotency_key};
 use helpdock_wire::validate::{FieldErrors, custom_field_key, validate_new_ticket};
 use helpdock_wire::{
     Categories, CategoryId, CustomField, CustomFieldId, CustomFields, FieldKind, NewTicket, Priority,
@@ -24,6 +24,13 @@ struct Draft {
     priority: RwSignal<Priority>,
     category: RwSignal<Option<CategoryId>>,
     custom: RwSignal<BTreeMap<CustomFieldId, String>>,
+    /// The honeypot: hidden from people, so only a bot fills it.
+    website: RwSignal<String>,
+    /// When this draft began (ms since the epoch), for `elapsed_ms`.
+    started: StoredValue<f64>,
+    /// The last ticket sent and its `Idempotency-Key`: a retry of the same ticket reuses the key,
+    /// so a lost answer never files it twice.
+    last_sent: StoredValue<Option<(NewTicket, String)>>,
 }
 
 impl Draft {
@@ -36,6 +43,9 @@ impl Draft {
             priority: RwSignal::new(Priority::default()),
             category: RwSignal::new(None),
             custom: RwSignal::new(BTreeMap::new()),
+            website: RwSignal::new(String::new()),
+            started: StoredValue::new(now_ms()),
+            last_sent: StoredValue::new(None),
         }
     }
 
@@ -63,7 +73,21 @@ impl Draft {
             priority: self.priority.get_untracked(),
             category_id: self.category.get_untracked(),
             custom_fields,
+            website: self.website.get_untracked(),
+            elapsed_ms: Some((now_ms() - self.started.get_value()).max(0.0) as u64),
         }
+    }
+
+    /// The `Idempotency-Key` for sending `ticket`: the last one again if only the time changed.
+    fn idempotency_key(&self, ticket: &NewTicket) -> String {
+        let timeless = |t: &NewTicket| NewTicket { elapsed_ms: None, ..t.clone() };
+        let retry = self.last_sent.with_value(|last| match last {
+            Some((sent, key)) if timeless(sent) == timeless(ticket) => Some(key.clone()),
+            _ => None,
+        });
+        let key = retry.unwrap_or_else(new_idempotency_key);
+        self.last_sent.set_value(Some((ticket.clone(), key.clone())));
+        key
     }
 
     /// Forgets what belongs to one ticket; who the visitor is stays filled in.
@@ -73,6 +97,8 @@ impl Draft {
         self.priority.set(Priority::default());
         self.category.set(None);
         self.custom.set(BTreeMap::new());
+        self.started.set_value(now_ms());
+        self.last_sent.set_value(None);
     }
 }
 
@@ -99,10 +125,10 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let failure = RwSignal::new(None::<ApiError>);
     let created = RwSignal::new(None::<TicketId>);
-    let create = Action::new_local(move |ticket: &NewTicket| {
-        let (api, ticket) = (api.clone(), ticket.clone());
+    let create = Action::new_local(move |(ticket, key): &(NewTicket, String)| {
+        let (api, ticket, key) = (api.clone(), ticket.clone(), key.clone());
         async move {
-            match api.create_ticket(&ticket).await {
+            match api.create_ticket(&ticket, &key).await {
                 Ok(done) => {
                     draft.clear_ticket();
                     created.set(Some(done.ticket_id));
@@ -127,7 +153,8 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         if problems.is_empty() {
             errors.set(FieldErrors::new());
             failure.set(None);
-            create.dispatch(ticket);
+            let key = draft.idempotency_key(&ticket);
+            create.dispatch((ticket, key));
         } else {
             errors.set(problems.clone());
             failure.set(Some(ApiError::invalid(problems)));
@@ -143,29 +170,25 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         view! {
             <form class="hd-form" novalidate on:submit=on_submit>
                 {move || failure.get().map(|error| view! { <ErrorView error testid="form-error"/> })}
-                <ContactFields email=visitor.email draft errors/>
-                <TextRow label="Subject" key="subject" testid="field-subject" value=draft.subject errors required=true/>
-                <div class="hd-field">
-                    <label for="hd-message">"Message" <RequiredMark/></label>
-                    <textarea
-                        id="hd-message"
-                        rows="5"
-                        data-testid="field-message"
-                        aria-required="true"
-                        aria-invalid=invalid(errors, "message")
-                        bind:value=draft.message
-                    ></textarea>
-                    <FieldError errors key="message"/>
+                {text_input(&EMAIL, visitor.email, errors)}
+                <div class="hd-row">
+                    {text_input(&NAME, draft.name, errors)}
+                    {text_input(&COMPANY, draft.company, errors)}
+                </div>
+                {text_input(&SUBJECT, draft.subject, errors)}
+                {text_input(&MESSAGE, draft.message, errors)}
+                <div class="hd-honeypot" aria-hidden="true">
+                    <label>"Website" <input type="text" tabindex="-1" autocomplete="off" bind:value=draft.website/></label>
                 </div>
                 <div class="hd-row">
-                    <CategorySelect categories value=draft.category errors/>
-                    <PrioritySelect value=draft.priority/>
+                    {category_select(categories, draft.category, errors)}
+                    {priority_select(draft.priority)}
                 </div>
                 {move || match fields.get() {
                     Some(Ok(known)) => known
                         .fields
                         .into_iter()
-                        .map(|field| view! { <CustomFieldInput field values=draft.custom errors/> })
+                        .map(|field| custom_field_input(field, draft.custom, errors))
                         .collect_view()
                         .into_any(),
                     Some(Err(error)) => view! { <ErrorView error testid="fields-error"/> }.into_any(),
@@ -193,6 +216,83 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     }
 }
 
+fn now_ms() -> f64 {
+    web_sys::js_sys::Date::now()
+}
+
+/// How one of the form's own text fields is labelled, named and entered.
+struct TextField {
+    label: &'static str,
+    /// The wire name, which is also the key of its errors.
+    key: &'static str,
+    testid: &'static str,
+    /// An `<input type>`, or `textarea`.
+    kind: &'static str,
+    autocomplete: &'static str,
+    required: bool,
+}
+
+const EMAIL: TextField = TextField {
+    label: "Email",
+    key: "user_email",
+    testid: "field-email",
+    kind: "email",
+    autocomplete: "email",
+    required: true,
+};
+const NAME: TextField =
+    TextField { label: "Name", key: "name", testid: "field-name", kind: "text", autocomplete: "name", required: false };
+const COMPANY: TextField = TextField {
+    label: "Company",
+    key: "company",
+    testid: "field-company",
+    kind: "text",
+    autocomplete: "organization",
+    required: false,
+};
+const SUBJECT: TextField =
+    TextField { label: "Subject", key: "subject", testid: "field-subject", kind: "text", autocomplete: "off", required: true };
+const MESSAGE: TextField =
+    TextField { label: "Message", key: "message", testid: "field-message", kind: "textarea", autocomplete: "off", required: true };
+
+/// A labelled text input (or textarea) bound to `value`, with its error line.
+fn text_input(spec: &TextField, value: RwSignal<String>, errors: RwSignal<FieldErrors>) -> impl IntoView + use<> {
+    let id = format!("hd-{}", spec.key);
+    let control = if spec.kind == "textarea" {
+        view! {
+            <textarea
+                id=id.clone()
+                rows="5"
+                data-testid=spec.testid
+                aria-required=spec.required.to_string()
+                aria-invalid=invalid(errors, spec.key)
+                bind:value=value
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id.clone()
+                type=spec.kind
+                data-testid=spec.testid
+                autocomplete=spec.autocomplete
+                aria-required=spec.required.to_string()
+                aria-invalid=invalid(errors, spec.key)
+                bind:value=value
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="hd-field">
+            <label for=id>{spec.label} {required_mark(spec.required)}</label>
+            {control}
+            {field_error(errors, spec.key.to_owned())}
+        </div>
+    }
+}
+
 /// `"true"` while `key` has an error, for `aria-invalid`.
 fn invalid(errors: RwSignal<FieldErrors>, key: &str) -> impl Fn() -> &'static str + use<> {
     let key = key.to_owned();
@@ -200,14 +300,12 @@ fn invalid(errors: RwSignal<FieldErrors>, key: &str) -> impl Fn() -> &'static st
 }
 
 /// The asterisk after a required field's label.
-#[component]
-fn RequiredMark() -> impl IntoView {
-    view! { <span class="hd-required" title="Required">"*"</span> }
+fn required_mark(required: bool) -> impl IntoView {
+    required.then(|| view! { <span class="hd-required" title="Required">"*"</span> })
 }
 
 /// The message under a field, shown while the field has an error (`error-<key>`).
-#[component]
-fn FieldError(errors: RwSignal<FieldErrors>, #[prop(into)] key: String) -> impl IntoView {
+fn field_error(errors: RwSignal<FieldErrors>, key: String) -> impl IntoView {
     let testid = format!("error-{key}");
     move || {
         errors.with(|e| e.get(&key).cloned()).map(|message| {
@@ -216,82 +314,25 @@ fn FieldError(errors: RwSignal<FieldErrors>, #[prop(into)] key: String) -> impl 
     }
 }
 
-/// A labelled one-line text input bound to `value`.
-#[component]
-fn TextRow(
-    label: &'static str,
-    key: &'static str,
-    testid: &'static str,
-    value: RwSignal<String>,
-    errors: RwSignal<FieldErrors>,
-    #[prop(optional)] required: bool,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] autocomplete: &'static str,
-) -> impl IntoView {
-    let id = format!("hd-{key}");
-    view! {
-        <div class="hd-field">
-            <label for=id.clone()>{label} {required.then(|| view! { <RequiredMark/> })}</label>
-            <input
-                id=id
-                type=kind
-                data-testid=testid
-                autocomplete=autocomplete
-                aria-required=required.to_string()
-                aria-invalid=invalid(errors, key)
-                bind:value=value
-            />
-            <FieldError errors key=key/>
-        </div>
-    }
-}
-
-/// Who is asking: email (shared with "My tickets"), name, company.
-#[component]
-fn ContactFields(email: RwSignal<String>, draft: Draft, errors: RwSignal<FieldErrors>) -> impl IntoView {
-    view! {
-        <TextRow
-            label="Email"
-            key="user_email"
-            testid="field-email"
-            value=email
-            errors
-            required=true
-            kind="email"
-            autocomplete="email"
-        />
-        <div class="hd-row">
-            <TextRow label="Name" key="name" testid="field-name" value=draft.name errors autocomplete="name"/>
-            <TextRow
-                label="Company"
-                key="company"
-                testid="field-company"
-                value=draft.company
-                errors
-                autocomplete="organization"
-            />
-        </div>
-    }
-}
-
 /// The helpdesk's categories, or none.
-#[component]
-fn CategorySelect(
+fn category_select(
     categories: LocalResource<Result<Categories, ApiError>>,
     value: RwSignal<Option<CategoryId>>,
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {
     let options = move || {
-        categories.get().and_then(Result::ok).map(|c| c.categories).unwrap_or_default().into_iter().map(
-            move |category| {
+        let loaded = categories.get().and_then(Result::ok).map(|c| c.categories).unwrap_or_default();
+        loaded
+            .into_iter()
+            .map(move |category| {
                 let id = category.id;
                 view! {
                     <option value=id.to_string() selected=move || value.get() == Some(id)>
                         {category.name}
                     </option>
                 }
-            },
-        ).collect_view()
+            })
+            .collect_view()
     };
     view! {
         <div class="hd-field">
@@ -305,46 +346,40 @@ fn CategorySelect(
                 <option value="" selected=move || value.get().is_none()>"Choose…"</option>
                 {options}
             </select>
-            <FieldError errors key="category_id"/>
+            {field_error(errors, "category_id".into())}
         </div>
     }
 }
 
 /// Low, medium or high.
-#[component]
-fn PrioritySelect(value: RwSignal<Priority>) -> impl IntoView {
+fn priority_select(value: RwSignal<Priority>) -> impl IntoView {
+    let options = Priority::ALL.map(|p| {
+        view! {
+            <option value=p.as_str() selected=move || value.get() == p>
+                {priority_label(p)}
+            </option>
+        }
+    });
     view! {
         <div class="hd-field">
             <label for="hd-priority">"Priority"</label>
             <select
                 id="hd-priority"
                 data-testid="field-priority"
-                on:change:target=move |ev| {
-                    value.set(Priority::parse(&ev.target().value()).unwrap_or_default())
-                }
+                on:change:target=move |ev| value.set(Priority::parse(&ev.target().value()).unwrap_or_default())
             >
-                {Priority::ALL
-                    .into_iter()
-                    .map(|p| {
-                        view! {
-                            <option value=p.as_str() selected=move || value.get() == p>
-                                {priority_label(p)}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                {options.collect_view()}
             </select>
         </div>
     }
 }
 
 /// One admin-defined field, entered as its type asks; unknown types arrive here as text.
-#[component]
-fn CustomFieldInput(
+fn custom_field_input(
     field: CustomField,
     values: RwSignal<BTreeMap<CustomFieldId, String>>,
     errors: RwSignal<FieldErrors>,
-) -> impl IntoView {
+) -> AnyView {
     let CustomField { id, name, kind, required, options } = field;
     let key = custom_field_key(id);
     let dom_id = format!("hd-custom-{id}");
@@ -352,7 +387,6 @@ fn CustomFieldInput(
     let current = move || values.with(|v| v.get(&id).cloned().unwrap_or_default());
     let set = move |value: String| values.update(|v| _ = v.insert(id, value));
     let aria_invalid = invalid(errors, &key);
-    let mark = required.then(|| view! { <RequiredMark/> });
 
     let control = match kind {
         FieldKind::Checkbox => {
@@ -364,13 +398,11 @@ fn CustomFieldInput(
                             data-testid=testid
                             aria-invalid=aria_invalid
                             prop:checked=move || current() == "1"
-                            on:change:target=move |ev| {
-                                set(if ev.target().checked() { "1" } else { "0" }.into())
-                            }
+                            on:change:target=move |ev| set(if ev.target().checked() { "1" } else { "0" }.into())
                         />
-                        <span>{name} {mark}</span>
+                        <span>{name} {required_mark(required)}</span>
                     </label>
-                    <FieldError errors key/>
+                    {field_error(errors, key)}
                 </div>
             }
             .into_any();
@@ -387,31 +419,29 @@ fn CustomFieldInput(
             ></textarea>
         }
         .into_any(),
-        FieldKind::Select => view! {
-            <select
-                id=dom_id.clone()
-                data-testid=testid
-                aria-required=required.to_string()
-                aria-invalid=aria_invalid
-                on:change:target=move |ev| set(ev.target().value())
-            >
-                <option value="" selected=move || current().is_empty()>"Choose…"</option>
-                {options
-                    .into_iter()
-                    .map(|option| {
-                        let (value, this) = (option.clone(), option.clone());
-                        view! {
-                            <option value=value selected=move || current() == this>
-                                {option}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
+        FieldKind::Select => {
+            let choices = options.into_iter().map(|option| {
+                let (value, this) = (option.clone(), option.clone());
+                view! { <option value=value selected=move || current() == this>{option}</option> }
+            });
+            view! {
+                <select
+                    id=dom_id.clone()
+                    data-testid=testid
+                    aria-required=required.to_string()
+                    aria-invalid=aria_invalid
+                    on:change:target=move |ev| set(ev.target().value())
+                >
+                    <option value="" selected=move || current().is_empty()>"Choose…"</option>
+                    {choices.collect_view()}
+                </select>
+            }
+            .into_any()
         }
-        .into_any(),
         FieldKind::Text | FieldKind::Date | FieldKind::Number => {
-            let (input_type, mode) = match kind {
+            // Numbers are typed as text: an `<input type=number>` reports unparsable input as
+            // empty, which would hide the visitor's mistake from the validation.
+            let (input_type, input_mode) = match kind {
                 FieldKind::Date => ("date", "text"),
                 FieldKind::Number => ("text", "decimal"),
                 _ => ("text", "text"),
@@ -420,7 +450,7 @@ fn CustomFieldInput(
                 <input
                     id=dom_id.clone()
                     type=input_type
-                    inputmode=mode
+                    inputmode=input_mode
                     data-testid=testid
                     aria-required=required.to_string()
                     aria-invalid=aria_invalid
@@ -433,9 +463,9 @@ fn CustomFieldInput(
     };
     view! {
         <div class="hd-field">
-            <label for=dom_id>{name} {mark}</label>
+            <label for=dom_id>{name} {required_mark(required)}</label>
             {control}
-            <FieldError errors key/>
+            {field_error(errors, key)}
         </div>
     }
     .into_any()

@@ -18,21 +18,25 @@ enum ListState {
     Ready,
 }
 
-/// Asks for the email when none is known; then lists the tickets, or shows the `selected` one.
+/// Lists the visitor's tickets, or shows the `selected` one. The visitor is known by the guest
+/// pass this browser holds, or else by their email (asked for here when the form has none).
 #[component]
 pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     let api = expect_context::<Api>();
     let visitor = expect_context::<Visitor>();
+    // Read once: this view is mounted afresh on every visit to the tab.
+    let has_pass = api.has_guest_pass();
     let email = Memo::new(move |_| visitor.known_email());
+    let known = Memo::new(move |_| has_pass || email.get().is_some());
     // Bumped after a reply, so the list shows the ticket's new place and status.
     let changed = RwSignal::new(0_usize);
     let list = LocalResource::new(move || {
-        let (api, email) = (api.clone(), email.get());
+        let (api, known, email) = (api.clone(), known.get(), email.get());
         changed.track();
         async move {
-            match email {
-                Some(email) => Some(api.list_tickets(&email).await),
-                None => None,
+            match known {
+                true => Some(api.list_tickets(email.as_deref()).await),
+                false => None,
             }
         }
     });
@@ -54,17 +58,27 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
         selected.set(None);
         visitor.email.set(String::new());
     };
+    let who = move || match email.get() {
+        Some(email) => view! { "Tickets for " <strong>{email}</strong> }.into_any(),
+        None => "Tickets from this browser".into_any(),
+    };
 
-    move || match (email.get(), selected.get()) {
-        (None, _) => view! { <EmailPrompt email=visitor.email/> }.into_any(),
-        (Some(email), Some(id)) => view! { <TicketThread id email on_back on_replied/> }.into_any(),
-        (Some(email), None) => view! {
+    move || match (known.get(), selected.get()) {
+        (false, _) => email_prompt(visitor.email).into_any(),
+        (true, Some(id)) => {
+            view! { <TicketThread id email=email.get_untracked() on_back on_replied/> }.into_any()
+        }
+        (true, None) => view! {
             <div class="hd-history">
                 <p class="hd-muted hd-history-who">
-                    "Tickets for " <strong>{email}</strong> " · "
-                    <button type="button" class="hd-link" data-testid="history-change" on:click=on_change_email>
-                        "Change"
-                    </button>
+                    {who}
+                    // A guest pass fixes who the visitor is; only a typed email can be changed.
+                    {(!has_pass).then(|| view! {
+                        " · "
+                        <button type="button" class="hd-link" data-testid="history-change" on:click=on_change_email>
+                            "Change"
+                        </button>
+                    })}
                 </p>
                 {move || match state.get() {
                     ListState::Loading => view! { <p class="hd-muted" aria-busy="true">"Loading your tickets…"</p> }.into_any(),
@@ -72,7 +86,7 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
                     ListState::Empty => view! {
                         <p class="hd-empty" data-testid="empty-history">"You have no tickets yet."</p>
                     }.into_any(),
-                    ListState::Ready => view! { <TicketRows tickets=tickets.into() selected/> }.into_any(),
+                    ListState::Ready => ticket_rows(tickets.into(), selected).into_any(),
                 }}
             </div>
         }
@@ -81,8 +95,7 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
 }
 
 /// Asks for the email address the tickets were filed with.
-#[component]
-fn EmailPrompt(email: RwSignal<String>) -> impl IntoView {
+fn email_prompt(email: RwSignal<String>) -> impl IntoView {
     let draft = RwSignal::new(email.get_untracked());
     let problem = RwSignal::new(None::<&'static str>);
     let on_submit = move |ev: SubmitEvent| {
@@ -116,8 +129,7 @@ fn EmailPrompt(email: RwSignal<String>) -> impl IntoView {
 }
 
 /// The rows, keyed by ticket (and its last change, so an updated ticket is redrawn).
-#[component]
-fn TicketRows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<TicketId>>) -> impl IntoView {
+fn ticket_rows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     view! {
         <ul class="hd-list" data-testid="ticket-list">
             <For

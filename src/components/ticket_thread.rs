@@ -2,7 +2,7 @@
 
 use super::error_view::ErrorView;
 use super::{priority_label, short_time, status_class};
-use crate::api::{Api, ApiError};
+use crate::api::{Api, ApiError, new_idempotency_key};
 use helpdock_wire::validate::validate_new_reply;
 use helpdock_wire::{CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, TicketDetail, TicketId};
 use leptos::ev::SubmitEvent;
@@ -19,7 +19,7 @@ enum ThreadState {
 #[component]
 pub fn TicketThread(
     id: TicketId,
-    email: String,
+    email: Option<String>,
     on_back: Callback<()>,
     on_replied: Callback<()>,
 ) -> impl IntoView {
@@ -27,13 +27,16 @@ pub fn TicketThread(
     let draft = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<ApiError>);
     let replies_sent = RwSignal::new(0_usize);
+    // The last reply sent and its `Idempotency-Key`, reused when the same text is sent again.
+    let last_sent = StoredValue::new(None::<(String, String)>);
     let send = Action::new_local({
         let api = api.clone();
-        move |reply: &NewReply| {
-            let (api, reply) = (api.clone(), reply.clone());
+        move |(reply, key): &(NewReply, String)| {
+            let (api, reply, key) = (api.clone(), reply.clone(), key.clone());
             async move {
-                match api.reply(&reply).await {
+                match api.reply(&reply, &key).await {
                     Ok(_) => {
+                        last_sent.set_value(None);
                         draft.set(String::new());
                         replies_sent.update(|n| *n += 1);
                         on_replied.run(());
@@ -48,7 +51,7 @@ pub fn TicketThread(
         move || {
             replies_sent.track();
             let (api, email) = (api.clone(), email.clone());
-            async move { api.view_ticket(id, &email).await }
+            async move { api.view_ticket(id, email.as_deref()).await }
         }
     });
     // Shape and content are separate memos, so a refetch after a reply updates in place and
@@ -67,10 +70,15 @@ pub fn TicketThread(
         if sending.get_untracked() {
             return;
         }
-        let reply = NewReply { ticket_id: id, user_email: email.clone(), message: draft.get_untracked().trim().to_owned() };
+        let message = draft.get_untracked().trim().to_owned();
+        let reply = NewReply { ticket_id: id, user_email: email.clone().unwrap_or_default(), message };
         if validate_new_reply(&reply).is_empty() {
             failure.set(None);
-            send.dispatch(reply);
+            let key = last_sent
+                .with_value(|last| last.as_ref().filter(|(m, _)| *m == reply.message).map(|(_, k)| k.clone()))
+                .unwrap_or_else(new_idempotency_key);
+            last_sent.set_value(Some((reply.message.clone(), key.clone())));
+            send.dispatch((reply, key));
         } else {
             let empty = ErrorBody::new(ErrorCode::InvalidInput, "Write your reply first.");
             failure.set(Some(ApiError::Rejected(empty)));
@@ -85,7 +93,7 @@ pub fn TicketThread(
             {move || match state.get() {
                 ThreadState::Loading => view! { <p class="hd-muted" aria-busy="true">"Loading the conversation…"</p> }.into_any(),
                 ThreadState::Failed(error) => view! { <ErrorView error testid="thread-error"/> }.into_any(),
-                ThreadState::Ready => view! { <Conversation detail replies/> }.into_any(),
+                ThreadState::Ready => conversation(detail, replies).into_any(),
             }}
             <Show when=move || state.get() == ThreadState::Ready>
                 <form class="hd-reply" novalidate on:submit=on_submit.clone()>
@@ -114,8 +122,7 @@ pub fn TicketThread(
 }
 
 /// The ticket's header and every message, oldest first.
-#[component]
-fn Conversation(
+fn conversation(
     detail: Memo<Option<(TicketDetail, Vec<CustomFieldValue>)>>,
     replies: Memo<Vec<Reply>>,
 ) -> impl IntoView {
