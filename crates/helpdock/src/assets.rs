@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get_service;
@@ -43,9 +43,13 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     // Errors are not cached: a missing file may be there after the next deploy.
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         let value = if is_loader { LOADER_CACHE } else { OTHER_CACHE };
-        response
-            .headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+        let headers = response.headers_mut();
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static(value));
+        // Shop pages on other origins load these files (and pages with COEP need the opt-in).
+        headers.insert(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("cross-origin"),
+        );
     }
     response
 }

@@ -1,36 +1,61 @@
-//! What every response gets: basic security headers and one log line.
+//! What every request passes through, outermost first: the request id and its one log line, the
+//! security headers, the origin check; then, on routed requests, the perimeter's route guards
+//! (see `perimeter`).
 
+use crate::AppState;
+use crate::perimeter::{self, Perimeter};
 use axum::Router;
 use axum::extract::Request;
-use axum::http::HeaderValue;
-use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, SERVER, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use std::time::Instant;
-use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Longest path written to the log; a longer one is cut (paths come from anyone).
-const MAX_LOGGED_PATH: usize = 200;
+/// `Cross-Origin-Resource-Policy`; not among `http`'s constants.
+const CORP: HeaderName = HeaderName::from_static("cross-origin-resource-policy");
+/// Frameworks' self-advertisement; we add none, and remove any a dependency might.
+const X_POWERED_BY: HeaderName = HeaderName::from_static("x-powered-by");
+/// JSON is data, never a document: nothing may load from it or frame it.
+const JSON_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Wraps `router` with the security headers and the request log.
-pub fn wrap<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    let header =
-        |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
-    router
-        .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        // The widget runs inside shop pages; no URL of ours should tell a third party where from.
-        .layer(header(REFERRER_POLICY, "no-referrer"))
-        .layer(header(X_FRAME_OPTIONS, "DENY"))
-        .layer(middleware::from_fn(log_request))
+/// Wraps `router` in the perimeter, the security headers and the request log.
+pub fn wrap(router: Router<AppState>, perimeter: &Perimeter) -> Router<AppState> {
+    let router = perimeter::guard_routes(router, perimeter);
+    let router = perimeter::guard_origin(router, perimeter);
+    let router = router.layer(middleware::from_fn(security_headers));
+    perimeter::log_requests(router)
 }
 
-/// One line per request: method, path (never the query, which holds emails), status, latency.
-async fn log_request(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let path: String = request.uri().path().chars().take(MAX_LOGGED_PATH).collect();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    tracing::info!(%method, route = %path, status = response.status().as_u16(), latency_ms = format!("{latency_ms:.1}"), "request");
+/// Headers every answer carries, errors and preflights included.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let headers = response.headers_mut();
+    let fixed = [
+        (X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        // The widget runs inside shop pages; no URL of ours should tell a third party where from.
+        (REFERRER_POLICY, "no-referrer"),
+        (X_FRAME_OPTIONS, "DENY"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Same-origin unless a route says otherwise: the widget's files do (other sites load them).
+    // CORS-mode fetches — the widget's API calls — are not subject to it.
+    if !headers.contains_key(CORP) {
+        headers.insert(CORP, HeaderValue::from_static("same-origin"));
+    }
+    if is_json && !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(JSON_CSP));
+    }
+    headers.remove(SERVER);
+    headers.remove(X_POWERED_BY);
     response
 }

@@ -1,0 +1,268 @@
+//! Exactly-once creates and replies (docs/protocol.md, "Exactly-once create"): a request with an
+//! `Idempotency-Key` is answered once; a retry with the same key and body gets the same answer
+//! without running again (no rate limit, no upstream call); the same key with another body is
+//! `409 idempotency_conflict`; a retry while the first is in flight waits for it.
+//!
+//! A key belongs to its scope — the endpoint and every identity header — so one visitor can
+//! never be replayed another's answer. Only 2xx answers are kept: a failed create stays
+//! retryable under the same key.
+
+use super::idempotency_store::{Claim, Digest, StoredAnswer};
+use super::{Action, Perimeter, read_body};
+use crate::error::ApiError;
+use crate::routes::MAX_BODY_BYTES;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest as _, Sha256};
+use std::sync::Arc;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// The request header carrying the key.
+const KEY_HEADER: &str = "idempotency-key";
+/// The longest key accepted (a UUID is 36).
+const MAX_KEY_LEN: usize = 64;
+/// Headers that say who the visitor is: a key is only ever replayed to the same ones.
+const SCOPE_HEADERS: [&str; 4] = [
+    "x-helpdock-site",
+    "x-helpdock-identity",
+    "x-helpdock-guest-pass",
+    "x-helpdock-email",
+];
+/// The largest answer kept for replay; ours are a few hundred bytes.
+const MAX_STORED_BYTES: usize = 64 * 1024;
+
+/// The request's key: `None` without the header, 400 when it is not 1–64 of `[A-Za-z0-9_-]`.
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let mut values = headers.get_all(KEY_HEADER).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    let bad = || {
+        ApiError::BadRequest(format!(
+            "Idempotency-Key must be 1 to {MAX_KEY_LEN} letters, digits, '-' or '_', sent once."
+        ))
+    };
+    if values.next().is_some() {
+        return Err(bad());
+    }
+    let key = value.to_str().map_err(|_| bad())?;
+    let valid = (1..=MAX_KEY_LEN).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if valid { Ok(Some(key)) } else { Err(bad()) }
+}
+
+/// Feeds `part` to `hasher` length-prefixed, so no two lists of parts hash alike by shifting
+/// bytes between neighbours; `None` hashes unlike any string.
+fn feed(hasher: &mut Sha256, part: Option<&[u8]>) {
+    match part {
+        Some(bytes) => {
+            hasher.update((bytes.len() as u64).to_be_bytes());
+            hasher.update(bytes);
+        }
+        None => hasher.update(u64::MAX.to_be_bytes()),
+    }
+}
+
+/// Where a key applies: the endpoint, the identity headers, and the key itself.
+pub(crate) fn scope(path: &str, headers: &HeaderMap, key: &str) -> Digest {
+    let mut hasher = Sha256::new();
+    feed(&mut hasher, Some(path.as_bytes()));
+    for name in SCOPE_HEADERS {
+        let mut values = headers.get_all(name).iter();
+        feed(&mut hasher, values.next().map(|v| v.as_bytes()));
+        // A second value changes who the visitor may be taken for: it changes the scope too.
+        feed(&mut hasher, values.next().map(|v| v.as_bytes()));
+    }
+    feed(&mut hasher, Some(key.as_bytes()));
+    hasher.finalize().into()
+}
+
+/// What the request asks for: method, query and body.
+pub(crate) fn fingerprint(method: &Method, query: Option<&str>, body: &[u8]) -> Digest {
+    let mut hasher = Sha256::new();
+    feed(&mut hasher, Some(method.as_str().as_bytes()));
+    feed(&mut hasher, query.map(str::as_bytes));
+    feed(&mut hasher, Some(body));
+    hasher.finalize().into()
+}
+
+/// Middleware on the create and reply routes; see the module docs.
+pub(crate) async fn replay_or_run(
+    State(perimeter): State<Perimeter>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if Action::of(&request).is_none() {
+        return next.run(request).await;
+    }
+    let scope = match idempotency_key(request.headers()) {
+        Ok(None) => return next.run(request).await,
+        Ok(Some(key)) => scope(request.uri().path(), request.headers(), key),
+        Err(refused) => return refused.into_response(),
+    };
+    let (parts, body) = request.into_parts();
+    let body = match read_body(body, MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(refused) => return refused.into_response(),
+    };
+    let fingerprint = fingerprint(&parts.method, parts.uri.query(), &body);
+    let store = perimeter.idempotency();
+    loop {
+        match store.claim(scope, fingerprint, Instant::now()) {
+            Claim::Replay(answer) => return answer.replay(),
+            Claim::Conflict => return ApiError::IdempotencyConflict.into_response(),
+            // Woken when the first request finishes either way; then look again.
+            Claim::Wait(mut done) => while done.changed().await.is_ok() {},
+            Claim::Run(ticket) => {
+                let request = Request::from_parts(parts, Body::from(body));
+                // Its own task: a client that hangs up mid-create must not leave a ticket
+                // created upstream but unrecorded here, to be created again by the retry.
+                let task = tokio::spawn(
+                    async move {
+                        let response = next.run(request).await;
+                        let (response, kept) = keep_if_successful(response).await;
+                        ticket.finish(kept, Instant::now());
+                        response
+                    }
+                    .in_current_span(),
+                );
+                return match task.await {
+                    Ok(response) => response,
+                    Err(e) => {
+                        ApiError::Internal(format!("request task failed: {e}")).into_response()
+                    }
+                };
+            }
+        }
+    }
+}
+
+/// Buffers a 2xx answer to keep it; anything else passes through untouched, not kept.
+async fn keep_if_successful(response: Response) -> (Response, Option<Arc<StoredAnswer>>) {
+    if !response.status().is_success() {
+        return (response, None);
+    }
+    let (parts, body) = response.into_parts();
+    match read_body(body, MAX_STORED_BYTES).await {
+        Ok(bytes) => {
+            let answer = Arc::new(StoredAnswer {
+                status: parts.status,
+                headers: parts.headers.clone(),
+                body: bytes.clone(),
+            });
+            (Response::from_parts(parts, Body::from(bytes)), Some(answer))
+        }
+        Err(_) => (
+            ApiError::Internal("an answer too large to keep for replay".into()).into_response(),
+            None,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn scope_of(path: &str, headers: &[(&'static str, &'static str)], key: &str) -> Digest {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(*name, HeaderValue::from_static(value));
+        }
+        scope(path, &map, key)
+    }
+
+    #[test]
+    fn key_syntax_table() {
+        let long = "a".repeat(64);
+        let too_long = "a".repeat(65);
+        let cases: [(&str, bool); 8] = [
+            ("0b4f7c1e-5d2a-4c8e-9f3a-1b2c3d4e5f60", true),
+            ("A_z-9", true),
+            (&long, true),
+            ("", false),
+            (&too_long, false),
+            ("has space", false),
+            ("semi;colon", false),
+            ("ünï", false),
+        ];
+        for (key, ok) in cases {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                KEY_HEADER,
+                HeaderValue::from_bytes(key.as_bytes()).expect("value"),
+            );
+            let got = idempotency_key(&headers);
+            assert_eq!(got.is_ok(), ok, "{key:?}");
+        }
+        assert!(matches!(idempotency_key(&HeaderMap::new()), Ok(None)));
+        let mut twice = HeaderMap::new();
+        twice.append(KEY_HEADER, HeaderValue::from_static("a"));
+        twice.append(KEY_HEADER, HeaderValue::from_static("a"));
+        assert!(idempotency_key(&twice).is_err());
+    }
+
+    #[test]
+    fn scope_separates_visitors_endpoints_and_keys() {
+        let base = scope_of("/api/tickets_create.php", &[], "k");
+        let others = [
+            scope_of("/api/ticket_reply.php", &[], "k"),
+            scope_of("/api/tickets_create.php", &[], "k2"),
+            scope_of(
+                "/api/tickets_create.php",
+                &[("x-helpdock-site", "shop")],
+                "k",
+            ),
+            scope_of(
+                "/api/tickets_create.php",
+                &[("x-helpdock-identity", "email=a")],
+                "k",
+            ),
+            scope_of(
+                "/api/tickets_create.php",
+                &[("x-helpdock-guest-pass", "p")],
+                "k",
+            ),
+            scope_of(
+                "/api/tickets_create.php",
+                &[("x-helpdock-email", "a@b.c")],
+                "k",
+            ),
+            // An empty header is not an absent one.
+            scope_of("/api/tickets_create.php", &[("x-helpdock-email", "")], "k"),
+        ];
+        for (i, other) in others.iter().enumerate() {
+            assert_ne!(&base, other, "case {i}");
+        }
+        // Unrelated headers do not matter: a retry may differ in them.
+        let with_noise = scope_of("/api/tickets_create.php", &[("user-agent", "x")], "k");
+        assert_eq!(base, with_noise);
+    }
+
+    #[test]
+    fn fingerprint_covers_the_body_and_query() {
+        let post = Method::POST;
+        assert_eq!(
+            fingerprint(&post, None, b"{}"),
+            fingerprint(&post, None, b"{}")
+        );
+        assert_ne!(
+            fingerprint(&post, None, b"{}"),
+            fingerprint(&post, None, b"{ }")
+        );
+        assert_ne!(
+            fingerprint(&post, None, b"{}"),
+            fingerprint(&post, Some("x=1"), b"{}")
+        );
+        assert_ne!(
+            fingerprint(&post, None, b""),
+            fingerprint(&post, Some(""), b"")
+        );
+    }
+}

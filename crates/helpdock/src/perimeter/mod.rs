@@ -1,0 +1,222 @@
+//! The perimeter: everything that filters requests before and around the handlers.
+//!
+//! Order, outermost first (see `layers::wrap`): request id and log line → security headers →
+//! CORS (foreign origins refused, preflights answered) → routing → repeated query parameters
+//! refused → on `POST tickets_create.php` / `ticket_reply.php` only: `Idempotency-Key` replay →
+//! per-IP rate limit → bot check (create) → the handler.
+//!
+//! # Per-identity rate limit: the handlers' part
+//!
+//! The per-IP bucket is taken here; the per-identity bucket can only be taken once the handler
+//! knows who the visitor is. Create and reply handlers call, after identifying the visitor and
+//! before any upstream call:
+//!
+//! ```ignore
+//! state.perimeter.check_identity(Action::Create, &email)?; // or Action::Reply
+//! ```
+//!
+//! with the visitor's normalised email (verified, trusted, from the guest pass, or — for a guest
+//! create — the typed one). It answers `ApiError::RateLimited` (429 with `Retry-After`). An
+//! idempotent replay never reaches the handler, so it costs no token.
+
+mod bot_check;
+mod config;
+mod cors;
+mod hygiene;
+mod idempotency;
+mod idempotency_store;
+mod rate_limit;
+mod request_log;
+
+pub use config::{LimitError, LimitsConfig};
+pub use cors::SiteOrigins;
+pub use request_log::RequestId;
+
+use crate::AppState;
+use crate::config::SiteConfig;
+use crate::error::ApiError;
+use axum::Router;
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{MatchedPath, Request};
+use axum::http::Method;
+use axum::middleware::{from_fn, from_fn_with_state};
+use cors::CorsPolicy;
+use idempotency_store::IdempotencyStore;
+use rate_limit::RateLimits;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The create endpoint's route.
+const CREATE_ROUTE: &str = "/api/tickets_create.php";
+/// The reply endpoint's route.
+const REPLY_ROUTE: &str = "/api/ticket_reply.php";
+
+/// A write the perimeter guards: rate limits, idempotency, bot checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// `POST tickets_create.php`.
+    Create,
+    /// `POST ticket_reply.php`.
+    Reply,
+}
+
+impl Action {
+    /// The action a routed request is, if any (by the route that matched, never the raw path).
+    fn of(request: &Request) -> Option<Action> {
+        if request.method() != Method::POST {
+            return None;
+        }
+        match request.extensions().get::<MatchedPath>()?.as_str() {
+            CREATE_ROUTE => Some(Action::Create),
+            REPLY_ROUTE => Some(Action::Reply),
+            _ => None,
+        }
+    }
+}
+
+/// The perimeter's settings and memory (buckets, remembered answers), shared by all requests.
+#[derive(Clone)]
+pub struct Perimeter {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    limits: LimitsConfig,
+    cors: CorsPolicy,
+    rates: RateLimits,
+    idempotency: IdempotencyStore,
+}
+
+impl std::fmt::Debug for Perimeter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Perimeter")
+            .field("limits", &self.inner.limits)
+            .field("cors", &self.inner.cors)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Perimeter {
+    /// The documented default limits; only the proxy's own origin may call it.
+    fn default() -> Self {
+        Perimeter::new(LimitsConfig::default(), &[])
+    }
+}
+
+impl Perimeter {
+    /// A perimeter with `limits` (validated by the config) letting `sites`' pages call the API.
+    pub fn new(limits: LimitsConfig, sites: &[SiteOrigins]) -> Perimeter {
+        Perimeter {
+            inner: Arc::new(Inner {
+                rates: RateLimits::new(&limits),
+                cors: CorsPolicy::new(sites),
+                idempotency: IdempotencyStore::new(
+                    idempotency_store::TTL,
+                    idempotency_store::CAPACITY,
+                ),
+                limits,
+            }),
+        }
+    }
+
+    /// A perimeter with `limits` letting the configured `sites`' pages call the API.
+    pub fn for_sites(limits: LimitsConfig, sites: &[SiteConfig]) -> Perimeter {
+        let origins: Vec<SiteOrigins> = sites
+            .iter()
+            .map(|site| SiteOrigins {
+                site: site.id.clone(),
+                origins: site.origins.clone(),
+            })
+            .collect();
+        Perimeter::new(limits, &origins)
+    }
+
+    /// Takes a token from `identity`'s bucket for `action` (an email; compared case-blind), or
+    /// answers 429 `rate_limited` with `Retry-After`. Handlers call it; see the module docs.
+    pub fn check_identity(&self, action: Action, identity: &str) -> Result<(), ApiError> {
+        self.inner
+            .rates
+            .check_identity(action, identity, Instant::now())
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &LimitsConfig {
+        &self.inner.limits
+    }
+
+    fn cors(&self) -> &CorsPolicy {
+        &self.inner.cors
+    }
+
+    fn rates(&self) -> &RateLimits {
+        &self.inner.rates
+    }
+
+    fn idempotency(&self) -> &IdempotencyStore {
+        &self.inner.idempotency
+    }
+}
+
+/// The checks that depend on the matched route, innermost first (`route_layer`: they run only
+/// for requests that found a route, and see which one).
+pub(crate) fn guard_routes(router: Router<AppState>, perimeter: &Perimeter) -> Router<AppState> {
+    router
+        .route_layer(from_fn_with_state(
+            perimeter.clone(),
+            bot_check::refuse_bots,
+        ))
+        .route_layer(from_fn_with_state(
+            perimeter.clone(),
+            rate_limit::limit_by_ip,
+        ))
+        .route_layer(from_fn_with_state(
+            perimeter.clone(),
+            idempotency::replay_or_run,
+        ))
+        .route_layer(from_fn(hygiene::refuse_repeated_params))
+        .route_layer(from_fn(request_log::record_route))
+}
+
+/// The origin check, before routing: a foreign page learns nothing, not even whether a path exists.
+pub(crate) fn guard_origin(router: Router<AppState>, perimeter: &Perimeter) -> Router<AppState> {
+    router.layer(from_fn_with_state(perimeter.clone(), cors::enforce_origin))
+}
+
+/// The request log and id, the outermost layer.
+pub(crate) fn log_requests(router: Router<AppState>) -> Router<AppState> {
+    router.layer(from_fn(request_log::log_request))
+}
+
+/// Reads a whole body, at most `limit` bytes (413 beyond; 400 if the client breaks off).
+pub(crate) async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    // Refuse early when the client announces too much.
+    if body.size_hint().lower() > limit as u64 {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    let mut buffer = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let frame = frame
+            .map_err(|_| ApiError::BadRequest("The request body could not be read.".into()))?;
+        if let Ok(data) = frame.into_data() {
+            if buffer.len() + data.len() > limit {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            buffer.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(buffer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn read_body_enforces_the_limit() {
+        let ok = read_body(Body::from("12345"), 5).await;
+        assert_eq!(ok.ok().as_deref(), Some(&b"12345"[..]));
+        let over = read_body(Body::from("123456"), 5).await;
+        assert!(matches!(over, Err(ApiError::PayloadTooLarge)));
+    }
+}
