@@ -8,6 +8,8 @@ use helpdock_wire::{
     Categories, CustomFields, ErrorBody, ErrorCode, NewReply, NewTicket, ReplyCreated, TicketCreated,
     TicketId, TicketList, TicketThread,
 };
+use crate::identity::Identity;
+use leptos::prelude::{ArcRwSignal, ArcTrigger, Get, Notify, Read, ReadUntracked, Set, Track};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
@@ -43,12 +45,29 @@ impl ApiError {
     }
 }
 
-/// The proxy's API, at the base URL the loader computed (`…/api/`). Cheap to clone.
+/// Who the proxy will take the visitor to be, from what the widget holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Visitor {
+    /// The host site vouched for this email (`Helpdock('identify', …)`): all their tickets.
+    Verified {
+        /// The signed email.
+        email: String,
+    },
+    /// This browser holds a guest pass: the tickets filed with it.
+    Guest,
+    /// Neither: the visitor can file a ticket, and see nothing yet.
+    Anonymous,
+}
+
+/// The proxy's API, at the base URL the loader computed (`…/api/`), and who the visitor is.
+/// Cheap to clone; the clones share the identity and the guest pass.
 #[derive(Clone, Debug)]
 pub struct Api {
     base: Arc<str>,
     /// `X-Helpdock-Site`, from the script tag's `data-site`.
     site: Option<Arc<str>>,
+    /// In memory only: the host page identifies the visitor on every page load.
+    identity: ArcRwSignal<Option<Identity>>,
     guest_pass: GuestPass,
 }
 
@@ -57,24 +76,56 @@ impl Api {
     pub fn new(base: &str, site: Option<String>) -> Api {
         let base = if base.ends_with('/') { base.to_owned() } else { format!("{base}/") };
         let guest_pass = GuestPass::new(&base);
-        Api { base: base.into(), site: site.filter(|s| !s.is_empty()).map(Into::into), guest_pass }
+        Api {
+            base: base.into(),
+            site: site.filter(|s| !s.is_empty()).map(Into::into),
+            identity: ArcRwSignal::new(None),
+            guest_pass,
+        }
     }
 
-    /// Whether this browser holds a guest pass, so "My tickets" can load without asking.
-    pub fn has_guest_pass(&self) -> bool {
-        self.guest_pass.get().is_some()
+    /// Who the visitor is; tracked, so views and resources follow `identify`, `reset`, and guest
+    /// passes arriving or being dropped.
+    pub fn visitor(&self) -> Visitor {
+        if let Some(identity) = self.identity.read().as_ref() {
+            return Visitor::Verified { email: identity.email().to_owned() };
+        }
+        self.guest_pass.changed.track();
+        if self.guest_pass.get().is_some() { Visitor::Guest } else { Visitor::Anonymous }
+    }
+
+    /// The verified identity, if the host page gave one; tracked.
+    pub fn identity(&self) -> Option<Identity> {
+        self.identity.get()
+    }
+
+    /// Replaces the verified identity (`None` forgets it). Returns whether it changed.
+    pub fn set_identity(&self, identity: Option<Identity>) -> bool {
+        let changed = *self.identity.read_untracked() != identity;
+        if changed {
+            self.identity.set(identity);
+        }
+        changed
+    }
+
+    /// Drops this browser's guest pass, here and in storage.
+    pub fn forget_guest_pass(&self) {
+        self.guest_pass.set(None);
     }
 
     fn url(&self, script: &str) -> String {
         format!("{}{script}", self.base)
     }
 
-    /// Adds who is asking: the site, and the guest pass when there is one.
+    /// Adds who is asking: the site, then the verified identity or else the guest pass. The proxy
+    /// reads only the first of them anyway; not sending the pass keeps it where it is needed.
     fn identify(&self, mut request: RequestBuilder) -> RequestBuilder {
         if let Some(site) = &self.site {
             request = request.header("X-Helpdock-Site", site);
         }
-        if let Some(pass) = self.guest_pass.get() {
+        if let Some(identity) = self.identity.read_untracked().as_ref() {
+            request = request.header("X-Helpdock-Identity", &identity.header_value());
+        } else if let Some(pass) = self.guest_pass.get() {
             request = request.header("X-Helpdock-Guest-Pass", &pass);
         }
         request
@@ -91,7 +142,7 @@ impl Api {
     }
 
     /// `tickets_create.php`: files a ticket, exactly once per `idempotency_key`; keeps the guest
-    /// pass the answer brings.
+    /// pass the answer brings (a guest's create only).
     pub async fn create_ticket(&self, ticket: &NewTicket, idempotency_key: &str) -> Result<TicketCreated, ApiError> {
         let request = Request::post(&self.url("tickets_create.php")).header("Idempotency-Key", idempotency_key);
         let created: TicketCreated = self.post(request, ticket).await?;
@@ -102,17 +153,14 @@ impl Api {
     }
 
     /// `tickets_list.php`: the visitor's tickets, newest update first.
-    pub async fn list_tickets(&self, user_email: Option<&str>) -> Result<TicketList, ApiError> {
-        let request = Request::get(&self.url("tickets_list.php")).query(user_email.map(|e| ("user_email", e)));
-        self.get(request).await
+    pub async fn list_tickets(&self) -> Result<TicketList, ApiError> {
+        self.get(Request::get(&self.url("tickets_list.php"))).await
     }
 
     /// `ticket_view.php`: one of the visitor's tickets with its whole thread.
-    pub async fn view_ticket(&self, id: TicketId, user_email: Option<&str>) -> Result<TicketThread, ApiError> {
+    pub async fn view_ticket(&self, id: TicketId) -> Result<TicketThread, ApiError> {
         let id = id.to_string();
-        let request = Request::get(&self.url("ticket_view.php"))
-            .query([("ticket_id", id.as_str())])
-            .query(user_email.map(|e| ("user_email", e)));
+        let request = Request::get(&self.url("ticket_view.php")).query([("ticket_id", id.as_str())]);
         self.get(request).await
     }
 
@@ -135,7 +183,7 @@ impl Api {
         if let Err(ApiError::Rejected(body)) = &result
             && matches!(body.code, ErrorCode::InvalidGuestPass | ErrorCode::GuestPassExpired)
         {
-            // Useless from now on; without it the widget asks for the email again.
+            // Useless from now on: "My tickets" says so, and the next create brings a new one.
             self.guest_pass.set(None);
         }
         result
@@ -163,11 +211,17 @@ pub fn new_idempotency_key() -> String {
 struct GuestPass {
     key: Arc<str>,
     memory: Arc<Mutex<Option<String>>>,
+    /// Notified on every change made here (another tab's changes show on the next read).
+    changed: ArcTrigger,
 }
 
 impl GuestPass {
     fn new(api_base: &str) -> GuestPass {
-        GuestPass { key: format!("helpdock.guest_pass:{api_base}").into(), memory: Default::default() }
+        GuestPass {
+            key: format!("helpdock.guest_pass:{api_base}").into(),
+            memory: Default::default(),
+            changed: ArcTrigger::new(),
+        }
     }
 
     fn get(&self) -> Option<String> {
@@ -186,6 +240,7 @@ impl GuestPass {
                 None => storage.remove_item(&self.key),
             };
         }
+        self.changed.notify();
     }
 }
 
@@ -194,7 +249,7 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 fn network(e: gloo_net::Error) -> ApiError {
-    leptos::logging::warn!("helpdock: request failed: {e}");
+    leptos::logging::warn!("[helpdock] request failed: {e}");
     ApiError::Network
 }
 
@@ -202,7 +257,7 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
     let status = response.status();
     if response.ok() {
         return response.json::<T>().await.map_err(|e| {
-            leptos::logging::warn!("helpdock: unreadable answer ({status}): {e}");
+            leptos::logging::warn!("[helpdock] unreadable answer ({status}): {e}");
             ApiError::Rejected(ErrorBody::new(ErrorCode::Internal, "The answer could not be read."))
         });
     }
@@ -233,6 +288,7 @@ fn code_for_status(status: u16) -> ErrorCode {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn base_gets_a_trailing_slash() {

@@ -1,43 +1,241 @@
 //! The Helpdock support widget: a launcher and a panel with a ticket form and "My tickets".
 //!
 //! The loader (`loader/widget.js`) creates a shadow root on the host page, initialises this module
-//! and calls [`mount`]. Everything the widget does over the network goes through [`api`].
+//! and calls [`mount`]; the host page's `Helpdock(method, …args)` calls reach the widget through
+//! [`Widget::call`]. Everything the widget does over the network goes through [`api`].
 
 pub mod api;
 pub mod components;
+pub mod identity;
 
 use api::Api;
 use components::launcher::Launcher;
-use helpdock_wire::validate::{is_valid_email, normalize_email};
+use identity::Identity;
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
+use web_sys::js_sys::{Array, Object, Reflect};
 
-/// Who the visitor is, as far as the widget knows: shared by the form and "My tickets".
-#[derive(Clone, Copy, Debug)]
-pub struct Visitor {
-    /// The email as typed (in the form or in "My tickets"); empty when unknown.
-    pub email: RwSignal<String>,
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// What the host page can change from outside: shared by the [`Widget`] handle and the views.
+#[derive(Clone, Debug)]
+pub struct Shell {
+    /// Whether the panel is showing.
+    pub open: ArcRwSignal<bool>,
+    /// Bumped when everything typed must go (`reset`, another visitor identified): the panel is
+    /// built afresh.
+    pub generation: ArcRwSignal<u32>,
 }
 
-impl Visitor {
-    /// The normalized email when it is a valid address; `None` while unknown or half-typed.
-    pub fn known_email(&self) -> Option<String> {
-        let email = normalize_email(&self.email.get());
-        is_valid_email(&email).then_some(email)
+impl Shell {
+    fn new() -> Shell {
+        Shell { open: ArcRwSignal::new(false), generation: ArcRwSignal::new(0) }
     }
+
+    fn forget_drafts(&self) {
+        self.generation.update(|g| *g = g.wrapping_add(1));
+    }
+}
+
+/// The mounted widget, as the loader holds it.
+#[wasm_bindgen]
+pub struct Widget {
+    api: Api,
+    shell: Shell,
 }
 
 /// Mounts the widget into `container` (inside the loader's shadow root). `api_base` is the URL
 /// of the proxy's `api/` directory; `site` is the script tag's `data-site`, when it has one.
 #[wasm_bindgen]
-pub fn mount(container: web_sys::HtmlElement, api_base: String, site: Option<String>) {
+pub fn mount(container: web_sys::HtmlElement, api_base: String, site: Option<String>) -> Widget {
     console_error_panic_hook::set_once();
-    let api = Api::new(&api_base, site);
+    let widget = Widget { api: Api::new(&api_base, site), shell: Shell::new() };
+    let (api, shell) = (widget.api.clone(), widget.shell.clone());
     leptos::mount::mount_to(container, move || {
         provide_context(api);
-        provide_context(Visitor { email: RwSignal::new(String::new()) });
-        view! { <Launcher/> }
+        view! { <Launcher open=shell.open.into() generation=shell.generation.into()/> }
     })
     // The widget lives as long as the page; dropping the handle would unmount it.
     .forget();
+    widget
+}
+
+#[wasm_bindgen]
+impl Widget {
+    /// One `Helpdock(method, …args)` call, as an array. Wrong arguments end as one console
+    /// warning and change nothing.
+    pub fn call(&self, args: Array) {
+        match Command::parse(&args) {
+            Ok(command) => self.run(command),
+            Err(problem) => leptos::logging::warn!("[helpdock] {problem}"),
+        }
+    }
+}
+
+impl Widget {
+    fn run(&self, command: Command) {
+        match command {
+            Command::Identify(identity) => {
+                let other_visitor = self.api.identity().is_some_and(|known| known.email() != identity.email());
+                if other_visitor {
+                    self.shell.forget_drafts();
+                }
+                self.api.set_identity(Some(identity));
+            }
+            Command::Open => self.shell.open.set(true),
+            Command::Close => self.shell.open.set(false),
+            Command::Toggle => self.shell.open.update(|open| *open = !*open),
+            Command::Reset => {
+                self.api.set_identity(None);
+                self.api.forget_guest_pass();
+                self.shell.forget_drafts();
+            }
+        }
+    }
+}
+
+/// The host page's calls: `Helpdock('identify', {…})`, `'open'`, `'close'`, `'toggle'`, `'reset'`.
+#[derive(Debug, PartialEq)]
+enum Command {
+    /// The visitor is who the host site's backend signed.
+    Identify(Identity),
+    /// Shows the panel.
+    Open,
+    /// Hides the panel.
+    Close,
+    /// Shows the panel if hidden, hides it if shown.
+    Toggle,
+    /// Forgets the identity, the guest pass and everything typed (the visitor signed out).
+    Reset,
+}
+
+const METHODS: &str = "identify, open, close, toggle or reset";
+const IDENTIFY_USAGE: &str = "Helpdock('identify', {email, name?, signature, expires?})";
+
+impl Command {
+    /// Reads `[method, …args]`; the error is the whole warning.
+    fn parse(call: &Array) -> Result<Command, String> {
+        let Some(method) = call.get(0).as_string() else {
+            return Err(format!("Helpdock(method, …) needs a method name: {METHODS}."));
+        };
+        let args = call.length().saturating_sub(1);
+        let no_args = |command: Command| match args {
+            0 => Ok(command),
+            _ => Err(format!("Helpdock('{method}') takes no arguments; the call was ignored.")),
+        };
+        match method.as_str() {
+            "identify" if args == 1 => identify_args(&call.get(1))
+                .map(Command::Identify)
+                .map_err(|problem| format!("{IDENTIFY_USAGE}: {problem}; the call was ignored.")),
+            "identify" => Err(format!("{IDENTIFY_USAGE} takes one object; the call was ignored.")),
+            "open" => no_args(Command::Open),
+            "close" => no_args(Command::Close),
+            "toggle" => no_args(Command::Toggle),
+            "reset" => no_args(Command::Reset),
+            _ => Err(format!("Helpdock('{method}') is not a method; use {METHODS}.")),
+        }
+    }
+}
+
+/// `{email, name?, signature, expires?}`: `expires` may be a number or a string of digits.
+fn identify_args(value: &JsValue) -> Result<Identity, String> {
+    if !value.is_object() || Array::is_array(value) || value.is_function() {
+        return Err("the argument must be an object".into());
+    }
+    for key in Object::keys(&Object::from(value.clone())) {
+        let key = key.as_string().unwrap_or_default();
+        if !matches!(key.as_str(), "email" | "name" | "signature" | "expires") {
+            return Err(format!("unknown key {key:?}"));
+        }
+    }
+    let get = |key: &str| Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let optional = |v: JsValue| (!v.is_undefined() && !v.is_null()).then_some(v);
+    let text = |key: &str, v: JsValue| v.as_string().ok_or_else(|| format!("{key} must be a string"));
+
+    let email = text("email", get("email"))?;
+    let signature = text("signature", get("signature"))?;
+    let name = optional(get("name")).map(|v| text("name", v)).transpose()?;
+    let expires = match optional(get("expires")) {
+        None => None,
+        Some(v) => Some(match v.as_f64() {
+            // Whole seconds that survive the trip through a double.
+            Some(n) if n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n) => format!("{n:.0}"),
+            Some(_) => return Err("expires must be whole unix seconds".into()),
+            None => text("expires", v)?,
+        }),
+    };
+    Identity::new(&email, name.as_deref(), expires.as_deref(), &signature)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn call(items: &[JsValue]) -> Result<Command, String> {
+        Command::parse(&items.iter().collect())
+    }
+
+    fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+        let object = Object::new();
+        for (key, value) in pairs {
+            _ = Reflect::set(&object, &JsValue::from_str(key), value);
+        }
+        object.into()
+    }
+
+    fn s(text: &str) -> JsValue {
+        JsValue::from_str(text)
+    }
+
+    #[test]
+    fn methods_parse() {
+        assert_eq!(call(&[s("open")]), Ok(Command::Open));
+        assert_eq!(call(&[s("close")]), Ok(Command::Close));
+        assert_eq!(call(&[s("toggle")]), Ok(Command::Toggle));
+        assert_eq!(call(&[s("reset")]), Ok(Command::Reset));
+        let signed = object(&[
+            ("email", s("Ann@Example.com")),
+            ("expires", JsValue::from_f64(1_767_225_600.0)),
+            ("signature", s("ab12")),
+        ]);
+        let expected = Identity::new("ann@example.com", None, Some("1767225600"), "ab12");
+        assert_eq!(call(&[s("identify"), signed]), expected.map(Command::Identify));
+        let named = object(&[
+            ("email", s("ann@example.com")),
+            ("name", s("Ann")),
+            ("expires", s("1767225600")),
+            ("signature", s("ab12")),
+        ]);
+        let expected = Identity::new("ann@example.com", Some("Ann"), Some("1767225600"), "ab12");
+        assert_eq!(call(&[s("identify"), named]), expected.map(Command::Identify));
+        let unexpiring = object(&[("email", s("ann@example.com")), ("signature", s("ab12")), ("name", JsValue::NULL)]);
+        assert!(matches!(call(&[s("identify"), unexpiring]), Ok(Command::Identify(_))));
+    }
+
+    #[test]
+    fn wrong_calls_say_what_is_wrong() {
+        let email = || ("email", s("ann@example.com"));
+        let signature = || ("signature", s("ab12"));
+        let cases: Vec<(Vec<JsValue>, &str)> = vec![
+            (vec![], "needs a method name"),
+            (vec![JsValue::from_f64(1.0)], "needs a method name"),
+            (vec![s("show")], "'show') is not a method"),
+            (vec![s("open"), s("history")], "takes no arguments"),
+            (vec![s("identify")], "takes one object"),
+            (vec![s("identify"), s("ann@example.com")], "must be an object"),
+            (vec![s("identify"), object(&[email()])], "signature must be a string"),
+            (vec![s("identify"), object(&[signature()])], "email must be a string"),
+            (vec![s("identify"), object(&[email(), signature(), ("hash", s("x"))])], "unknown key \"hash\""),
+            (vec![s("identify"), object(&[email(), signature(), ("expires", JsValue::from_f64(1.5))])], "whole unix seconds"),
+            (vec![s("identify"), object(&[email(), signature(), ("expires", JsValue::TRUE)])], "expires must be a string"),
+            (vec![s("identify"), object(&[("email", s("ann")), signature()])], "email must be an email address"),
+        ];
+        for (args, expected) in cases {
+            let problem = call(&args).err().unwrap_or_default();
+            assert!(problem.contains(expected), "{args:?}: {problem:?} lacks {expected:?}");
+        }
+    }
 }

@@ -14,15 +14,16 @@ fn describe(error: &ApiError) -> String {
             "Please check the fields marked below.".into()
         }
         ErrorCode::InvalidInput | ErrorCode::BadRequest => body.message.clone(),
-        ErrorCode::NotFound => "We couldn't find that ticket for this email address.".into(),
-        ErrorCode::Unauthorized | ErrorCode::Forbidden => {
-            "This email address can't be used to view these tickets.".into()
+        ErrorCode::NotFound => "We couldn't find that ticket.".into(),
+        ErrorCode::Unauthorized => {
+            "We don't know who you are yet. Sign in on this site, or send a ticket from this browser.".into()
         }
+        ErrorCode::Forbidden => "You can't do that here.".into(),
         ErrorCode::InvalidSignature | ErrorCode::SignatureExpired => {
-            "Your sign-in has expired. Please reload the page.".into()
+            "Your session has expired. Please reload the page, or sign in again.".into()
         }
         ErrorCode::InvalidGuestPass | ErrorCode::GuestPassExpired => {
-            "Access to your tickets from this browser has expired. Please open My tickets again.".into()
+            "Access to your tickets from this browser has expired. We'll still answer them by email.".into()
         }
         ErrorCode::ForbiddenOrigin => "Support can't be reached from this website.".into(),
         ErrorCode::StaffEmail => "That address belongs to our support team. Please use your own.".into(),
@@ -53,6 +54,7 @@ pub fn ErrorView(error: ApiError, testid: &'static str) -> impl IntoView {
 mod tests {
     use super::*;
     use helpdock_wire::ErrorBody;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn wording_per_kind() {
@@ -63,5 +65,7 @@ mod tests {
         assert!(describe(&with_fields).contains("fields marked"));
         assert!(describe(&rejected(ErrorCode::Internal, "panic at x.rs:1")).contains("went wrong"));
         assert!(describe(&rejected(ErrorCode::UpstreamTimeout, "")).contains("isn't answering"));
+        assert!(describe(&rejected(ErrorCode::SignatureExpired, "")).contains("session has expired"));
+        assert!(describe(&rejected(ErrorCode::InvalidSignature, "")).contains("session has expired"));
     }
 }

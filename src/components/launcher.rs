@@ -3,25 +3,25 @@
 use super::panel::Panel;
 use leptos::prelude::*;
 
-/// The widget's root: the launcher button and, once first opened, the panel.
+/// The widget's root: the launcher button and, once first opened, the panel. `open` is also
+/// driven by the host page (`Helpdock('open')`); a new `generation` builds the panel afresh,
+/// forgetting everything typed.
 #[component]
-pub fn Launcher() -> impl IntoView {
-    let open = RwSignal::new(false);
+pub fn Launcher(open: RwSignal<bool>, generation: Signal<u32>) -> impl IntoView {
     // The panel is created on first open (no requests before the visitor asks for help) and then
     // only hidden, so nothing typed is lost when it is closed.
-    let opened_once = RwSignal::new(false);
+    let opened_once = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get());
 
-    let toggle = move |_| {
-        opened_once.set(true);
-        open.update(|o| *o = !*o);
-    };
+    let toggle = move |_| open.update(|o| *o = !*o);
     let close = Callback::new(move |()| open.set(false));
+    let panel = move || {
+        generation.track();
+        opened_once.get().then(|| view! { <Panel open=open.into() on_close=close/> })
+    };
 
     view! {
         <div class="hd-root">
-            <Show when=move || opened_once.get()>
-                <Panel open=open.into() on_close=close/>
-            </Show>
+            {panel}
             <button
                 type="button"
                 class="hd-launcher"

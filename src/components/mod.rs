@@ -2,6 +2,7 @@
 
 pub mod confirmation;
 pub mod error_view;
+pub mod form_fields;
 pub mod launcher;
 pub mod panel;
 pub mod ticket_form;
@@ -43,6 +44,7 @@ pub(crate) fn priority_label(priority: Priority) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn times_lose_their_seconds_only_when_well_formed() {

@@ -15,14 +15,9 @@ enum ThreadState {
     Ready,
 }
 
-/// The thread of ticket `id`, read as the visitor `email`.
+/// The thread of ticket `id`, as the visitor the [`Api`] speaks for.
 #[component]
-pub fn TicketThread(
-    id: TicketId,
-    email: Option<String>,
-    on_back: Callback<()>,
-    on_replied: Callback<()>,
-) -> impl IntoView {
+pub fn TicketThread(id: TicketId, on_back: Callback<()>, on_replied: Callback<()>) -> impl IntoView {
     let api = expect_context::<Api>();
     let draft = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<ApiError>);
@@ -46,13 +41,10 @@ pub fn TicketThread(
             }
         }
     });
-    let thread = LocalResource::new({
-        let email = email.clone();
-        move || {
-            replies_sent.track();
-            let (api, email) = (api.clone(), email.clone());
-            async move { api.view_ticket(id, email.as_deref()).await }
-        }
+    let thread = LocalResource::new(move || {
+        replies_sent.track();
+        let api = api.clone();
+        async move { api.view_ticket(id).await }
     });
     // Shape and content are separate memos, so a refetch after a reply updates in place and
     // never clears the reply box.
@@ -71,7 +63,8 @@ pub fn TicketThread(
             return;
         }
         let message = draft.get_untracked().trim().to_owned();
-        let reply = NewReply { ticket_id: id, user_email: email.clone().unwrap_or_default(), message };
+        // No `user_email`: the proxy answers as the visitor the identity headers name.
+        let reply = NewReply { ticket_id: id, message, ..NewReply::default() };
         if validate_new_reply(&reply).is_empty() {
             failure.set(None);
             let key = last_sent
@@ -96,7 +89,7 @@ pub fn TicketThread(
                 ThreadState::Ready => conversation(detail, replies).into_any(),
             }}
             <Show when=move || state.get() == ThreadState::Ready>
-                <form class="hd-reply" novalidate on:submit=on_submit.clone()>
+                <form class="hd-reply" novalidate on:submit=on_submit>
                     <label for="hd-reply" class="hd-visually-hidden">"Your reply"</label>
                     <textarea
                         id="hd-reply"

@@ -1,0 +1,267 @@
+//! The ticket form's controls: each labelled, bound to the draft, with its inline error line.
+
+use super::priority_label;
+use crate::api::ApiError;
+use helpdock_wire::validate::{FieldErrors, custom_field_key};
+use helpdock_wire::{Categories, CategoryId, CustomField, CustomFieldId, FieldKind, Priority};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// How one of the form's own text fields is labelled, named and entered.
+pub(crate) struct TextField {
+    label: &'static str,
+    /// The wire name, which is also the key of its errors.
+    key: &'static str,
+    testid: &'static str,
+    /// An `<input type>`, or `textarea`.
+    kind: &'static str,
+    autocomplete: &'static str,
+    required: bool,
+}
+
+pub(crate) const EMAIL: TextField = TextField {
+    label: "Email",
+    key: "user_email",
+    testid: "field-email",
+    kind: "email",
+    autocomplete: "email",
+    required: true,
+};
+pub(crate) const NAME: TextField =
+    TextField { label: "Name", key: "name", testid: "field-name", kind: "text", autocomplete: "name", required: false };
+pub(crate) const COMPANY: TextField = TextField {
+    label: "Company",
+    key: "company",
+    testid: "field-company",
+    kind: "text",
+    autocomplete: "organization",
+    required: false,
+};
+pub(crate) const SUBJECT: TextField =
+    TextField { label: "Subject", key: "subject", testid: "field-subject", kind: "text", autocomplete: "off", required: true };
+pub(crate) const MESSAGE: TextField =
+    TextField { label: "Message", key: "message", testid: "field-message", kind: "textarea", autocomplete: "off", required: true };
+
+/// A labelled text input (or textarea) bound to `value`, with its error line. While `locked`
+/// holds a value (the host site vouched for it), the input shows that instead and is read-only.
+pub(crate) fn text_input(
+    spec: &TextField,
+    value: RwSignal<String>,
+    locked: Signal<Option<String>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView + use<> {
+    let id = format!("hd-{}", spec.key);
+    let control = if spec.kind == "textarea" {
+        view! {
+            <textarea
+                id=id.clone()
+                rows="5"
+                data-testid=spec.testid
+                aria-required=spec.required.to_string()
+                aria-invalid=invalid(errors, spec.key)
+                bind:value=value
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id.clone()
+                type=spec.kind
+                data-testid=spec.testid
+                autocomplete=spec.autocomplete
+                aria-required=spec.required.to_string()
+                aria-invalid=invalid(errors, spec.key)
+                readonly=move || locked.with(Option::is_some)
+                prop:value=move || locked.get().unwrap_or_else(|| value.get())
+                on:input:target=move |ev| value.set(ev.target().value())
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="hd-field">
+            <label for=id>{spec.label} {required_mark(spec.required)}</label>
+            {control}
+            {field_error(errors, spec.key.to_owned())}
+        </div>
+    }
+}
+
+/// `"true"` while `key` has an error, for `aria-invalid`.
+fn invalid(errors: RwSignal<FieldErrors>, key: &str) -> impl Fn() -> &'static str + use<> {
+    let key = key.to_owned();
+    move || if errors.with(|e| e.contains_key(&key)) { "true" } else { "false" }
+}
+
+/// The asterisk after a required field's label.
+fn required_mark(required: bool) -> impl IntoView {
+    required.then(|| view! { <span class="hd-required" title="Required">"*"</span> })
+}
+
+/// The message under a field, shown while the field has an error (`error-<key>`).
+fn field_error(errors: RwSignal<FieldErrors>, key: String) -> impl IntoView {
+    let testid = format!("error-{key}");
+    move || {
+        errors.with(|e| e.get(&key).cloned()).map(|message| {
+            view! { <p class="hd-field-error" data-testid=testid.clone()>{message}</p> }
+        })
+    }
+}
+
+/// The helpdesk's categories, or none.
+pub(crate) fn category_select(
+    categories: LocalResource<Result<Categories, ApiError>>,
+    value: RwSignal<Option<CategoryId>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let options = move || {
+        let loaded = categories.get().and_then(Result::ok).map(|c| c.categories).unwrap_or_default();
+        loaded
+            .into_iter()
+            .map(move |category| {
+                let id = category.id;
+                view! {
+                    <option value=id.to_string() selected=move || value.get() == Some(id)>
+                        {category.name}
+                    </option>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="hd-field">
+            <label for="hd-category_id">"Category"</label>
+            <select
+                id="hd-category_id"
+                data-testid="field-category"
+                aria-invalid=invalid(errors, "category_id")
+                on:change:target=move |ev| value.set(ev.target().value().parse().ok())
+            >
+                <option value="" selected=move || value.get().is_none()>"Choose…"</option>
+                {options}
+            </select>
+            {field_error(errors, "category_id".into())}
+        </div>
+    }
+}
+
+/// Low, medium or high.
+pub(crate) fn priority_select(value: RwSignal<Priority>) -> impl IntoView {
+    let options = Priority::ALL.map(|p| {
+        view! {
+            <option value=p.as_str() selected=move || value.get() == p>
+                {priority_label(p)}
+            </option>
+        }
+    });
+    view! {
+        <div class="hd-field">
+            <label for="hd-priority">"Priority"</label>
+            <select
+                id="hd-priority"
+                data-testid="field-priority"
+                on:change:target=move |ev| value.set(Priority::parse(&ev.target().value()).unwrap_or_default())
+            >
+                {options.collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// One admin-defined field, entered as its type asks; unknown types arrive here as text.
+pub(crate) fn custom_field_input(
+    field: CustomField,
+    values: RwSignal<BTreeMap<CustomFieldId, String>>,
+    errors: RwSignal<FieldErrors>,
+) -> AnyView {
+    let CustomField { id, name, kind, required, options } = field;
+    let key = custom_field_key(id);
+    let dom_id = format!("hd-custom-{id}");
+    let testid = format!("field-custom-{id}");
+    let current = move || values.with(|v| v.get(&id).cloned().unwrap_or_default());
+    let set = move |value: String| values.update(|v| _ = v.insert(id, value));
+    let aria_invalid = invalid(errors, &key);
+
+    let control = match kind {
+        FieldKind::Checkbox => {
+            return view! {
+                <div class="hd-field hd-check-field">
+                    <label>
+                        <input
+                            type="checkbox"
+                            data-testid=testid
+                            aria-invalid=aria_invalid
+                            prop:checked=move || current() == "1"
+                            on:change:target=move |ev| set(if ev.target().checked() { "1" } else { "0" }.into())
+                        />
+                        <span>{name} {required_mark(required)}</span>
+                    </label>
+                    {field_error(errors, key)}
+                </div>
+            }
+            .into_any();
+        }
+        FieldKind::Textarea => view! {
+            <textarea
+                id=dom_id.clone()
+                rows="3"
+                data-testid=testid
+                aria-required=required.to_string()
+                aria-invalid=aria_invalid
+                prop:value=current
+                on:input:target=move |ev| set(ev.target().value())
+            ></textarea>
+        }
+        .into_any(),
+        FieldKind::Select => {
+            let choices = options.into_iter().map(|option| {
+                let (value, this) = (option.clone(), option.clone());
+                view! { <option value=value selected=move || current() == this>{option}</option> }
+            });
+            view! {
+                <select
+                    id=dom_id.clone()
+                    data-testid=testid
+                    aria-required=required.to_string()
+                    aria-invalid=aria_invalid
+                    on:change:target=move |ev| set(ev.target().value())
+                >
+                    <option value="" selected=move || current().is_empty()>"Choose…"</option>
+                    {choices.collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        FieldKind::Text | FieldKind::Date | FieldKind::Number => {
+            // Numbers are typed as text: an `<input type=number>` reports unparsable input as
+            // empty, which would hide the visitor's mistake from the validation.
+            let (input_type, input_mode) = match kind {
+                FieldKind::Date => ("date", "text"),
+                FieldKind::Number => ("text", "decimal"),
+                _ => ("text", "text"),
+            };
+            view! {
+                <input
+                    id=dom_id.clone()
+                    type=input_type
+                    inputmode=input_mode
+                    data-testid=testid
+                    aria-required=required.to_string()
+                    aria-invalid=aria_invalid
+                    prop:value=current
+                    on:input:target=move |ev| set(ev.target().value())
+                />
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="hd-field">
+            <label for=dom_id>{name} {required_mark(required)}</label>
+            {control}
+            {field_error(errors, key)}
+        </div>
+    }
+    .into_any()
+}
