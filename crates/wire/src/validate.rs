@@ -191,7 +191,8 @@ mod tests {
 
     #[test]
     fn custom_fields_by_type() {
-        let cases: &[(&[(u64, &str)], Option<&str>)] = &[
+        type Case<'a> = (&'a [(u64, &'a str)], Option<&'a str>);
+        let cases: &[Case] = &[
             (&[(1, "ORD-1")], None),
             (&[], Some("custom_fields.1")),
             (&[(1, " ")], Some("custom_fields.1")),
