@@ -69,6 +69,10 @@ pub fn validate_new_ticket(t: &NewTicket, fields: Option<&CustomFields>) -> Fiel
         errors.insert("user_email".into(), "Enter a valid email address.".into());
     }
     check_text(&mut errors, "name", t.name.as_deref().unwrap_or(""), false, MAX_NAME);
+    // The helpdesk matches `user_email` against names too, so an email here could expose tickets.
+    if !errors.contains_key("name") && t.name.as_deref().is_some_and(|n| n.contains('@')) {
+        errors.insert("name".into(), "Enter a name, not an email address.".into());
+    }
     check_text(&mut errors, "company", t.company.as_deref().unwrap_or(""), false, MAX_NAME);
     for (id, value) in &t.custom_fields {
         check_text(&mut errors, &custom_field_key(id), value, false, MAX_FIELD_VALUE);
@@ -187,6 +191,8 @@ mod tests {
         let e = validate_new_ticket(&t, None);
         let keys: Vec<_> = e.keys().map(String::as_str).collect();
         assert_eq!(keys, ["message", "name", "subject", "user_email"]);
+        let t = NewTicket { name: Some("ann@example.com".into()), ..ticket() };
+        assert!(validate_new_ticket(&t, None).contains_key("name"), "a name that is an email");
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! A visitor on a shop page opens Helpdock, files a ticket with a custom field, finds it under
-//! "My tickets", opens its thread and replies.
+//! A guest (nobody signed in) on a shop page opens Helpdock, files a ticket with a custom field,
+//! reloads the page, still finds it under "My tickets" (the guest pass is kept), opens its thread
+//! and replies.
 
 use helpdock_e2e::widget::save_screenshot;
 use helpdock_e2e::{DemoStack, Widget, with_browser};
 
 #[tokio::test]
-async fn visitor_files_a_ticket_then_follows_and_replies_to_it() {
+async fn guest_files_a_ticket_then_follows_and_replies_to_it_after_a_reload() {
     let stack = DemoStack::start();
     let url = stack.url.clone();
     with_browser(move |client| async move {
@@ -32,6 +33,9 @@ async fn visitor_files_a_ticket_then_follows_and_replies_to_it() {
         assert!(id.parse::<u64>().is_ok(), "the confirmation shows a ticket number, got {id:?}");
         save_screenshot(&client, "confirmation").await;
 
+        // A new page load: the widget starts afresh, the guest pass in localStorage remains.
+        client.refresh().await.expect("reload the host page");
+        w.click("launcher").await;
         w.click("tab-history").await;
         w.wait_for_text(&format!("ticket-row-{id}"), "Grinder arrived broken").await;
         w.wait_for_text(&format!("ticket-status-{id}"), "Open").await;
