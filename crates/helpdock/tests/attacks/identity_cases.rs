@@ -5,7 +5,7 @@ use crate::case::{Case, Target::*, as_email, both, exactly, hides, lists, no, no
 use crate::http::Req;
 use crate::proxy::{BLOG_SECRET, SHOP_SECRET, STAFF_OWNER};
 use crate::sign::{self, now};
-use crate::world::{ATTACKER, INTERNAL_IP, INTERNAL_NOTE, STAFF, VICTIM, World, key, ticket};
+use crate::world::{ATTACKER, COLD, INTERNAL_IP, INTERNAL_NOTE, STAFF, VICTIM, World, key, ticket};
 use serde_json::json;
 
 const LIST: &str = "/api/tickets_list.php";
@@ -31,6 +31,15 @@ pub fn cases(w: &World) -> Vec<Case> {
     let victim_id = w.id(VICTIM);
     let attacker_id = w.id(ATTACKER);
     vec![
+        // First, so the proxy has learnt no owner yet: it must still not trust the name match.
+        Case::new(
+            "list_cold_cache_hides_planted_ticket",
+            Main,
+            Req::get(LIST).identity(&w.id(COLD)),
+        )
+        .expect(200, "")
+        .upstream(as_email(COLD))
+        .check(lists(vec![s.cold_own], vec![s.cold_planted])),
         // --- signatures: every refusal happens before the upstream hears of it
         Case::new("list_without_identity", Main, Req::get(LIST))
             .expect(401, "unauthorized")

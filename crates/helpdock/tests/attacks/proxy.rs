@@ -95,9 +95,15 @@ impl Proxy {
     /// Starts `helpdock serve --config FILE` and waits for `Helpdock proxy: http://ADDR/`.
     /// Errors carry the binary's stderr (for the table when parts of the contract are missing).
     pub fn start(config: &Path) -> Result<Proxy, String> {
+        Proxy::start_with(config, &[])
+    }
+
+    /// [`Proxy::start`] with extra environment variables.
+    pub fn start_with(config: &Path, env: &[(&str, &Path)]) -> Result<Proxy, String> {
         let mut child = helpdock_command()
             .args(["serve", "--config"])
             .arg(config)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

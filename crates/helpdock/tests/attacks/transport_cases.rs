@@ -168,6 +168,15 @@ pub fn cases(w: &World) -> Vec<Case> {
         .expect(400, "bad_request")
         .upstream(no_call()),
         Case::new(
+            "site_header_missing_on_list_with_two_sites",
+            Strict,
+            Req::get(LIST)
+                .identity(&w.id(VICTIM))
+                .without("X-Helpdock-Site"),
+        )
+        .expect(400, "bad_request")
+        .upstream(no_call()),
+        Case::new(
             "site_header_unknown",
             Main,
             Req::get(CATEGORIES).header("X-Helpdock-Site", "admin"),

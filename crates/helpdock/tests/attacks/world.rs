@@ -17,6 +17,9 @@ pub const VICTIM: &str = "victim@example.com";
 pub const ATTACKER: &str = "mallory@example.net";
 pub const GUEST: &str = "guest@example.org";
 pub const STAFF: &str = SEEDED_STAFF_EMAIL;
+/// Listed only once, by `list_cold_cache_hides_planted_ticket`, so no earlier case taught the
+/// proxy who owns its tickets.
+pub const COLD: &str = "cold@example.com";
 /// Owns a ticket for the per-identity reply limit.
 pub const LIMITED: &str = "limited@example.com";
 /// Text only staff may read; no answer may contain it.
@@ -35,6 +38,9 @@ pub struct Seeds {
     /// The guest's older ticket, made without the pass the guest holds.
     pub guest_old: u64,
     pub limited: u64,
+    /// COLD's own ticket, and the attacker's ticket named after COLD.
+    pub cold_own: u64,
+    pub cold_planted: u64,
 }
 
 /// Credentials minted through the proxies during setup ("" when the mint failed).
@@ -61,6 +67,8 @@ pub struct World {
     pub main_config: PathBuf,
     pub seeds: Seeds,
     pub passes: Passes,
+    /// The short-TTL proxy's clock.
+    clock: Clock,
     /// Setup steps as table rows: (name, Ok or why not).
     pub setup: Vec<(&'static str, Result<(), String>)>,
     /// Every answer received during setup, for the leak scan.
@@ -142,20 +150,22 @@ impl World {
             &proxy::Settings {
                 sites: shop_inline,
                 guest_key_line: format!("guest_pass_secret = \"{GUEST_KEY_SHORT}\""),
-                guest_pass_ttl_secs: 1,
+                guest_pass_ttl_secs: 60,
                 burst: 1000,
                 per_hour: 100_000,
                 trusted_proxy_hops: 0,
             },
         );
+        let clock = Clock::new(dir.path());
         let mut world = World {
             helpdesk,
             main: Proxy::start(&main_config),
             strict: Proxy::start(&strict_config),
-            short: Proxy::start(&short_config),
+            short: clock.start(&short_config),
             main_config,
             seeds,
             passes: Passes::default(),
+            clock,
             setup: Vec::new(),
             setup_answers: Vec::new(),
             _dir: dir,
@@ -178,15 +188,15 @@ impl World {
         sign::identity(SHOP_SECRET, email, Some(sign::now() + 3600))
     }
 
-    /// Mints guest passes (expiring one first, so it is dead by the time cases run) and checks
-    /// `helpdock sign` against the documented HMAC.
+    /// Mints guest passes and checks `helpdock sign` against the documented HMAC; then lets the
+    /// short-TTL proxy's pass expire.
     async fn mint(&mut self) {
         let minted = Instant::now();
         let short = self
             .guest_create(Target::ShortTtl, "shop", "expiring@example.org")
             .await;
         let short = short.map(|(pass, _)| self.passes.expiring = pass);
-        self.note("mint expiring pass (ttl 1 s)", short);
+        self.note("mint expiring pass (ttl 60 s)", short);
         let main = self.guest_create(Target::Main, "shop", GUEST).await;
         let main =
             main.map(|(pass, id)| (self.passes.guest, self.passes.guest_ticket) = (pass, id));
@@ -203,8 +213,7 @@ impl World {
         self.note("mint pass for another site", blog);
         let cli = self.cli_agrees();
         self.note("helpdock sign == documented HMAC", cli);
-        // Whole seconds: a pass stamped at t+1 s is dead once the clock passes t+2 s.
-        tokio::time::sleep(Duration::from_millis(2600).saturating_sub(minted.elapsed())).await;
+        self.clock.pass(minted).await;
     }
 
     fn note(&mut self, name: &'static str, result: Result<(), String>) {
@@ -256,6 +265,52 @@ impl World {
         )?;
         self.passes.cli_identity = with;
         Ok(())
+    }
+}
+
+/// How the short-TTL proxy's guest pass (TTL 60 s, the configurable minimum) gets old: with
+/// libfaketime, that one process's wall clock is moved 2 hours ahead; without it, the suite
+/// waits the minute out (install libfaketime to save it).
+struct Clock {
+    /// The file libfaketime reads the offset from, when the library is installed.
+    offset_file: Option<PathBuf>,
+}
+
+const LIBFAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+
+impl Clock {
+    fn new(dir: &std::path::Path) -> Clock {
+        let offset_file = std::path::Path::new(LIBFAKETIME).exists().then(|| {
+            let file = dir.join("faketime-offset");
+            std::fs::write(&file, "+0\n").expect("faketime offset");
+            file
+        });
+        Clock { offset_file }
+    }
+
+    fn start(&self, config: &std::path::Path) -> Result<Proxy, String> {
+        let Some(file) = &self.offset_file else {
+            return Proxy::start(config);
+        };
+        let env: [(&str, &std::path::Path); 4] = [
+            ("LD_PRELOAD", LIBFAKETIME.as_ref()),
+            ("FAKETIME_TIMESTAMP_FILE", file),
+            ("FAKETIME_NO_CACHE", "1".as_ref()),
+            ("FAKETIME_DONT_FAKE_MONOTONIC", "1".as_ref()),
+        ];
+        Proxy::start_with(config, &env)
+    }
+
+    /// Makes the proxy's clock read more than the TTL past `since`.
+    async fn pass(&self, since: Instant) {
+        match &self.offset_file {
+            Some(file) => std::fs::write(file, "+2h\n").expect("faketime offset"),
+            None => {
+                eprintln!("libfaketime not installed: waiting 61 s for a guest pass to expire");
+                let ttl = Duration::from_secs(61);
+                tokio::time::sleep(ttl.saturating_sub(since.elapsed())).await;
+            }
+        }
     }
 }
 
@@ -344,5 +399,7 @@ fn seed(helpdesk: &Helpdesk) -> Seeds {
         attacker: put("Mallory: own ticket", ATTACKER, Some("Mallory")),
         guest_old: put("Guest: older ticket", GUEST, None),
         limited: put("Limited: reply target", LIMITED, None),
+        cold_own: put("Cold: own ticket", COLD, None),
+        cold_planted: put("Mallory: planted for cold", ATTACKER, Some(COLD)),
     }
 }
