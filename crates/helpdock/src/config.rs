@@ -1,6 +1,12 @@
 //! `helpdock serve`'s settings: a TOML file, overridden by `HELPDOCK_*` environment variables.
 //! Every refusal names the key (or variable) at fault.
 
+mod identity;
+
+pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};
+
+use crate::identity::StaffList;
+use crate::perimeter::LimitsConfig;
 use crate::secret::Secret;
 use reqwest::Url;
 use serde::Deserialize;
@@ -30,6 +36,18 @@ pub struct Config {
     pub listen: SocketAddr,
     /// The widget's files.
     pub assets_dir: PathBuf,
+    /// Believe `X-Helpdock-Email` as the visitor's identity (intranets only).
+    pub trust_browser_email: bool,
+    /// The key guest passes are signed with; `None`: a random key per start.
+    pub guest_pass_secret: Option<Secret>,
+    /// How long a guest pass lasts.
+    pub guest_pass_ttl: Duration,
+    /// Addresses and domains that may never act as visitors.
+    pub staff: StaffList,
+    /// The sites this proxy serves (at least one, ids unique).
+    pub sites: Vec<SiteConfig>,
+    /// `[limits]`: rate limits, the bot check's timing, proxies to trust.
+    pub limits: LimitsConfig,
 }
 
 /// A setting that could not be used.
@@ -62,6 +80,16 @@ struct FileConfig {
     upstream_timeout_secs: Option<u64>,
     listen: Option<String>,
     assets_dir: Option<PathBuf>,
+    trust_browser_email: Option<bool>,
+    guest_pass_secret: Option<Secret>,
+    guest_pass_secret_file: Option<PathBuf>,
+    guest_pass_ttl_secs: Option<u64>,
+    staff_emails: Option<Vec<String>>,
+    staff_domains: Option<Vec<String>>,
+    #[serde(default)]
+    sites: Vec<identity::FileSite>,
+    #[serde(default)]
+    limits: LimitsConfig,
 }
 
 /// A value and the key it came from, so an error can name it.
@@ -114,24 +142,38 @@ impl Config {
             "upstream_timeout_secs",
             fc.upstream_timeout_secs.map(|s| s.to_string()),
         );
-        let listen = pick("HELPDOCK_LISTEN", "listen", fc.listen);
+        let listen = pick("HELPDOCK_LISTEN", "listen", fc.listen.clone());
         let assets = pick(
             "HELPDOCK_ASSETS_DIR",
             "assets_dir",
-            fc.assets_dir.map(|p| p.display().to_string()),
+            fc.assets_dir.as_ref().map(|p| p.display().to_string()),
         );
+        let upstream_url = parse_upstream_url(url)?;
+        let upstream_timeout = timeout
+            .map(parse_timeout)
+            .transpose()?
+            .unwrap_or(DEFAULT_UPSTREAM_TIMEOUT);
+        let listen = listen_from(listen)?;
+        let identity = identity::identity_settings(env, &fc, &file_key)?;
+        fc.limits.validate().map_err(|e| ConfigError::Invalid {
+            key: file_key(&format!("limits.{}", e.key)),
+            message: e.message,
+        })?;
         Ok(Config {
-            upstream_url: parse_upstream_url(url)?,
+            upstream_url,
             upstream_token: token,
-            upstream_timeout: timeout
-                .map(parse_timeout)
-                .transpose()?
-                .unwrap_or(DEFAULT_UPSTREAM_TIMEOUT),
-            listen: listen_from(listen)?,
+            upstream_timeout,
+            listen,
             assets_dir: assets.map_or_else(
                 || PathBuf::from(DEFAULT_ASSETS_DIR),
                 |s| PathBuf::from(s.value),
             ),
+            trust_browser_email: identity.trust_browser_email,
+            guest_pass_secret: identity.guest_pass_secret,
+            guest_pass_ttl: identity.guest_pass_ttl,
+            staff: identity.staff,
+            sites: identity.sites,
+            limits: fc.limits.clone(),
         })
     }
 }
@@ -187,46 +229,17 @@ fn upstream_token(
     file_key: &dyn Fn(&str) -> String,
 ) -> Result<Secret, ConfigError> {
     const VAR: &str = "HELPDOCK_UPSTREAM_TOKEN";
-    const FILE_VAR: &str = "HELPDOCK_UPSTREAM_TOKEN_FILE";
-    let from_env = env(VAR).is_some() || env(FILE_VAR).is_some();
-    let (value, file, value_key, file_key) = if from_env {
-        (
-            env(VAR).map(Secret::new),
-            env(FILE_VAR).map(PathBuf::from),
-            VAR.to_owned(),
-            FILE_VAR.to_owned(),
-        )
-    } else {
-        let (value_key, path_key) = (file_key("upstream_token"), file_key("upstream_token_file"));
-        (
-            fc.upstream_token.clone(),
-            fc.upstream_token_file.clone(),
-            value_key,
-            path_key,
-        )
+    let sources = SecretSources {
+        env_var: Some(VAR),
+        value: fc.upstream_token.clone(),
+        path: fc.upstream_token_file.clone(),
+        value_key: file_key("upstream_token"),
+        path_key: file_key("upstream_token_file"),
     };
-    let (token, key) = match (value, file) {
-        (Some(_), Some(_)) => {
-            return Err(ConfigError::Invalid {
-                key: value_key,
-                message: format!("set either it or {file_key}, not both"),
-            });
-        }
-        (Some(token), None) => (token, value_key),
-        (None, Some(path)) => (read_token_file(&path, &file_key)?, file_key),
-        (None, None) => {
-            return Err(ConfigError::Missing {
-                key: format!("{VAR} (or {FILE_VAR}, or upstream_token in the config file)"),
-                hint: "the helpdesk's API token",
-            });
-        }
-    };
-    if token.is_blank() {
-        return Err(ConfigError::Invalid {
-            key,
-            message: "the token is empty".into(),
-        });
-    }
+    let (token, key) = load_secret(env, sources)?.ok_or_else(|| ConfigError::Missing {
+        key: format!("{VAR} (or {VAR}_FILE, or upstream_token in the config file)"),
+        hint: "the helpdesk's API token",
+    })?;
     // It travels in a header: anything but visible ASCII would be refused there, or worse, mangled.
     if !token.expose().chars().all(|c| c.is_ascii_graphic()) {
         return Err(ConfigError::Invalid {
@@ -235,6 +248,50 @@ fn upstream_token(
         });
     }
     Ok(token)
+}
+
+/// Where one secret may come from: an environment variable and its `_FILE` twin (which win), or
+/// the config file's value and `_file` keys.
+struct SecretSources<'a> {
+    env_var: Option<&'a str>,
+    value: Option<Secret>,
+    path: Option<PathBuf>,
+    value_key: String,
+    path_key: String,
+}
+
+/// The secret and the key it came from, `None` if no source is set; two sources at one level,
+/// an unreadable file or a blank value are errors naming the key.
+fn load_secret(
+    env: Env,
+    sources: SecretSources,
+) -> Result<Option<(Secret, String)>, ConfigError> {
+    let env_pair = sources.env_var.map(|var| {
+        let file_var = format!("{var}_FILE");
+        (env(var).map(Secret::new), env(&file_var).map(PathBuf::from), var.to_owned(), file_var)
+    });
+    let (value, path, value_key, path_key) = match env_pair {
+        Some(pair) if pair.0.is_some() || pair.1.is_some() => pair,
+        _ => (sources.value, sources.path, sources.value_key, sources.path_key),
+    };
+    let (secret, key) = match (value, path) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::Invalid {
+                key: value_key,
+                message: format!("set either it or {path_key}, not both"),
+            });
+        }
+        (Some(secret), None) => (secret, value_key),
+        (None, Some(path)) => (read_token_file(&path, &path_key)?, path_key),
+        (None, None) => return Ok(None),
+    };
+    if secret.is_blank() {
+        return Err(ConfigError::Invalid {
+            key,
+            message: "the secret is empty".into(),
+        });
+    }
+    Ok(Some((secret, key)))
 }
 
 /// A token file's content without its trailing newline (as `echo tok > file` leaves it).

@@ -18,6 +18,10 @@ fn file_with(text: &str) -> tempfile::NamedTempFile {
     f
 }
 
+/// The one site every valid config needs; sites live only in the file.
+pub(crate) const SITE: &str = "\n[[sites]]\nid = \"shop\"\norigins = [\"https://shop.example.com\"]\n\
+                               identity_secret = \"shop-secret-0123456789\"\n";
+
 fn load_err(file: Option<&Path>, env: &[(&str, &str)]) -> String {
     match Config::load(file, &env_of(env)) {
         Ok(c) => panic!("expected an error, got {c:?}"),
@@ -31,7 +35,8 @@ fn env_alone_with_defaults() {
         ("HELPDOCK_UPSTREAM_URL", "http://127.0.0.1:9/api"),
         ("HELPDOCK_UPSTREAM_TOKEN", "t0k"),
     ]);
-    let c = Config::load(None, &env).expect("valid");
+    let sites = file_with(SITE);
+    let c = Config::load(Some(sites.path()), &env).expect("valid");
     assert_eq!(c.upstream_url.as_str(), "http://127.0.0.1:9/api/");
     assert_eq!(c.upstream_token.expose(), "t0k");
     assert_eq!(c.upstream_timeout, DEFAULT_UPSTREAM_TIMEOUT);
@@ -42,10 +47,10 @@ fn env_alone_with_defaults() {
 
 #[test]
 fn env_overrides_file() {
-    let f = file_with(
+    let f = file_with(&format!(
         "upstream_url = \"https://hd.example.com/api/\"\nupstream_token = \"from-file\"\n\
-         listen = \"0.0.0.0:9000\"\nassets_dir = \"/srv/pkg\"\nupstream_timeout_secs = 3\n",
-    );
+         listen = \"0.0.0.0:9000\"\nassets_dir = \"/srv/pkg\"\nupstream_timeout_secs = 3\n{SITE}"
+    ));
     let c = Config::load(Some(f.path()), &env_of(&[])).expect("valid");
     assert_eq!(
         (
@@ -78,15 +83,16 @@ fn token_files_lose_their_trailing_newline() {
         ("HELPDOCK_UPSTREAM_URL", "http://h/api/"),
         ("HELPDOCK_UPSTREAM_TOKEN_FILE", path.as_str()),
     ];
+    let sites = file_with(SITE);
     assert_eq!(
-        Config::load(None, &env_of(&env))
+        Config::load(Some(sites.path()), &env_of(&env))
             .expect("valid")
             .upstream_token
             .expose(),
         "s3cret"
     );
     let f = file_with(&format!(
-        "upstream_url = \"http://h/api/\"\nupstream_token_file = {path:?}\n"
+        "upstream_url = \"http://h/api/\"\nupstream_token_file = {path:?}\n{SITE}"
     ));
     assert_eq!(
         Config::load(Some(f.path()), &env_of(&[]))

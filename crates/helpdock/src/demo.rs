@@ -1,16 +1,27 @@
 //! `helpdock demo`: the reference helpdesk on an ephemeral port with a throwaway token, the proxy
 //! pointed at it, and a fake shop page at `/` that embeds the widget like a customer's site would.
 
-use crate::config::{DEFAULT_UPSTREAM_TIMEOUT, Env};
-use crate::{AppState, Secret, Upstream, UpstreamConfig, app, assets};
-use axum::Router;
+use crate::config::{DEFAULT_GUEST_PASS_TTL, DEFAULT_UPSTREAM_TIMEOUT, Env, SiteConfig};
+use crate::identity::{GatekeeperSettings, GuestPassKey, StaffList, signature, unix_now};
+use crate::perimeter::{LimitsConfig, Perimeter, SiteOrigins};
+use crate::{ApiError, AppState, Gatekeeper, OwnerCache, Secret, Upstream, UpstreamConfig, app, assets};
+use axum::routing::post;
+use axum::{Json, Router};
+use helpdock_wire::validate::{is_valid_email, normalize_email};
 use reqwest::Url;
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// The fake shop page (not ours) that embeds Helpdock with one script tag.
 pub const SHOP_PAGE: &str = include_str!("../demo/shop.html");
+
+/// The demo shop's site id (the page's `data-site`).
+pub const DEMO_SITE: &str = "demo";
+/// How long a demo sign-in lasts.
+const SIGN_IN_SECS: u64 = 3600;
 
 /// The demo's database file inside its data dir.
 const DB_FILE: &str = "helpdesk.sqlite3";
@@ -107,12 +118,79 @@ pub async fn start(settings: &DemoSettings) -> Result<(TcpListener, Router), Dem
     })
     .map_err(|e| DemoError::Setup(e.to_string()))?;
     warn_if_widget_missing(&settings.assets_dir);
+    let listener = bind(settings.listen).await?;
+    let own_addr = listener
+        .local_addr()
+        .map_err(|e| DemoError::Setup(e.to_string()))?;
+    // The shop's backend and the proxy share this secret; here both live in this process.
+    let identity_secret = random_token()?;
+    let origins = vec![format!("http://{own_addr}")];
+    let perimeter = Perimeter::new(
+        LimitsConfig::default(),
+        &[SiteOrigins {
+            site: DEMO_SITE.into(),
+            origins: origins.clone(),
+        }],
+    );
+    let gatekeeper = Gatekeeper::new(GatekeeperSettings {
+        sites: vec![SiteConfig {
+            id: DEMO_SITE.into(),
+            origins,
+            identity_secret: identity_secret.clone(),
+        }],
+        guest_key: GuestPassKey::new(random_token()?),
+        guest_ttl: DEFAULT_GUEST_PASS_TTL,
+        staff: StaffList::new([reference_helpdesk::SEEDED_STAFF_EMAIL.to_owned()], []),
+        trust_browser_email: false,
+    });
+    let gatekeeper = Arc::new(gatekeeper);
     let state = AppState {
         upstream,
         assets_dir: settings.assets_dir.clone(),
         host_page: Some(SHOP_PAGE),
+        gatekeeper: gatekeeper.clone(),
+        owners: OwnerCache::default(),
+        perimeter,
     };
-    Ok((bind(settings.listen).await?, app(state)))
+    let shop_backend = Router::new().route(
+        "/demo/sign-in",
+        post(move |Json(body): Json<SignIn>| async move {
+            sign_in(&gatekeeper, &identity_secret, &body.email)
+        }),
+    );
+    Ok((listener, app(state).merge(shop_backend)))
+}
+
+/// `POST /demo/sign-in` body: the email a demo customer signs in with.
+#[derive(Deserialize)]
+struct SignIn {
+    email: String,
+}
+
+/// What the shop's backend hands its page for `Helpdock('identify', …)`.
+#[derive(Debug, Serialize)]
+struct SignedIn {
+    email: String,
+    expires: u64,
+    signature: String,
+}
+
+/// Plays the demo shop's backend: a real shop signs the email of the customer it has logged in;
+/// this one believes whatever is typed, which is why it exists only in the demo.
+fn sign_in(gatekeeper: &Gatekeeper, secret: &Secret, email: &str) -> Result<Json<SignedIn>, ApiError> {
+    let email = normalize_email(email);
+    if !is_valid_email(&email) {
+        return Err(ApiError::invalid_field("email", "Enter a valid email address."));
+    }
+    if gatekeeper.is_staff(&email) {
+        return Err(ApiError::StaffEmail);
+    }
+    let expires = unix_now() + SIGN_IN_SECS;
+    Ok(Json(SignedIn {
+        signature: signature::sign(secret, &email, Some(expires)),
+        email,
+        expires,
+    }))
 }
 
 /// Logs a warning naming the fix when the widget has not been built.
@@ -189,8 +267,42 @@ mod tests {
     }
 
     #[test]
-    fn shop_page_embeds_the_widget_with_one_tag() {
-        assert_eq!(SHOP_PAGE.matches("<script").count(), 1);
-        assert!(SHOP_PAGE.contains(r#"<script async src="/widget.js"></script>"#));
+    fn shop_page_embeds_the_widget_with_one_tag_after_the_stub() {
+        let tag = r#"<script async src="/widget.js" data-site="demo"></script>"#;
+        assert_eq!(SHOP_PAGE.matches("src=\"/widget.js\"").count(), 1);
+        let (tag_at, stub_at) = (SHOP_PAGE.find(tag), SHOP_PAGE.find("window.Helpdock = window.Helpdock ||"));
+        assert!(matches!((stub_at, tag_at), (Some(s), Some(t)) if s < t), "stub before the tag");
+        for id in ["demo-signin-email", "demo-signin"] {
+            assert!(SHOP_PAGE.contains(&format!("id=\"{id}\"")), "{id}");
+        }
+        assert!(SHOP_PAGE.contains("/demo/sign-in") && SHOP_PAGE.contains("'identify'"));
+    }
+
+    #[test]
+    fn sign_in_signs_what_the_proxy_verifies() {
+        let secret = Secret::new("demo-secret-0123456789abcdef");
+        let gatekeeper = Gatekeeper::new(GatekeeperSettings {
+            sites: vec![SiteConfig {
+                id: DEMO_SITE.into(),
+                origins: vec![],
+                identity_secret: secret.clone(),
+            }],
+            guest_key: GuestPassKey::new(Secret::new("guest-key-0123456789abcdef")),
+            guest_ttl: DEFAULT_GUEST_PASS_TTL,
+            staff: StaffList::new([reference_helpdesk::SEEDED_STAFF_EMAIL.to_owned()], []),
+            trust_browser_email: false,
+        });
+        let Ok(Json(signed)) = sign_in(&gatekeeper, &secret, " Ann@Example.com") else {
+            panic!("sign-in refused");
+        };
+        assert_eq!(signed.email, "ann@example.com");
+        let header = format!(
+            "email={}&expires={}&signature={}",
+            signed.email, signed.expires, signed.signature
+        );
+        let parsed = signature::parse(&header).map_err(|e| e.to_string());
+        assert_eq!(parsed.and_then(|p| p.verify(&secret, unix_now()).map_err(|e| e.to_string())), Ok(()));
+        assert!(matches!(sign_in(&gatekeeper, &secret, "agent@helpdesk.example"), Err(ApiError::StaffEmail)));
+        assert!(matches!(sign_in(&gatekeeper, &secret, "nope"), Err(ApiError::InvalidInput(_))));
     }
 }

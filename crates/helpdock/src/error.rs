@@ -1,7 +1,8 @@
 //! The one error type of the proxy: every refusal becomes a status and an `ErrorBody`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use helpdock_wire::validate::FieldErrors;
 use helpdock_wire::{ErrorBody, ErrorCode};
@@ -27,15 +28,51 @@ pub enum ApiError {
     /// 400 `bad_request`: the body or query is not what the endpoint takes (client's own input).
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// 401 `unauthorized`: list, view or reply without any identity.
+    #[error("no visitor identity")]
+    Unauthorized,
+    /// 401 `invalid_signature`: the identity signature is wrong or for another email.
+    #[error("invalid identity signature")]
+    InvalidSignature,
+    /// 401 `signature_expired`: the identity signature's `expires` has passed.
+    #[error("identity signature expired")]
+    SignatureExpired,
+    /// 401 `invalid_guest_pass`: the guest pass is forged, tampered with, or from another site.
+    #[error("invalid guest pass")]
+    InvalidGuestPass,
+    /// 401 `guest_pass_expired`: the guest pass is too old.
+    #[error("guest pass expired")]
+    GuestPassExpired,
+    /// 403 `staff_email`: a staff member's email cannot act as a visitor.
+    #[error("staff email as visitor")]
+    StaffEmail,
+    /// 403 `forbidden_origin`: the request's `Origin` is neither the proxy's nor its site's.
+    #[error("forbidden origin")]
+    ForbiddenOrigin,
     /// 404 `not_found`: no such endpoint or file, or no such ticket for this visitor.
     #[error("not found")]
     NotFound,
     /// 405 `method_not_allowed`: the endpoint exists, but not with this method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 409 `idempotency_conflict`: the `Idempotency-Key` came before with a different request.
+    #[error("idempotency key reused for another request")]
+    IdempotencyConflict,
     /// 413 `payload_too_large`: the request body is over the limit.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// 422 `spam_suspected`: the honeypot was filled, or the form sent faster than a person can.
+    #[error("spam suspected")]
+    SpamSuspected,
+    /// 429 `rate_limited`, with `Retry-After`: too many creates or replies from this client.
+    #[error("rate limited for {retry_after_secs} s")]
+    RateLimited {
+        /// Whole seconds until the next request would be accepted (at least 1).
+        retry_after_secs: u64,
+    },
+    /// 500 `internal`: a fault in Helpdock itself; the cause is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// 502 `upstream_unavailable`: the helpdesk failed or answered something unusable; the
     /// cause is logged, never sent.
     #[error("upstream unavailable: {0}")]
@@ -56,9 +93,20 @@ impl ApiError {
         match self {
             ApiError::InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized
+            | ApiError::InvalidSignature
+            | ApiError::SignatureExpired
+            | ApiError::InvalidGuestPass
+            | ApiError::GuestPassExpired => StatusCode::UNAUTHORIZED,
+            ApiError::StaffEmail => StatusCode::FORBIDDEN,
+            ApiError::ForbiddenOrigin => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::IdempotencyConflict => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::SpamSuspected => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::UpstreamUnavailable(_) => StatusCode::BAD_GATEWAY,
             ApiError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
         }
@@ -80,14 +128,57 @@ impl ApiError {
                 }
             }
             ApiError::BadRequest(detail) => ErrorBody::new(ErrorCode::BadRequest, detail.clone()),
+            ApiError::Unauthorized => ErrorBody::new(
+                ErrorCode::Unauthorized,
+                "Say who you are: send X-Helpdock-Identity or X-Helpdock-Guest-Pass.",
+            ),
+            ApiError::InvalidSignature => ErrorBody::new(
+                ErrorCode::InvalidSignature,
+                "The identity signature is not valid for this email.",
+            ),
+            ApiError::SignatureExpired => ErrorBody::new(
+                ErrorCode::SignatureExpired,
+                "The identity signature has expired. Sign in again.",
+            ),
+            ApiError::InvalidGuestPass => {
+                ErrorBody::new(ErrorCode::InvalidGuestPass, "The guest pass is not valid.")
+            }
+            ApiError::GuestPassExpired => ErrorBody::new(
+                ErrorCode::GuestPassExpired,
+                "The guest pass has expired. File a new ticket to get a new one.",
+            ),
+            ApiError::StaffEmail => ErrorBody::new(
+                ErrorCode::StaffEmail,
+                "A support agent's email cannot be used here.",
+            ),
+            ApiError::ForbiddenOrigin => ErrorBody::new(
+                ErrorCode::ForbiddenOrigin,
+                "This page's origin may not use this support widget.",
+            ),
             ApiError::NotFound => ErrorBody::new(ErrorCode::NotFound, "Not found."),
             ApiError::MethodNotAllowed => ErrorBody::new(
                 ErrorCode::MethodNotAllowed,
                 "This endpoint does not take this method.",
             ),
+            ApiError::IdempotencyConflict => ErrorBody::new(
+                ErrorCode::IdempotencyConflict,
+                "This Idempotency-Key was already used for a different request.",
+            ),
             ApiError::PayloadTooLarge => {
                 ErrorBody::new(ErrorCode::PayloadTooLarge, "The request body is too large.")
             }
+            ApiError::SpamSuspected => ErrorBody::new(
+                ErrorCode::SpamSuspected,
+                "This looks automated. Please take a moment and send the form again.",
+            ),
+            ApiError::RateLimited { retry_after_secs } => ErrorBody::new(
+                ErrorCode::RateLimited,
+                format!("Too many requests. Please try again in {retry_after_secs} seconds."),
+            ),
+            ApiError::Internal(_) => ErrorBody::new(
+                ErrorCode::Internal,
+                "Something went wrong on our side. Please try again later.",
+            ),
             ApiError::UpstreamUnavailable(_) => ErrorBody::new(
                 ErrorCode::UpstreamUnavailable,
                 "The helpdesk is not available right now. Please try again later.",
@@ -106,9 +197,16 @@ impl IntoResponse for ApiError {
         match &self {
             ApiError::UpstreamUnavailable(cause) => tracing::error!(%cause, "upstream unavailable"),
             ApiError::UpstreamTimeout => tracing::warn!("upstream timed out"),
+            ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
             _ => {}
         }
-        (self.status(), Json(self.body())).into_response()
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
     }
 }
 
@@ -125,7 +223,24 @@ mod tests {
                 ErrorCode::InvalidInput,
             ),
             (ApiError::BadRequest("b".into()), 400, ErrorCode::BadRequest),
+            (ApiError::Unauthorized, 401, ErrorCode::Unauthorized),
+            (ApiError::InvalidSignature, 401, ErrorCode::InvalidSignature),
+            (ApiError::SignatureExpired, 401, ErrorCode::SignatureExpired),
+            (ApiError::InvalidGuestPass, 401, ErrorCode::InvalidGuestPass),
+            (ApiError::GuestPassExpired, 401, ErrorCode::GuestPassExpired),
+            (ApiError::StaffEmail, 403, ErrorCode::StaffEmail),
+            (ApiError::ForbiddenOrigin, 403, ErrorCode::ForbiddenOrigin),
             (ApiError::NotFound, 404, ErrorCode::NotFound),
+            (ApiError::IdempotencyConflict, 409, ErrorCode::IdempotencyConflict),
+            (ApiError::SpamSuspected, 422, ErrorCode::SpamSuspected),
+            (
+                ApiError::RateLimited {
+                    retry_after_secs: 7,
+                },
+                429,
+                ErrorCode::RateLimited,
+            ),
+            (ApiError::Internal("x".into()), 500, ErrorCode::Internal),
             (ApiError::MethodNotAllowed, 405, ErrorCode::MethodNotAllowed),
             (ApiError::PayloadTooLarge, 413, ErrorCode::PayloadTooLarge),
             (
@@ -142,6 +257,16 @@ mod tests {
                 "{err:?}"
             );
         }
+    }
+
+    #[test]
+    fn rate_limited_answers_carry_retry_after() {
+        let response = ApiError::RateLimited {
+            retry_after_secs: 42,
+        }
+        .into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[RETRY_AFTER], "42");
     }
 
     #[test]

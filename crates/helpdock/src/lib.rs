@@ -5,12 +5,18 @@ pub mod assets;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod identity;
 mod layers;
+pub mod ownership;
+pub mod perimeter;
 mod routes;
 pub mod secret;
 mod upstream;
 
 pub use error::ApiError;
+pub use identity::Gatekeeper;
+pub use ownership::OwnerCache;
+pub use perimeter::Perimeter;
 pub use routes::MAX_BODY_BYTES;
 pub use secret::Secret;
 pub use upstream::{Upstream, UpstreamConfig};
@@ -20,6 +26,7 @@ use axum::extract::FromRef;
 use axum::response::Html;
 use axum::routing::get;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What every handler may use.
 #[derive(Clone, Debug)]
@@ -30,11 +37,29 @@ pub struct AppState {
     pub assets_dir: PathBuf,
     /// An HTML page to serve at `/` (the demo's fake shop); `None` in production.
     pub host_page: Option<&'static str>,
+    /// Decides who each visitor is.
+    pub gatekeeper: Arc<Gatekeeper>,
+    /// Which tickets belong to whom, as learnt from the helpdesk.
+    pub owners: OwnerCache,
+    /// Origins, rate limits, remembered answers: the checks around the handlers.
+    pub perimeter: Perimeter,
 }
 
 impl FromRef<AppState> for Upstream {
     fn from_ref(state: &AppState) -> Upstream {
         state.upstream.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Gatekeeper> {
+    fn from_ref(state: &AppState) -> Arc<Gatekeeper> {
+        state.gatekeeper.clone()
+    }
+}
+
+impl FromRef<AppState> for Perimeter {
+    fn from_ref(state: &AppState) -> Perimeter {
+        state.perimeter.clone()
     }
 }
 
@@ -46,15 +71,17 @@ pub fn app(state: AppState) -> Router {
     }
     // For the host page; the API routes already have theirs, inside their headers.
     let router = router.method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
-    layers::wrap(router).with_state(state)
+    layers::wrap(router, &state.perimeter).with_state(state)
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.
+/// Each request knows its peer's address (the rate limits' client IP).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

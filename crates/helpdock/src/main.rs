@@ -3,12 +3,15 @@
 use clap::{Parser, Subcommand};
 use helpdock::config::{Config, assets_dir_from_env, listen_from_env, process_env};
 use helpdock::demo::{DemoSettings, data_dir_from_env, warn_if_widget_missing};
-use helpdock::{AppState, Upstream, UpstreamConfig, app};
+use helpdock::identity::{signature, unix_now};
+use helpdock::{AppState, Gatekeeper, OwnerCache, Perimeter, Upstream, UpstreamConfig, app};
+use helpdock_wire::validate::{is_valid_email, normalize_email};
 use std::error::Error;
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -29,6 +32,24 @@ enum Command {
     Serve {
         /// A TOML file with upstream_url, upstream_token or upstream_token_file, listen, assets_dir,
         /// upstream_timeout_secs; HELPDOCK_* environment variables override it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Print an `X-Helpdock-Identity` header value for EMAIL, signed with a site's identity_secret
+    /// (for trying the API with curl; a shop's backend signs in its own code, see docs/signing.md).
+    Sign {
+        /// The visitor's email.
+        email: String,
+        /// The site whose secret signs; may be left out when the config has one site.
+        #[arg(long, value_name = "ID")]
+        site: Option<String>,
+        /// Valid for this long from now: seconds, or with a unit (90s, 30m, 12h, 7d).
+        #[arg(long, value_name = "DURATION", conflicts_with = "expires")]
+        expires_in: Option<String>,
+        /// Valid until this Unix time (seconds).
+        #[arg(long, value_name = "UNIX")]
+        expires: Option<u64>,
+        /// The same config file as `serve` (HELPDOCK_* variables apply too).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -61,6 +82,13 @@ async fn main() -> ExitCode {
         .init();
     let result = match Cli::parse().command {
         Command::Serve { config } => serve(config).await,
+        Command::Sign {
+            email,
+            site,
+            expires_in,
+            expires,
+            config,
+        } => sign(&email, site.as_deref(), expires_in.as_deref(), expires, config),
         Command::Demo => demo().await,
         Command::ReferenceHelpdesk { listen, token, db } => {
             reference_helpdesk(listen, token, db).await
@@ -85,6 +113,8 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
         tracing::warn!(url = %config.upstream_url, "the upstream URL is plain http: the token travels unencrypted");
     }
     warn_if_widget_missing(&config.assets_dir);
+    let gatekeeper = Gatekeeper::from_config(&config)
+        .map_err(|e| format!("no randomness for the guest pass key: {e}"))?;
     let upstream = Upstream::new(UpstreamConfig {
         base_url: config.upstream_url.clone(),
         token: config.upstream_token,
@@ -94,11 +124,69 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
         upstream,
         assets_dir: config.assets_dir,
         host_page: None,
+        gatekeeper: Arc::new(gatekeeper),
+        owners: OwnerCache::default(),
+        perimeter: Perimeter::for_sites(config.limits.clone(), &config.sites),
     };
     let listener = bind(config.listen).await?;
-    tracing::info!(addr = %listener.local_addr()?, upstream = %config.upstream_url, "helpdock listening");
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, upstream = %config.upstream_url, "helpdock listening");
+    announce(&format!("Helpdock proxy: http://{addr}/"))?;
     helpdock::serve(listener, app(state), shutdown_signal()).await?;
     Ok(())
+}
+
+fn sign(
+    email: &str,
+    site: Option<&str>,
+    expires_in: Option<&str>,
+    expires: Option<u64>,
+    config_file: Option<PathBuf>,
+) -> Result<(), Box<dyn Error>> {
+    let config = Config::load(config_file.as_deref(), &process_env)?;
+    let site = match (site, config.sites.as_slice()) {
+        (Some(id), sites) => sites.iter().find(|s| s.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = sites.iter().map(|s| s.id.as_str()).collect();
+            format!("--site {id:?} is not configured (sites: {})", ids.join(", "))
+        })?,
+        (None, [only]) => only,
+        (None, _) => return Err("the config has several sites: choose one with --site ID".into()),
+    };
+    let email = normalize_email(email);
+    if !is_valid_email(&email) {
+        return Err(format!("{email:?} is not an email address").into());
+    }
+    if config.staff.is_staff(&email) {
+        return Err(format!("{email} is a staff email: the proxy refuses it as a visitor").into());
+    }
+    let expires = match expires_in {
+        Some(text) => Some(unix_now().saturating_add(parse_duration(text)?)),
+        None => expires,
+    };
+    announce(&signature::header_value(&site.identity_secret, &email, expires))?;
+    Ok(())
+}
+
+/// `90`, `90s`, `30m`, `12h`, `7d` → seconds.
+fn parse_duration(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let factor = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => 0,
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n > 0 && factor > 0)
+        .and_then(|n| n.checked_mul(factor))
+        .ok_or_else(|| format!("--expires-in {text:?}: use seconds or 90s, 30m, 12h, 7d"))
 }
 
 async fn demo() -> Result<(), Box<dyn Error>> {

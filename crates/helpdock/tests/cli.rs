@@ -137,7 +137,7 @@ async fn demo_prints_its_url_serves_the_shop_and_stops_on_sigterm() {
         page.text()
             .await
             .expect("html")
-            .contains(r#"<script async src="/widget.js"></script>"#)
+            .contains(r#"<script async src="/widget.js" data-site="demo"></script>"#)
     );
     let cats = client
         .get(format!("{url}api/ticket_categories.php"))
@@ -207,7 +207,7 @@ async fn serve_forwards_to_the_configured_helpdesk() {
     let config = tempfile::NamedTempFile::new().expect("config file");
     std::fs::write(
         config.path(),
-        format!("upstream_url = {api:?}\nlisten = \"127.0.0.1:0\"\n"),
+        format!("upstream_url = {api:?}\nlisten = \"127.0.0.1:0\"\n{SITE}"),
     )
     .expect("write");
     let proxy = start(
@@ -221,28 +221,101 @@ async fn serve_forwards_to_the_configured_helpdesk() {
             token_file.path().to_str().expect("utf-8 path"),
         )],
     );
+    let line = proxy.first_line();
+    let base = line
+        .strip_prefix("Helpdock proxy: ")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+    assert!(base.starts_with("http://127.0.0.1:") && base.ends_with('/') && !base.contains(":0/"));
     assert!(
-        proxy.wait_for_stderr("helpdock listening"),
-        "{}",
+        proxy.wait_for_stderr("guest_pass_secret is not set"),
+        "a random guest pass key is warned about: {}",
         proxy.stderr()
     );
-    let stderr = proxy.stderr();
-    let addr = stderr
-        .split("addr=")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no addr in {stderr}"));
-    let list = reqwest::get(format!(
-        "http://{addr}/api/tickets_list.php?user_email=a%40example.com"
-    ))
-    .await
-    .expect("list");
+    let mut sign = start(
+        &["sign", "a@example.com", "--config", config.path().to_str().expect("utf-8 path")],
+        &[("HELPDOCK_UPSTREAM_TOKEN", "any")],
+    );
+    let identity = sign.first_line();
+    assert!(sign.child.wait().expect("exit").success());
+    let list = reqwest::Client::new()
+        .get(format!("{base}api/tickets_list.php"))
+        .header("X-Helpdock-Identity", identity)
+        .send()
+        .await
+        .expect("list");
     assert_eq!(
         list.status(),
         200,
         "the token from the file was accepted upstream"
     );
     assert!(!proxy.stderr().contains("cli-tok-42"));
+}
+
+/// The one site of the CLI tests' config files.
+const SITE: &str = "[[sites]]\nid = \"shop\"\norigins = [\"https://shop.example.com\"]\n\
+                    identity_secret = \"shop-secret-0123456789\"\n";
+
+/// Runs `helpdock args…` to the end; returns (success, stdout, stderr).
+fn run(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
+    let mut child = start(args, env);
+    let success = child.child.wait().expect("exit").success();
+    // The reader threads finish at EOF, shortly after the exit.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let stdout = loop {
+        let seen = child.stdout_seen.lock().expect("lock").join("\n");
+        if !seen.is_empty() || Instant::now() > deadline || !success {
+            break seen;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    (success, stdout, child.stderr())
+}
+
+#[test]
+fn sign_prints_a_header_value_the_site_secret_verifies() {
+    let config = tempfile::NamedTempFile::new().expect("config file");
+    let text = format!(
+        "upstream_url = \"http://127.0.0.1:9/api/\"\nupstream_token = \"t\"\n\
+         staff_domains = [\"helpdesk.example\"]\n{SITE}\
+         [[sites]]\nid = \"blog\"\nidentity_secret = \"blog-secret-0123456789\"\n"
+    );
+    std::fs::write(config.path(), text).expect("write");
+    let path = config.path().to_str().expect("utf-8 path");
+    let secret = helpdock::Secret::new("shop-secret-0123456789");
+    let verify = |header: &str, now: u64| {
+        let identity = helpdock::identity::signature::parse(header).map_err(|e| e.to_string())?;
+        identity.verify(&secret, now).map_err(|e| e.to_string())?;
+        Ok::<_, String>(identity)
+    };
+
+    let (ok, out, err) = run(&["sign", " Ann@Example.com", "--site", "shop", "--config", path], &[]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("email=ann%40example.com&signature="), "{out}");
+    assert_eq!(verify(&out, 0).map(|i| (i.email, i.expires)), Ok(("ann@example.com".into(), None)));
+
+    let now = helpdock::identity::unix_now();
+    let (ok, out, err) = run(&["sign", "ann@example.com", "--site", "shop", "--expires-in", "2h", "--config", path], &[]);
+    assert!(ok, "{err}");
+    let expires = verify(&out, now).map(|i| i.expires.unwrap_or(0)).unwrap_or(0);
+    assert!((now + 7200..now + 7300).contains(&expires), "{out}");
+    assert_eq!(verify(&out, expires), Err("signature expired".into()));
+
+    let (ok, out, err) = run(&["sign", "ann@example.com", "--site", "shop", "--expires", "4102444800", "--config", path], &[]);
+    assert!(ok, "{err}");
+    assert!(out.contains("&expires=4102444800&"), "{out}");
+
+    let refusals: [(&[&str], &str); 5] = [
+        (&["sign", "ann@example.com", "--config", path], "--site"),
+        (&["sign", "ann@example.com", "--site", "nope", "--config", path], "nope"),
+        (&["sign", "ann", "--site", "shop", "--config", path], "not an email"),
+        (&["sign", "bob@helpdesk.example", "--site", "shop", "--config", path], "staff"),
+        (&["sign", "ann@example.com", "--site", "shop", "--expires-in", "soon", "--config", path], "--expires-in"),
+    ];
+    for (args, needle) in refusals {
+        let (ok, out, err) = run(args, &[]);
+        assert!(!ok && out.is_empty() && err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("0123456789"), "a secret leaked: {err}");
+    }
 }
 
 #[test]

@@ -14,21 +14,13 @@ use support::{ANN, TOKEN, proxy_for, serve_router, stack_with, valid_ticket};
 
 const SECRET_PATH: &str = "/var/www/supportengine/api/db.php";
 
-/// Every endpoint, as (method, path, body).
+/// Every endpoint, as (method, path, body), sent as the verified visitor ANN.
 fn every_endpoint() -> Vec<(&'static str, String, Option<serde_json::Value>)> {
     vec![
         ("GET", "/api/ticket_categories.php".into(), None),
         ("GET", "/api/ticket_custom_fields.php".into(), None),
-        (
-            "GET",
-            format!("/api/tickets_list.php?user_email={ANN}"),
-            None,
-        ),
-        (
-            "GET",
-            format!("/api/ticket_view.php?ticket_id=1&user_email={ANN}"),
-            None,
-        ),
+        ("GET", "/api/tickets_list.php".into(), None),
+        ("GET", "/api/ticket_view.php?ticket_id=1".into(), None),
         (
             "POST",
             "/api/tickets_create.php".into(),
@@ -37,7 +29,7 @@ fn every_endpoint() -> Vec<(&'static str, String, Option<serde_json::Value>)> {
         (
             "POST",
             "/api/ticket_reply.php".into(),
-            Some(json!({"ticket_id": 1, "user_email": ANN, "message": "hi"})),
+            Some(json!({"ticket_id": 1, "message": "hi"})),
         ),
     ]
 }
@@ -57,7 +49,10 @@ async fn stub(status: u16, content_type: &'static str, body: &'static str) -> st
 async fn assert_all_unavailable(proxy: &support::Proxy, upstream_text: &[&str]) {
     for (method, path, body) in every_endpoint() {
         let method = method.parse().expect("method");
-        let answer = proxy.send(method, &path, body.as_ref()).await;
+        let identity = support::identity(ANN);
+        let answer = proxy
+            .send_with(method, &path, body.as_ref(), &[("X-Helpdock-Identity", &identity)])
+            .await;
         answer.expect_error(502, "upstream_unavailable");
         for text in upstream_text {
             assert!(

@@ -1,10 +1,12 @@
 //! The HTTP surface without a helpdesk: JSON errors for bad paths, methods and bodies, the widget's
 //! files with their types and caching, and the headers every answer carries.
 
+mod support;
+
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
-use helpdock::{AppState, MAX_BODY_BYTES, Secret, Upstream, UpstreamConfig, app};
+use helpdock::{MAX_BODY_BYTES, Secret, Upstream, UpstreamConfig, app};
 use serde_json::Value;
 use std::time::Duration;
 use tower::ServiceExt;
@@ -26,11 +28,11 @@ fn proxy(host_page: Option<&'static str>) -> (Router, tempfile::TempDir) {
         token: Secret::new("unused"),
         timeout: Duration::from_secs(1),
     };
-    let state = AppState {
-        upstream: Upstream::new(config).expect("client"),
-        assets_dir: assets.path().to_owned(),
-        host_page,
-    };
+    let mut state = support::state(
+        Upstream::new(config).expect("client"),
+        assets.path().to_owned(),
+    );
+    state.host_page = host_page;
     (app(state), assets)
 }
 
@@ -166,15 +168,19 @@ async fn bad_bodies_and_queries_are_json_400() {
             Some("text/plain"),
             r#"{"subject":"s"}"#,
         ),
-        request(
+        as_ann(request(
             "POST",
             "/api/ticket_reply.php",
             json,
-            r#"{"ticket_id":"x","user_email":"a@b.co","message":"m"}"#,
-        ),
-        request("POST", "/api/ticket_reply.php", None, ""),
-        get("/api/tickets_list.php"),
-        get("/api/ticket_view.php?ticket_id=abc&user_email=a@b.co"),
+            r#"{"ticket_id":"x","message":"m"}"#,
+        )),
+        as_ann(request("POST", "/api/ticket_reply.php", None, "")),
+        as_ann(get("/api/ticket_view.php")),
+        as_ann(get("/api/ticket_view.php?ticket_id=abc")),
+        // Header syntax: a malformed identity, a site sent twice, an unknown site.
+        with_header(get("/api/tickets_list.php"), "x-helpdock-identity", "a@b.co"),
+        with_header(as_ann(get("/api/tickets_list.php")), "x-helpdock-identity", "x"),
+        with_header(as_ann(get("/api/tickets_list.php")), "x-helpdock-site", "blog"),
     ] {
         let what = format!("{} {}", req.method(), req.uri());
         let answer = send(&router, req).await;
@@ -184,6 +190,47 @@ async fn bad_bodies_and_queries_are_json_400() {
             "{what}"
         );
     }
+}
+
+/// `request` with one more header.
+fn with_header(mut request: Request<Body>, name: &'static str, value: &str) -> Request<Body> {
+    let value = value.parse().expect("header value");
+    request.headers_mut().append(name, value);
+    request
+}
+
+/// `request` as the verified visitor ann@example.com.
+fn as_ann(request: Request<Body>) -> Request<Body> {
+    with_header(request, "x-helpdock-identity", &support::identity(support::ANN))
+}
+
+#[tokio::test]
+async fn visitor_endpoints_without_identity_are_json_401_before_anything_else() {
+    let (router, _assets) = proxy(None);
+    let json = Some("application/json");
+    for req in [
+        get("/api/tickets_list.php?user_email=a@b.co"),
+        get("/api/ticket_view.php?ticket_id=1&user_email=a@b.co"),
+        get("/api/ticket_view.php?ticket_id=abc"),
+        request("POST", "/api/ticket_reply.php", json, r#"{"ticket_id":1,"user_email":"a@b.co","message":"m"}"#),
+        request("POST", "/api/ticket_reply.php", json, "{not json"),
+        // Believed only with trust_browser_email, which is off.
+        with_header(get("/api/tickets_list.php"), "x-helpdock-email", "a@b.co"),
+    ] {
+        let what = format!("{} {}", req.method(), req.uri());
+        let answer = send(&router, req).await;
+        assert_eq!(
+            (answer.status, answer.error_code().as_str()),
+            (StatusCode::UNAUTHORIZED, "unauthorized"),
+            "{what}"
+        );
+    }
+    let forged = "email=ann%40example.com&signature=00";
+    let answer = send(&router, with_header(get("/api/tickets_list.php"), "x-helpdock-identity", forged)).await;
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (StatusCode::UNAUTHORIZED, "invalid_signature")
+    );
 }
 
 #[tokio::test]
@@ -196,7 +243,7 @@ async fn oversized_bodies_are_json_413() {
     for uri in ["/api/tickets_create.php", "/api/ticket_reply.php"] {
         let answer = send(
             &router,
-            request("POST", uri, Some("application/json"), big.clone()),
+            as_ann(request("POST", uri, Some("application/json"), big.clone())),
         )
         .await;
         assert_eq!(
@@ -271,7 +318,7 @@ async fn the_host_page_is_served_only_when_configured() {
     assert!(page.header(header::CONTENT_TYPE).starts_with("text/html"));
     let html = String::from_utf8_lossy(&page.body);
     assert!(
-        html.contains(r#"<script async src="/widget.js"></script>"#),
+        html.contains(r#"<script async src="/widget.js" data-site="demo"></script>"#),
         "{html}"
     );
     let post = send(&router, request("POST", "/", None, Body::empty())).await;

@@ -36,14 +36,18 @@ impl Priority {
     }
 }
 
-/// `POST /api/tickets_create.php`: a ticket the visitor files.
+/// `POST /api/tickets_create.php`: a ticket the visitor files. Unknown fields are refused, so a
+/// body can never carry more than this says (no `status`, no `internal_note`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewTicket {
     /// One-line summary.
     pub subject: String,
     /// The visitor's first message.
     pub message: String,
-    /// The visitor's email, where their identity is not otherwise known.
+    /// The visitor's email, where their identity is not otherwise known (a verified visitor's
+    /// create may leave it out: the proxy uses the verified email).
+    #[serde(default)]
     pub user_email: String,
     /// The visitor's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,8 +168,9 @@ pub struct CustomFieldValue {
     pub value: Option<String>,
 }
 
-/// `POST /api/ticket_reply.php`: the visitor answers in a thread.
+/// `POST /api/ticket_reply.php`: the visitor answers in a thread. Unknown fields are refused.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewReply {
     /// The ticket answered.
     pub ticket_id: TicketId,

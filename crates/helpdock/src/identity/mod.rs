@@ -9,7 +9,7 @@ mod visitor;
 
 pub use guest_pass::{GuestPass, GuestPassKey};
 pub use staff::StaffList;
-pub use visitor::{OptionalVisitor, Resolved, VerifiedVisitor, Visitor};
+pub use visitor::{OptionalVisitor, RequestSite, Resolved, VerifiedVisitor, Visitor};
 
 use crate::config::{Config, SiteConfig};
 use crate::error::ApiError;

@@ -164,6 +164,24 @@ fn signature_error(err: SignatureError) -> ApiError {
     }
 }
 
+/// The request's site (`X-Helpdock-Site`, or the only one), for endpoints that need no visitor.
+#[derive(Clone, Debug)]
+pub struct RequestSite(pub String);
+
+impl<S> FromRequestParts<S> for RequestSite
+where
+    Arc<Gatekeeper>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let gatekeeper = Arc::<Gatekeeper>::from_ref(state);
+        let site = gatekeeper.site(single(&parts.headers, SITE_HEADER)?)?;
+        Ok(RequestSite(site.id.clone()))
+    }
+}
+
 /// A visitor who said who they are; `401 unauthorized` otherwise. Every handler that reads or
 /// writes a visitor's tickets takes one.
 #[derive(Clone, Debug)]

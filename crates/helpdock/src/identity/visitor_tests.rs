@@ -72,6 +72,9 @@ fn outcome(gk: &Gatekeeper, pairs: &[(&str, &str)]) -> Result<Resolved, String> 
         .map_err(|e| format!("{} {:?}", e.status().as_u16(), e.body().code))
 }
 
+/// (name, gatekeeper, headers, expected outcome).
+type Case<'a> = (&'a str, &'a Gatekeeper, Vec<(&'a str, &'a str)>, Result<Resolved, String>);
+
 #[test]
 fn resolution_table() {
     let one = gatekeeper(&["shop"], false);
@@ -101,7 +104,7 @@ fn resolution_table() {
             visitor: None,
         })
     };
-    let cases: Vec<(&str, &Gatekeeper, Vec<(&str, &str)>, Result<Resolved, String>)> = vec![
+    let cases: Vec<Case> = vec![
         ("nothing: a new guest", &one, vec![], nobody("shop")),
         ("blank headers are absent", &one, vec![(IDENTITY_HEADER, " "), (GUEST_PASS_HEADER, "")], nobody("shop")),
         ("verified, only site implied", &one, vec![(IDENTITY_HEADER, &ann)], verified("ann@example.com", "shop")),

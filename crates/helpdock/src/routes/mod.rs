@@ -11,7 +11,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
-use helpdock_wire::validate::{FieldErrors, is_valid_email, normalize_email};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The largest JSON body an endpoint reads; a ticket at every maximum length fits easily.
@@ -35,28 +34,4 @@ pub fn router() -> Router<AppState> {
             CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
-}
-
-/// Checks the visitor's email and returns it normalized, adding a problem to `errors` if any.
-///
-/// Until visitors are verified (a later extractor), the typed email is the visitor's identity.
-fn visitor_email(raw: &str, errors: &mut FieldErrors) -> String {
-    let email = normalize_email(raw);
-    if email.is_empty() {
-        errors.insert("user_email".into(), "This field is required.".into());
-    } else if !is_valid_email(&email) {
-        errors.insert("user_email".into(), "Enter a valid email address.".into());
-    }
-    email
-}
-
-/// [`visitor_email`] for endpoints whose only field is the email.
-fn require_visitor_email(raw: &str) -> Result<String, ApiError> {
-    let mut errors = FieldErrors::new();
-    let email = visitor_email(raw, &mut errors);
-    if errors.is_empty() {
-        Ok(email)
-    } else {
-        Err(ApiError::InvalidInput(errors))
-    }
 }

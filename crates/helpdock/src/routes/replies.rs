@@ -1,9 +1,11 @@
 //! A visitor's reply in a ticket's thread.
 
 use super::extract::JsonBody;
-use super::visitor_email;
 use crate::AppState;
 use crate::error::ApiError;
+use crate::identity::VerifiedVisitor;
+use crate::ownership::Ownership;
+use crate::perimeter::{Action, Perimeter};
 use crate::upstream::Upstream;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,13 +21,20 @@ pub(super) fn router() -> Router<AppState> {
 
 async fn create_reply(
     State(upstream): State<Upstream>,
+    State(ownership): State<Ownership>,
+    State(perimeter): State<Perimeter>,
+    VerifiedVisitor(visitor): VerifiedVisitor,
     JsonBody(mut reply): JsonBody<NewReply>,
 ) -> Result<(StatusCode, Json<ReplyCreated>), ApiError> {
-    let mut errors = validate_new_reply(&reply);
-    reply.user_email = visitor_email(&reply.user_email, &mut errors);
+    let errors = validate_new_reply(&reply);
     if !errors.is_empty() {
         return Err(ApiError::InvalidInput(errors));
     }
+    perimeter.check_identity(Action::Reply, visitor.email())?;
+    // `ticket_reply.php` checks neither the ticket nor its owner: we do, before sending anything.
+    ownership.ensure_owner(&visitor, reply.ticket_id).await?;
+    // Never the browser's `user_email`: the identity's (never staff, see `identity`).
+    reply.user_email = visitor.email().to_owned();
     let created = upstream.create_reply(&reply).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

@@ -1,17 +1,20 @@
 //! Filing a ticket, listing a visitor's tickets, and showing one ticket's thread.
 
 use super::extract::{JsonBody, QueryParams};
-use super::require_visitor_email;
 use crate::AppState;
 use crate::error::ApiError;
+use crate::identity::{Gatekeeper, OptionalVisitor, VerifiedVisitor, Visitor};
+use crate::ownership::Ownership;
+use crate::perimeter::{Action, Perimeter};
 use crate::upstream::Upstream;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use helpdock_wire::validate::{normalize_email, validate_new_ticket};
+use helpdock_wire::validate::{is_valid_email, normalize_email, validate_new_ticket};
 use helpdock_wire::{NewTicket, TicketCreated, TicketId, TicketList, TicketThread};
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// `POST /api/tickets_create.php`, `GET /api/tickets_list.php`, `GET /api/ticket_view.php`.
 pub(super) fn router() -> Router<AppState> {
@@ -23,8 +26,25 @@ pub(super) fn router() -> Router<AppState> {
 
 async fn create_ticket(
     State(upstream): State<Upstream>,
+    State(gatekeeper): State<Arc<Gatekeeper>>,
+    State(ownership): State<Ownership>,
+    State(perimeter): State<Perimeter>,
+    OptionalVisitor(resolved): OptionalVisitor,
     JsonBody(mut ticket): JsonBody<NewTicket>,
 ) -> Result<(StatusCode, Json<TicketCreated>), ApiError> {
+    // A verified or trusted visitor files under their identity, whatever was typed; a guest (with
+    // or without a pass) under the typed email.
+    ticket.user_email = match &resolved.visitor {
+        Some(Visitor::Verified { email, .. } | Visitor::Trusted { email }) => email.clone(),
+        Some(Visitor::Guest { .. }) | None => normalize_email(&ticket.user_email),
+    };
+    if is_valid_email(&ticket.user_email) {
+        if gatekeeper.is_staff(&ticket.user_email) {
+            return Err(ApiError::StaffEmail);
+        }
+        // An invalid email is refused below; only a real mailbox gets a bucket.
+        perimeter.check_identity(Action::Create, &ticket.user_email)?;
+    }
     // The helpdesk validates nothing, so the rules need its current fields and categories.
     let (fields, categories) = tokio::try_join!(upstream.custom_fields(), upstream.categories())?;
     let mut errors = validate_new_ticket(&ticket, Some(&fields));
@@ -33,41 +53,58 @@ async fn create_ticket(
     {
         errors.insert("category_id".into(), "Choose one of the categories.".into());
     }
+    // The helpdesk matches list and view requests against names too: a name that is an address
+    // would hand this ticket to that address's owner.
+    if ticket.name.as_deref().is_some_and(|n| n.contains('@')) {
+        errors.insert("name".into(), "A name cannot contain an email address.".into());
+    }
     if !errors.is_empty() {
         return Err(ApiError::InvalidInput(errors));
     }
-    // One spelling per mailbox, so "My tickets" finds what was filed under another case.
-    ticket.user_email = normalize_email(&ticket.user_email);
-    let created = upstream.create_ticket(&ticket).await?;
+    let mut created = upstream.create_ticket(&ticket).await?;
+    ownership.record_created(created.ticket_id, &ticket.user_email);
+    created.guest_pass = match &resolved.visitor {
+        Some(Visitor::Verified { .. } | Visitor::Trusted { .. }) => None,
+        previous @ (Some(Visitor::Guest { .. }) | None) => Some(gatekeeper.issue_pass(
+            &resolved.site,
+            &ticket.user_email,
+            created.ticket_id,
+            previous.as_ref(),
+        )),
+    };
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+/// `tickets_list.php`'s query: nothing but an old client's `user_email`, which is ignored.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ListQuery {
-    user_email: String,
+    #[serde(default, rename = "user_email")]
+    _ignored_email: Option<String>,
 }
 
 async fn list_tickets(
-    State(upstream): State<Upstream>,
-    QueryParams(query): QueryParams<ListQuery>,
+    State(ownership): State<Ownership>,
+    VerifiedVisitor(visitor): VerifiedVisitor,
+    QueryParams(_): QueryParams<ListQuery>,
 ) -> Result<Json<TicketList>, ApiError> {
-    let email = require_visitor_email(&query.user_email)?;
-    upstream.list_tickets(&email).await.map(Json)
+    // The identity says whose tickets these are, never the query.
+    ownership.list(&visitor).await.map(Json)
 }
 
+/// `ticket_view.php`'s query: the ticket, and an old client's ignored `user_email`.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ViewQuery {
     ticket_id: TicketId,
-    user_email: String,
+    #[serde(default, rename = "user_email")]
+    _ignored_email: Option<String>,
 }
 
 async fn view_ticket(
-    State(upstream): State<Upstream>,
+    State(ownership): State<Ownership>,
+    VerifiedVisitor(visitor): VerifiedVisitor,
     QueryParams(query): QueryParams<ViewQuery>,
 ) -> Result<Json<TicketThread>, ApiError> {
-    let email = require_visitor_email(&query.user_email)?;
-    upstream
-        .view_ticket(query.ticket_id, &email)
-        .await
-        .map(Json)
+    ownership.view(&visitor, query.ticket_id).await.map(Json)
 }

@@ -15,6 +15,15 @@ use helpdock_wire::{
 };
 use std::collections::BTreeMap;
 
+/// A ticket as `ticket_view.php` shows it, with the row's own email kept out of the thread.
+#[derive(Clone, Debug)]
+pub struct ViewedTicket {
+    /// The ticket row's `user_email`, as stored (not normalised).
+    pub owner_email: String,
+    /// What the visitor may see.
+    pub thread: TicketThread,
+}
+
 /// What went wrong talking to the helpdesk.
 #[derive(Debug)]
 pub(crate) enum UpstreamError {
@@ -113,18 +122,24 @@ impl Upstream {
         Ok(shape.into_wire())
     }
 
-    /// `ticket_view.php`: one ticket, its replies and custom field values.
+    /// `ticket_view.php`: one ticket, its replies and custom field values, and whose it is.
+    ///
+    /// The helpdesk answers when `user_email` is the ticket's email *or its name*: callers must
+    /// compare [`ViewedTicket::owner_email`] themselves (see `ownership`).
     pub async fn view_ticket(
         &self,
         ticket_id: TicketId,
         user_email: &str,
-    ) -> Result<TicketThread, ApiError> {
+    ) -> Result<ViewedTicket, ApiError> {
         let form = [
             ("ticket_id", ticket_id.to_string()),
             ("user_email", user_email.to_owned()),
         ];
         let shape: shapes::ViewShape = self.call("ticket_view.php", Params::Form(&form)).await?;
-        Ok(shape.into_wire())
+        Ok(ViewedTicket {
+            owner_email: shape.owner_email().to_owned(),
+            thread: shape.into_wire(),
+        })
     }
 
     /// `ticket_reply.php`: adds the visitor's reply to a ticket.

@@ -91,11 +91,14 @@ pub(super) struct ViewShape {
     custom_fields: Vec<(CustomFieldId, FieldValueRow)>,
 }
 
-/// The allowlisted columns of a ticket row; every other column (emails, names, internal notes) is
-/// never even read.
+/// The allowlisted columns of a ticket row; every other column (names, internal notes) is never
+/// even read, and the owner's email only for the ownership check, never for the browser.
 #[derive(Deserialize)]
 struct TicketRow {
     id: TicketId,
+    // Absent or null reads as "": nobody's, so ownership fails closed.
+    #[serde(default, deserialize_with = "string_or_null")]
+    user_email: String,
     #[serde(default, deserialize_with = "string_or_null")]
     subject: String,
     #[serde(default, deserialize_with = "string_or_null")]
@@ -137,6 +140,11 @@ struct FieldValueRow {
 }
 
 impl ViewShape {
+    /// The ticket row's own email (as stored, not normalised): whose ticket it is.
+    pub(super) fn owner_email(&self) -> &str {
+        &self.ticket.user_email
+    }
+
     pub(super) fn into_wire(self) -> TicketThread {
         let t = self.ticket;
         TicketThread {

@@ -5,12 +5,19 @@
 #![allow(dead_code)]
 
 use axum::Router;
-use helpdock::{AppState, Secret, Upstream, UpstreamConfig, app};
+use helpdock::config::SiteConfig;
+use helpdock::identity::signature::header_value;
+use helpdock::identity::{GatekeeperSettings, GuestPassKey, StaffList};
+use helpdock::perimeter::LimitsConfig;
+use helpdock::{
+    AppState, Gatekeeper, OwnerCache, Perimeter, Secret, Upstream, UpstreamConfig, app,
+};
 use reference_helpdesk::{Helpdesk, Quirks};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, Url};
 use serde_json::Value;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The upstream token in every test; it must never appear in anything the proxy answers.
@@ -18,6 +25,45 @@ pub const TOKEN: &str = "tok-5ecret-7c1a9e";
 
 /// A visitor email used across tests.
 pub const ANN: &str = "ann@example.com";
+
+/// The one site of the test proxy.
+pub const SITE: &str = "shop";
+/// Its identity secret: what the shop's backend signs emails with.
+pub const SITE_SECRET: &str = "shop-secret-0123456789";
+
+/// An `X-Helpdock-Identity` value for `email`, as the shop's backend would make it.
+pub fn identity(email: &str) -> String {
+    header_value(&Secret::new(SITE_SECRET), email, None)
+}
+
+/// The test proxy's state: one site, the seeded staff user, limits no test reaches.
+pub fn state(upstream: Upstream, assets_dir: std::path::PathBuf) -> AppState {
+    let sites = vec![SiteConfig {
+        id: SITE.into(),
+        origins: vec!["https://shop.example.com".into()],
+        identity_secret: Secret::new(SITE_SECRET),
+    }];
+    let limits = LimitsConfig {
+        create_burst: 1000,
+        reply_burst: 1000,
+        ..LimitsConfig::default()
+    };
+    let gatekeeper = Gatekeeper::new(GatekeeperSettings {
+        sites: sites.clone(),
+        guest_key: GuestPassKey::new(Secret::new("guest-key-0123456789abcdef")),
+        guest_ttl: Duration::from_secs(3600),
+        staff: StaffList::new([reference_helpdesk::SEEDED_STAFF_EMAIL.to_owned()], []),
+        trust_browser_email: false,
+    });
+    AppState {
+        upstream,
+        assets_dir,
+        host_page: None,
+        gatekeeper: Arc::new(gatekeeper),
+        owners: OwnerCache::default(),
+        perimeter: Perimeter::for_sites(limits, &sites),
+    }
+}
 
 /// The proxy in front of a reference helpdesk, both over real HTTP.
 pub struct Stack {
@@ -98,12 +144,7 @@ pub async fn proxy_for(upstream: SocketAddr, token: &str, timeout: Duration) -> 
     .expect("client");
     let assets = tempfile::tempdir().expect("assets dir");
     std::fs::write(assets.path().join("widget.js"), "/* loader */").expect("write asset");
-    let state = AppState {
-        upstream,
-        assets_dir: assets.path().to_owned(),
-        host_page: None,
-    };
-    let addr = serve_router(app(state)).await;
+    let addr = serve_router(app(state(upstream, assets.path().to_owned()))).await;
     Proxy {
         base: format!("http://{addr}"),
         client: reqwest::Client::new(),
@@ -114,6 +155,17 @@ pub async fn proxy_for(upstream: SocketAddr, token: &str, timeout: Duration) -> 
 impl Proxy {
     /// Sends a request the way a browser on a shop page might, cookies and all.
     pub async fn send(&self, method: Method, path: &str, json: Option<&Value>) -> Answer {
+        self.send_with(method, path, json, &[]).await
+    }
+
+    /// [`Proxy::send`] with extra headers (identity, guest pass, …).
+    pub async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        json: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let mut request = self
             .client
             .request(method, format!("{}{path}", self.base))
@@ -121,6 +173,9 @@ impl Proxy {
             .header("X-Forwarded-For", "203.0.113.9")
             .header("Authorization", "Bearer visitor-supplied")
             .header("X-Visitor-Note", "hello");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if let Some(json) = json {
             request = request.json(json);
         }
@@ -142,23 +197,43 @@ impl Proxy {
         self.send(Method::GET, path, None).await
     }
 
-    /// `GET /api/ticket_view.php` for ticket `id` as `email`.
+    /// `GET /api/ticket_view.php` for ticket `id` as the verified visitor `email`.
     pub async fn view(&self, id: impl std::fmt::Display, email: &str) -> Answer {
-        self.get(&format!(
-            "/api/ticket_view.php?ticket_id={id}&user_email={email}"
-        ))
+        let path = format!("/api/ticket_view.php?ticket_id={id}");
+        self.send_with(
+            Method::GET,
+            &path,
+            None,
+            &[("X-Helpdock-Identity", &identity(email))],
+        )
         .await
     }
 
-    /// `GET /api/tickets_list.php` as `email` (sent as given: tests choose its encoding).
+    /// `GET /api/tickets_list.php` as the verified visitor `email`.
     pub async fn list(&self, email: &str) -> Answer {
-        self.get(&format!("/api/tickets_list.php?user_email={email}"))
-            .await
+        self.send_with(
+            Method::GET,
+            "/api/tickets_list.php",
+            None,
+            &[("X-Helpdock-Identity", &identity(email))],
+        )
+        .await
     }
 
-    /// `POST path` with a JSON body.
+    /// `POST path` with a JSON body, as a guest (no identity).
     pub async fn post(&self, path: &str, json: &Value) -> Answer {
         self.send(Method::POST, path, Some(json)).await
+    }
+
+    /// `POST path` with a JSON body as the verified visitor `email`.
+    pub async fn post_as(&self, email: &str, path: &str, json: &Value) -> Answer {
+        self.send_with(
+            Method::POST,
+            path,
+            Some(json),
+            &[("X-Helpdock-Identity", &identity(email))],
+        )
+        .await
     }
 }
 
