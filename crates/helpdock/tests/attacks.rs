@@ -82,7 +82,10 @@ async fn run(w: &World, case: &Case) -> Row {
     let addr = w.addr(case.on);
     for step in &case.steps {
         match &addr {
-            Ok(addr) => answers.push(send(*addr, step).await),
+            Ok(addr) => {
+                let req = step(&answers);
+                answers.push(send(*addr, &req).await);
+            }
             Err(_) => answers.push(Answer {
                 status: 0,
                 headers: Vec::new(),

@@ -25,6 +25,9 @@ pub struct CallRule {
     pub holds: Holds,
 }
 
+/// A request built from the answers to the earlier steps (e.g. to present a pass just minted).
+pub type Step = Box<dyn Fn(&[Answer]) -> Req>;
+
 /// A further check on the answers (all steps, the judged one last).
 pub type Check = Box<dyn Fn(&[Answer]) -> Result<(), String>>;
 
@@ -32,7 +35,7 @@ pub struct Case {
     pub name: &'static str,
     pub on: Target,
     /// Sent in order; the last answer is judged, every call made by any of them counts.
-    pub steps: Vec<Req>,
+    pub steps: Vec<Step>,
     /// Accepted `(status, code)`; the first is the documented one, others are equally safe
     /// readings of an ambiguous sentence. `""` = no code expected (success).
     pub expect: Vec<(u16, &'static str)>,
@@ -48,7 +51,7 @@ impl Case {
         Case {
             name,
             on,
-            steps: vec![req],
+            steps: vec![Box::new(move |_| req.clone())],
             expect: Vec::new(),
             field: None,
             upstream: any(),
@@ -58,8 +61,13 @@ impl Case {
     }
 
     /// Sends `req` after the earlier steps (the last step is the one judged).
-    pub fn then(mut self, req: Req) -> Case {
-        self.steps.push(req);
+    pub fn then(self, req: Req) -> Case {
+        self.then_with(move |_| req.clone())
+    }
+
+    /// Sends the request `step` builds from the answers so far.
+    pub fn then_with(mut self, step: impl Fn(&[Answer]) -> Req + 'static) -> Case {
+        self.steps.push(Box::new(step));
         self
     }
 

@@ -1,9 +1,9 @@
 //! Guests (the pass names exactly its tickets), exactly-once creates and replies, rate limits.
 
-use crate::case::{Case, Target::*, both, exactly, hides, lists, no, no_call, same_json};
+use crate::case::{Case, Target::*, as_email, both, exactly, hides, lists, no, no_call, same_json};
 use crate::http::Req;
 use crate::identity_cases::reply;
-use crate::world::{ATTACKER, LIMITED, VICTIM, World, key, ticket, ticket_with};
+use crate::world::{ATTACKER, GUEST, LIMITED, VICTIM, World, key, ticket, ticket_with};
 use serde_json::json;
 
 const LIST: &str = "/api/tickets_list.php";
@@ -26,6 +26,7 @@ pub fn cases(w: &World) -> Vec<Case> {
     let s = &w.seeds;
     let p = &w.passes;
     let guest = p.guest.clone();
+    let (guest_ticket, guest_old) = (p.guest_ticket, s.guest_old);
     vec![
         // --- guest passes
         Case::new(
@@ -117,6 +118,48 @@ pub fn cases(w: &World) -> Vec<Case> {
         )
         .expect(401, "guest_pass_expired")
         .upstream(no_call()),
+        Case::new(
+            "guest_replies_to_own_pass_ticket",
+            Main,
+            reply(p.guest_ticket, json!({"user_email": VICTIM})).pass(&guest),
+        )
+        .expect(201, "")
+        .upstream(both(exactly("ticket_reply.php", 1), as_email(GUEST))),
+        // A wrong identity header is an error, never a fall-through to the pass beside it.
+        Case::new(
+            "forged_identity_beside_valid_guest_pass",
+            Main,
+            Req::get(LIST).pass(&guest).identity(&crate::sign::header(
+                VICTIM,
+                None,
+                &"00".repeat(32),
+            )),
+        )
+        .expect(401, "invalid_signature")
+        .upstream(no_call()),
+        Case::new(
+            "guest_pass_grows_with_same_email",
+            Main,
+            Req::post(CREATE, ticket(GUEST)).key(&key()).pass(&guest),
+        )
+        .then_with(|a| Req::get(LIST).pass(&pass_in(&a[0])))
+        .expect(200, "")
+        .check(move |a| {
+            let new = a[0].json()["ticket_id"].as_u64().unwrap_or_default();
+            lists(vec![guest_ticket, new], vec![guest_old])(a)
+        }),
+        // A pass presented with another email must not carry the first email's tickets along.
+        Case::new(
+            "guest_pass_reissued_for_other_email",
+            Main,
+            Req::post(CREATE, ticket("switcher@example.org"))
+                .key(&key())
+                .pass(&guest),
+        )
+        .then_with(move |a| Req::get(&view(guest_ticket)).pass(&pass_in(&a[0])))
+        .expect(404, "not_found")
+        .expect(401, "invalid_guest_pass")
+        .upstream(no("ticket_view.php")),
         // --- exactly-once
         idempotent_retry(),
         Case::new(
@@ -199,6 +242,14 @@ pub fn cases(w: &World) -> Vec<Case> {
         .upstream(exactly("ticket_reply.php", 2))
         .check(retry_after),
     ]
+}
+
+/// The guest pass an answer carries ("" when none).
+fn pass_in(answer: &crate::http::Answer) -> String {
+    answer.json()["guest_pass"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
 }
 
 fn idempotent_retry() -> Case {

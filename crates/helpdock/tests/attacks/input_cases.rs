@@ -177,6 +177,21 @@ pub fn cases(w: &World) -> Vec<Case> {
         )
         .expect(400, "bad_request")
         .upstream(no_call()),
+        Case::new(
+            "create_deeply_nested_json",
+            Main,
+            Req::new("POST", CREATE).key(&key()).body(Body::Raw(
+                "application/json",
+                format!(
+                    r#"{{"subject":"a","message":"b","user_email":"{EMAIL}","custom_fields":{}{}}}"#,
+                    "[".repeat(5000),
+                    "]".repeat(5000)
+                )
+                .into_bytes(),
+            )),
+        )
+        .expect(400, "bad_request")
+        .upstream(no_call()),
         // --- bots
         Case::new(
             "create_honeypot_filled",
@@ -225,6 +240,14 @@ pub fn cases(w: &World) -> Vec<Case> {
         .expect(400, "bad_request")
         .expect(422, "invalid_input")
         .upstream(no_call()),
+        Case::new(
+            "view_ticket_id_overflow",
+            Main,
+            Req::get("/api/ticket_view.php?ticket_id=99999999999999999999999").identity(&victim),
+        )
+        .expect(400, "bad_request")
+        .expect(422, "invalid_input")
+        .expect(404, "not_found"),
         Case::new(
             "view_duplicated_ticket_id",
             Main,
