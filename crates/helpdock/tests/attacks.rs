@@ -214,6 +214,7 @@ async fn attack_table() {
         rows.push(run(&w, case).await);
     }
     rows.push(logs_row(&w));
+    rows.push(security_doc_row(&rows));
     print_table(&rows);
 
     let failures: Vec<String> = rows
@@ -246,4 +247,70 @@ fn logs_row(w: &World) -> Row {
             false => Err(format!("logs contain {leaked:?}")),
         },
     }
+}
+
+/// docs/security.md's "proven by" cells name rows of this table (`*` matches any run of
+/// characters), so the threat model cannot cite a proof that does not exist.
+fn security_doc_row(rows: &[Row]) -> Row {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/security.md");
+    let doc = std::fs::read_to_string(path).unwrap_or_default();
+    let mut cited = Vec::new();
+    let mut proven_by = false;
+    let mut in_table = false;
+    for line in doc.lines() {
+        let cells: Vec<&str> = line.trim().trim_matches('|').split('|').collect();
+        if !line.starts_with('|') {
+            in_table = false;
+            continue;
+        }
+        let last = cells.last().map_or("", |c| c.trim());
+        if !in_table {
+            (in_table, proven_by) = (true, last == "proven by");
+            continue;
+        }
+        if proven_by {
+            cited.extend(
+                last.split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .filter(|t| !t.contains('/')),
+            );
+        }
+    }
+    let missing: Vec<&str> = cited
+        .iter()
+        .copied()
+        .filter(|token| !rows.iter().any(|r| glob_matches(token, &r.name)))
+        .collect();
+    Row {
+        name: "docs: security.md cites existing rows".to_owned(),
+        expected: "ok".to_owned(),
+        got: format!("{} cited", cited.len()),
+        upstream: "-".to_owned(),
+        verdict: match (cited.is_empty(), missing.is_empty()) {
+            (true, _) => Err("no \"proven by\" citations found".to_owned()),
+            (false, true) => Ok(()),
+            (false, false) => Err(format!("cites no such row: {missing:?}")),
+        },
+    }
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters.
+fn glob_matches(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i + 1 == parts.len() {
+            return rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
