@@ -53,11 +53,6 @@ async fn create_ticket(
     {
         errors.insert("category_id".into(), "Choose one of the categories.".into());
     }
-    // The helpdesk matches list and view requests against names too: a name that is an address
-    // would hand this ticket to that address's owner.
-    if ticket.name.as_deref().is_some_and(|n| n.contains('@')) {
-        errors.insert("name".into(), "A name cannot contain an email address.".into());
-    }
     if !errors.is_empty() {
         return Err(ApiError::InvalidInput(errors));
     }
