@@ -154,6 +154,40 @@ async fn demo_prints_its_url_serves_the_shop_and_stops_on_sigterm() {
         .await
         .expect("create");
     assert_eq!(created.status(), 201);
+    // The shop's stand-in backend signs a demo customer in; the proxy believes that identity.
+    let signed: serde_json::Value = client
+        .post(format!("{url}demo/sign-in"))
+        .json(&serde_json::json!({"email": "A@example.com"}))
+        .send()
+        .await
+        .expect("sign in")
+        .json()
+        .await
+        .expect("json");
+    let identity = format!(
+        "email={}&expires={}&signature={}",
+        signed["email"].as_str().unwrap_or(""),
+        signed["expires"],
+        signed["signature"].as_str().unwrap_or("")
+    );
+    let list: serde_json::Value = client
+        .get(format!("{url}api/tickets_list.php"))
+        .header("X-Helpdock-Site", "demo")
+        .header("X-Helpdock-Identity", identity)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["tickets"].as_array().map(Vec::len), Some(1), "{list}");
+    let staff = client
+        .post(format!("{url}demo/sign-in"))
+        .json(&serde_json::json!({"email": "agent@helpdesk.example"}))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(staff.status(), 403, "the seeded agent is staff");
 
     assert!(
         data_dir.join("helpdesk.sqlite3").is_file(),
