@@ -171,11 +171,26 @@ pub fn scripts(calls: &[RecordedCall]) -> String {
     if calls.is_empty() {
         return "-".to_owned();
     }
-    let names: Vec<&str> = calls
-        .iter()
-        .map(|c| c.script.trim_end_matches(".php"))
+    // In order of first call, with a count: `tickets_create x2,ticket_view`.
+    let mut counted: Vec<(&str, usize)> = Vec::new();
+    for call in calls {
+        let name = call.script.trim_end_matches(".php");
+        match counted.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, count)) => *count += 1,
+            None => counted.push((name, 1)),
+        }
+    }
+    let shown: Vec<String> = counted
+        .into_iter()
+        .map(|(name, n)| {
+            if n == 1 {
+                name.to_owned()
+            } else {
+                format!("{name} x{n}")
+            }
+        })
         .collect();
-    names.join(",")
+    shown.join(",")
 }
 
 /// The ids in a `{"tickets":[…]}` answer.
