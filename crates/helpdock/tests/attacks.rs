@@ -6,6 +6,8 @@
 
 #[path = "attacks/case.rs"]
 mod case;
+#[path = "attacks/clock.rs"]
+mod clock;
 #[path = "attacks/guest_cases.rs"]
 mod guest_cases;
 #[path = "attacks/http.rs"]

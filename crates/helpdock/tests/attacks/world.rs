@@ -3,6 +3,7 @@
 //! passes and CLI-signed identity minted through them before the table runs.
 
 use crate::case::Target;
+use crate::clock::Clock;
 use crate::http::{Answer, Req, send};
 use crate::proxy::{self, BLOG_SECRET, GUEST_KEY_MAIN, GUEST_KEY_SHORT, Proxy, SHOP_SECRET};
 use crate::sign;
@@ -11,7 +12,7 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub const VICTIM: &str = "victim@example.com";
 pub const ATTACKER: &str = "mallory@example.net";
@@ -265,52 +266,6 @@ impl World {
         )?;
         self.passes.cli_identity = with;
         Ok(())
-    }
-}
-
-/// How the short-TTL proxy's guest pass (TTL 60 s, the configurable minimum) gets old: with
-/// libfaketime, that one process's wall clock is moved 2 hours ahead; without it, the suite
-/// waits the minute out (install libfaketime to save it).
-struct Clock {
-    /// The file libfaketime reads the offset from, when the library is installed.
-    offset_file: Option<PathBuf>,
-}
-
-const LIBFAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
-
-impl Clock {
-    fn new(dir: &std::path::Path) -> Clock {
-        let offset_file = std::path::Path::new(LIBFAKETIME).exists().then(|| {
-            let file = dir.join("faketime-offset");
-            std::fs::write(&file, "+0\n").expect("faketime offset");
-            file
-        });
-        Clock { offset_file }
-    }
-
-    fn start(&self, config: &std::path::Path) -> Result<Proxy, String> {
-        let Some(file) = &self.offset_file else {
-            return Proxy::start(config);
-        };
-        let env: [(&str, &std::path::Path); 4] = [
-            ("LD_PRELOAD", LIBFAKETIME.as_ref()),
-            ("FAKETIME_TIMESTAMP_FILE", file),
-            ("FAKETIME_NO_CACHE", "1".as_ref()),
-            ("FAKETIME_DONT_FAKE_MONOTONIC", "1".as_ref()),
-        ];
-        Proxy::start_with(config, &env)
-    }
-
-    /// Makes the proxy's clock read more than the TTL past `since`.
-    async fn pass(&self, since: Instant) {
-        match &self.offset_file {
-            Some(file) => std::fs::write(file, "+2h\n").expect("faketime offset"),
-            None => {
-                eprintln!("libfaketime not installed: waiting 61 s for a guest pass to expire");
-                let ttl = Duration::from_secs(61);
-                tokio::time::sleep(ttl.saturating_sub(since.elapsed())).await;
-            }
-        }
     }
 }
 
