@@ -26,7 +26,7 @@ async fn guest_files_a_ticket_then_follows_and_replies_to_it_after_a_reload() {
         w.type_into("field-custom-1", "ORD-1001").await;
         w.choose("field-custom-2", "Pro").await;
         save_screenshot(&client, "form").await;
-        w.click("submit-ticket").await;
+        w.submit_ticket().await;
 
         let id = w.find("created-ticket-id").await.text().await.expect("ticket number");
         let id = id.trim().trim_start_matches('#').to_owned();

@@ -18,7 +18,7 @@ async fn no_response_of_a_full_session_contains_the_token() {
         w.type_into("field-message", "It has been two weeks.").await;
         w.type_into("field-email", "bo@example.com").await;
         w.type_into("field-custom-1", "ORD-2002").await;
-        w.click("submit-ticket").await;
+        w.submit_ticket().await;
         let id = w.find("created-ticket-id").await.text().await.expect("ticket number");
         let id = id.trim().trim_start_matches('#').to_owned();
         w.click("tab-history").await;

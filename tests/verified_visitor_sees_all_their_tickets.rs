@@ -17,7 +17,7 @@ async fn file_ticket(w: &Widget, subject: &str, email: Option<&str>) -> String {
         w.type_into("field-email", email).await;
     }
     w.type_into("field-custom-1", "ORD-3003").await;
-    w.click("submit-ticket").await;
+    w.submit_ticket().await;
     let id = w.find("created-ticket-id").await.text().await.expect("ticket number");
     id.trim().trim_start_matches('#').to_owned()
 }
@@ -50,7 +50,7 @@ async fn a_signed_in_customer_sees_every_ticket_of_her_email_and_only_those() {
         w.type_into("field-message", "Listing her tickets by name").await;
         w.type_into("field-email", "mallory@example.com").await;
         w.type_into("field-custom-1", "ORD-6666").await;
-        w.click("submit-ticket").await;
+        w.submit_ticket().await;
         w.wait_for_text("error-name", "not an email").await;
     })
     .await;
@@ -62,8 +62,7 @@ async fn a_signed_in_customer_sees_every_ticket_of_her_email_and_only_those() {
         sign_in(&client, ANN).await;
         let w = Widget::new(&client);
         w.click("launcher").await;
-        let email = w.find("field-email").await;
-        assert_eq!(email.prop("value").await.expect("value").as_deref(), Some(ANN));
+        let email = w.wait_for_value("field-email", ANN).await;
         assert!(email.attr("readonly").await.expect("attr").is_some(), "a verified email is locked");
         let new_ticket = file_ticket(&w, "Second grinder question", None).await;
 

@@ -2,14 +2,21 @@
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How long a story waits for the widget to show something before failing.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
+/// The proxy refuses a ticket form sent faster than a person fills one (`min_fill_ms`, 2 s by
+/// default); stories send theirs no faster, counted from the draft's first keystroke.
+const HUMAN_FILL: Duration = Duration::from_millis(2500);
+
 /// The widget embedded in the current page.
 pub struct Widget {
     client: Client,
+    /// When the ticket form now being filled got its first keystroke.
+    draft_started: Mutex<Option<Instant>>,
 }
 
 fn testid(id: &str) -> String {
@@ -19,7 +26,7 @@ fn testid(id: &str) -> String {
 impl Widget {
     /// The widget of the page `client` shows.
     pub fn new(client: &Client) -> Widget {
-        Widget { client: client.clone() }
+        Widget { client: client.clone(), draft_started: Mutex::new(None) }
     }
 
     /// All elements with `data-testid=id` in the widget's shadow root, now (possibly none).
@@ -82,6 +89,22 @@ impl Widget {
         }
     }
 
+    /// Waits until the form control `id` holds `value`; returns the control.
+    pub async fn wait_for_value(&self, id: &str, value: &str) -> Element {
+        let start = Instant::now();
+        loop {
+            let el = self.find(id).await;
+            let now = el.prop("value").await.ok().flatten().unwrap_or_default();
+            if now == value {
+                return el;
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("[data-testid={id}] never held {value:?}; last value: {now:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Clicks the element `id` once it is shown.
     pub async fn click(&self, id: &str) {
         let el = self.find(id).await;
@@ -90,8 +113,20 @@ impl Widget {
 
     /// Types `text` into the field `id`.
     pub async fn type_into(&self, id: &str, text: &str) {
+        if id.starts_with("field-") {
+            self.draft_started.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert_with(Instant::now);
+        }
         let el = self.find(id).await;
         el.send_keys(text).await.unwrap_or_else(|e| panic!("type into [data-testid={id}]: {e}"));
+    }
+
+    /// Sends the ticket form, no sooner than a person could have filled it.
+    pub async fn submit_ticket(&self) {
+        let started = self.draft_started.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(started) = started {
+            tokio::time::sleep_until((started + HUMAN_FILL).into()).await;
+        }
+        self.click("submit-ticket").await;
     }
 
     /// Chooses the option with visible label `label` in the select `id`.
