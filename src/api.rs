@@ -9,7 +9,7 @@ use helpdock_wire::{
     TicketId, TicketList, TicketThread,
 };
 use crate::identity::Identity;
-use leptos::prelude::{ArcRwSignal, ArcTrigger, Get, Notify, Read, ReadUntracked, Set, Track};
+use leptos::prelude::{ArcRwSignal, ArcTrigger, Get, GetUntracked, Notify, ReadUntracked, Set, Track};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
@@ -49,10 +49,8 @@ impl ApiError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Visitor {
     /// The host site vouched for this email (`Helpdock('identify', …)`): all their tickets.
-    Verified {
-        /// The signed email.
-        email: String,
-    },
+    /// A new signature for the same email is a change too: what failed may work now.
+    Verified(Identity),
     /// This browser holds a guest pass: the tickets filed with it.
     Guest,
     /// Neither: the visitor can file a ticket, and see nothing yet.
@@ -87,8 +85,8 @@ impl Api {
     /// Who the visitor is; tracked, so views and resources follow `identify`, `reset`, and guest
     /// passes arriving or being dropped.
     pub fn visitor(&self) -> Visitor {
-        if let Some(identity) = self.identity.read().as_ref() {
-            return Visitor::Verified { email: identity.email().to_owned() };
+        if let Some(identity) = self.identity.get() {
+            return Visitor::Verified(identity);
         }
         self.guest_pass.changed.track();
         if self.guest_pass.get().is_some() { Visitor::Guest } else { Visitor::Anonymous }
@@ -99,13 +97,13 @@ impl Api {
         self.identity.get()
     }
 
-    /// Replaces the verified identity (`None` forgets it). Returns whether it changed.
-    pub fn set_identity(&self, identity: Option<Identity>) -> bool {
-        let changed = *self.identity.read_untracked() != identity;
-        if changed {
+    /// Replaces the verified identity (`None` forgets it); returns the one it replaces.
+    pub fn set_identity(&self, identity: Option<Identity>) -> Option<Identity> {
+        let before = self.identity.get_untracked();
+        if before != identity {
             self.identity.set(identity);
         }
-        changed
+        before
     }
 
     /// Drops this browser's guest pass, here and in storage.

@@ -7,6 +7,8 @@
 pub mod api;
 pub mod components;
 pub mod identity;
+#[cfg(test)]
+mod test_support;
 
 use api::Api;
 use components::launcher::Launcher;
@@ -78,11 +80,12 @@ impl Widget {
     fn run(&self, command: Command) {
         match command {
             Command::Identify(identity) => {
-                let other_visitor = self.api.identity().is_some_and(|known| known.email() != identity.email());
-                if other_visitor {
+                let email = identity.email().to_owned();
+                let before = self.api.set_identity(Some(identity));
+                // Another person on this page (a sign-out without reset) must not see the drafts.
+                if before.is_some_and(|before| before.email() != email) {
                     self.shell.forget_drafts();
                 }
-                self.api.set_identity(Some(identity));
             }
             Command::Open => self.shell.open.set(true),
             Command::Close => self.shell.open.set(false),
@@ -236,6 +239,100 @@ mod tests {
         for (args, expected) in cases {
             let problem = call(&args).err().unwrap_or_default();
             assert!(problem.contains(expected), "{args:?}: {problem:?} lacks {expected:?}");
+        }
+    }
+
+    mod widget {
+        use super::*;
+        use wasm_bindgen_test::wasm_bindgen_test as test;
+        use crate::test_support::{FakeProxy, Page, fresh_base, one_ticket, standard_answers, store_guest_pass, stored_guest_pass, tick};
+
+        async fn identify(widget: &Widget, email: &str, name: Option<&str>) {
+            let mut pairs = vec![("email", s(email)), ("expires", JsValue::from_f64(1_767_225_600.0)), ("signature", s("ab12"))];
+            pairs.extend(name.map(|n| ("name", s(n))));
+            widget.call([s("identify"), object(&pairs)].iter().collect());
+            tick().await;
+        }
+
+        async fn run(widget: &Widget, method: &str) {
+            widget.call([s(method)].iter().collect());
+            tick().await;
+        }
+
+        #[test]
+        async fn identify_fills_the_form_and_my_tickets_loads_directly() {
+            let proxy = FakeProxy::install();
+            standard_answers(&proxy).answer("tickets_list.php", 200, one_ticket());
+            let page = Page::new();
+            let widget = mount(page.root.clone(), fresh_base("identify"), Some("demo".into()));
+            identify(&widget, "Ann@Example.com", Some("Ann Lee")).await;
+            assert!(!page.has("panel"), "nothing is built before the visitor asks");
+            run(&widget, "open").await;
+
+            let email = page.input("field-email");
+            assert_eq!((email.value(), email.read_only()), ("ann@example.com".into(), true));
+            assert_eq!(page.input("field-name").value(), "Ann Lee");
+            page.click("tab-history").await;
+            page.wait_for("ticket-row-42").await;
+            let list = &proxy.calls_to("tickets_list.php")[0];
+            let signed = Some("email=ann%40example.com&expires=1767225600&signature=ab12");
+            assert_eq!(list.header("x-helpdock-identity"), signed);
+            assert_eq!(list.header("x-helpdock-site"), Some("demo"));
+        }
+
+        #[test]
+        async fn open_close_and_toggle_drive_the_panel() {
+            let proxy = FakeProxy::install();
+            standard_answers(&proxy);
+            let page = Page::new();
+            let widget = mount(page.root.clone(), fresh_base("open-close"), None);
+            let hidden = || page.get("panel").has_attribute("hidden");
+            run(&widget, "toggle").await;
+            assert!(!hidden());
+            run(&widget, "close").await;
+            assert!(hidden());
+            run(&widget, "open").await;
+            run(&widget, "open").await;
+            assert!(!hidden());
+            run(&widget, "toggle").await;
+            assert!(hidden());
+            widget.call([s("open"), s("now")].iter().collect());
+            tick().await;
+            assert!(hidden(), "a wrong call changes nothing");
+            page.click("launcher").await;
+            assert!(!hidden());
+        }
+
+        #[test]
+        async fn reset_forgets_the_identity_the_guest_pass_and_the_drafts() {
+            let proxy = FakeProxy::install();
+            standard_answers(&proxy);
+            let base = fresh_base("reset");
+            store_guest_pass(&base, "pass-1");
+            let page = Page::new();
+            let widget = mount(page.root.clone(), base.clone(), None);
+            identify(&widget, "ann@example.com", None).await;
+            run(&widget, "open").await;
+            page.type_into("field-subject", "Half a thought").await;
+            page.type_into("field-company", "Lee & Co").await;
+
+            // Identifying the same visitor again (every page load does) keeps what was typed.
+            identify(&widget, "ann@example.com", None).await;
+            assert_eq!(page.input("field-subject").value(), "Half a thought");
+            // Another visitor on this page does not inherit it.
+            identify(&widget, "bob@example.com", None).await;
+            assert_eq!((page.input("field-subject").value(), page.input("field-email").value()), ("".into(), "bob@example.com".into()));
+
+            page.type_into("field-subject", "Bob's thought").await;
+            run(&widget, "reset").await;
+            let email = page.input("field-email");
+            assert_eq!((email.value(), email.read_only()), ("".into(), false));
+            assert_eq!(page.input("field-subject").value(), "");
+            assert_eq!(stored_guest_pass(&base), None);
+            assert!(!page.get("panel").has_attribute("hidden"), "reset leaves the panel where it was");
+            page.click("tab-history").await;
+            assert!(page.has("empty-history"));
+            assert!(proxy.calls_to("tickets_list.php").is_empty());
         }
     }
 }

@@ -265,3 +265,59 @@ pub(crate) fn custom_field_input(
     }
     .into_any()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::Page;
+    use helpdock_wire::CustomFields;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+    use web_sys::HtmlSelectElement;
+
+    #[test]
+    fn each_custom_field_type_renders_its_control() {
+        let fields: CustomFields = serde_json::from_value(serde_json::json!({"fields": [
+            {"id": 1, "name": "Order number", "type": "text", "required": true},
+            {"id": 2, "name": "What happened", "type": "textarea", "required": false},
+            {"id": 3, "name": "Plan", "type": "select", "required": false, "options": ["Starter", "Pro"]},
+            {"id": 4, "name": "Gift", "type": "checkbox", "required": false},
+            {"id": 5, "name": "Ordered on", "type": "date", "required": false},
+            {"id": 6, "name": "Amount", "type": "number", "required": false},
+        ]}))
+        .expect("fields decode");
+        // The proxy reads the helpdesk's type words; ones it does not know arrive as text.
+        let unknown = CustomField {
+            id: CustomFieldId(7),
+            name: "Colour".into(),
+            kind: FieldKind::from_upstream("color"),
+            required: false,
+            options: vec![],
+        };
+        let page = Page::new();
+        let _mounted = leptos::mount::mount_to(page.root.clone(), move || {
+            let (values, errors) = (RwSignal::new(BTreeMap::new()), RwSignal::new(FieldErrors::new()));
+            fields.fields.into_iter().chain([unknown]).map(|f| custom_field_input(f, values, errors)).collect_view()
+        });
+
+        let tag = |id: u32| page.get(&format!("field-custom-{id}")).tag_name().to_lowercase();
+        let input_type = |id: u32| page.input(&format!("field-custom-{id}")).type_();
+        assert_eq!((tag(1), input_type(1)), ("input".into(), "text".into()));
+        assert_eq!(tag(2), "textarea");
+        assert_eq!(tag(3), "select");
+        assert_eq!(input_type(4), "checkbox");
+        assert_eq!(input_type(5), "date");
+        // Numbers are typed as text, so a mistake stays visible to the validation.
+        assert_eq!((input_type(6), page.input("field-custom-6").get_attribute("inputmode")), ("text".into(), Some("decimal".into())));
+        assert_eq!((tag(7), input_type(7)), ("input".into(), "text".into()));
+
+        let select: HtmlSelectElement = page.get("field-custom-3").unchecked_into();
+        let options: Vec<(String, String)> = (0..select.length())
+            .filter_map(|i| select.item(i))
+            .map(|o| (o.get_attribute("value").unwrap_or_default(), o.text_content().unwrap_or_default()))
+            .collect();
+        let expected = [("", "Choose…"), ("Starter", "Starter"), ("Pro", "Pro")].map(|(v, t)| (v.to_owned(), t.to_owned()));
+        assert_eq!(options, expected);
+        assert_eq!(page.get("field-custom-1").get_attribute("aria-required").as_deref(), Some("true"));
+    }
+}

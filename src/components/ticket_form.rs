@@ -232,3 +232,108 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
 fn now_ms() -> f64 {
     web_sys::js_sys::Date::now()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{FakeProxy, Page, fresh_base, standard_answers, stored_guest_pass};
+    use serde_json::{Value, json};
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The form alone, against `proxy`, as the visitor `identity` when given.
+    fn form(page: &Page, base: &str, identity: Option<Identity>) -> (Api, leptos::mount::UnmountHandle<impl Mountable + use<>>) {
+        let api = Api::new(base, Some("demo".into()));
+        api.set_identity(identity);
+        let mounted = leptos::mount::mount_to(page.root.clone(), {
+            let api = api.clone();
+            move || {
+                provide_context(api);
+                view! { <TicketForm on_show_ticket=Callback::new(|_| ())/> }
+            }
+        });
+        (api, mounted)
+    }
+
+    #[test]
+    async fn client_side_validation_marks_each_field() {
+        let proxy = FakeProxy::install();
+        standard_answers(&proxy);
+        let page = Page::new();
+        let _form = form(&page, &fresh_base("validation"), None);
+        page.wait_for("field-custom-1").await;
+
+        page.click("submit-ticket").await;
+        for key in ["subject", "message", "user_email", "custom_fields.1"] {
+            assert_eq!(page.text(&format!("error-{key}")), "This field is required.", "{key}");
+        }
+        assert!(!page.has("error-name") && !page.has("error-custom_fields.2"));
+        assert_eq!(page.text("form-error"), "Please check the fields marked below.");
+        assert_eq!(page.get("field-subject").get_attribute("aria-invalid").as_deref(), Some("true"));
+
+        page.type_into("field-email", "ann@").await;
+        page.type_into("field-subject", "Where is my order?").await;
+        page.type_into("field-name", &"n".repeat(101)).await;
+        page.click("submit-ticket").await;
+        assert_eq!(page.text("error-user_email"), "Enter a valid email address.");
+        assert_eq!(page.text("error-name"), "At most 100 characters.");
+        assert!(!page.has("error-subject"));
+        assert!(page.has("error-message") && page.has("error-custom_fields.1"));
+        assert!(proxy.calls_to("tickets_create.php").is_empty(), "nothing invalid is sent");
+    }
+
+    #[test]
+    async fn a_guest_ticket_is_sent_once_with_its_key_honeypot_and_time() {
+        let proxy = FakeProxy::install();
+        standard_answers(&proxy).answer("tickets_create.php", 201, json!({"ticket_id": 42, "guest_pass": "pass-1"}));
+        let page = Page::new();
+        let base = fresh_base("guest-create");
+        let _form = form(&page, &base, None);
+        page.wait_for("field-custom-1").await;
+        page.type_into("field-email", "Ann@Example.com").await;
+        page.type_into("field-subject", "Where is my order?").await;
+        page.type_into("field-message", "It has been two weeks.").await;
+        page.type_into("field-custom-1", "A-1001").await;
+        page.click("submit-ticket").await;
+        page.wait_for("ticket-created").await;
+
+        assert_eq!(page.text("created-ticket-id"), "42");
+        let calls = proxy.calls_to("tickets_create.php");
+        assert_eq!(calls.len(), 1);
+        let key = calls[0].headers.get("idempotency-key").cloned().unwrap_or_default();
+        assert!(key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()), "{key:?}");
+        assert_eq!(calls[0].header("x-helpdock-site"), Some("demo"));
+        assert!(!calls[0].headers.contains_key("x-helpdock-identity"));
+        let body: Value = serde_json::from_str(&calls[0].body).expect("JSON body");
+        assert_eq!(body["user_email"], "Ann@Example.com");
+        assert_eq!(body["custom_fields"], json!({"1": "A-1001"}));
+        assert_eq!(body.get("website"), None, "the honeypot is empty (and so left out)");
+        assert!(body["elapsed_ms"].is_u64());
+        assert_eq!(stored_guest_pass(&base).as_deref(), Some("pass-1"));
+    }
+
+    #[test]
+    async fn a_verified_visitors_email_and_name_are_read_only() {
+        let proxy = FakeProxy::install();
+        standard_answers(&proxy).answer("tickets_create.php", 201, json!({"ticket_id": 7}));
+        let page = Page::new();
+        let ann = Identity::new("ann@example.com", Some("Ann Lee"), Some("1767225600"), "ab12").ok();
+        let _form = form(&page, &fresh_base("verified-form"), ann);
+        page.wait_for("field-custom-1").await;
+
+        let (email, name) = (page.input("field-email"), page.input("field-name"));
+        assert_eq!((email.value(), email.read_only()), ("ann@example.com".into(), true));
+        assert_eq!((name.value(), name.read_only()), ("Ann Lee".into(), true));
+        assert!(!page.input("field-company").read_only());
+
+        page.type_into("field-subject", "Refund").await;
+        page.type_into("field-message", "Please refund order A-1.").await;
+        page.type_into("field-custom-1", "A-1").await;
+        page.click("submit-ticket").await;
+        page.wait_for("ticket-created").await;
+        let call = &proxy.calls_to("tickets_create.php")[0];
+        let signed = Some("email=ann%40example.com&expires=1767225600&signature=ab12");
+        assert_eq!(call.header("x-helpdock-identity"), signed);
+        let body: Value = serde_json::from_str(&call.body).expect("JSON body");
+        assert_eq!((&body["user_email"], &body["name"]), (&json!("ann@example.com"), &json!("Ann Lee")));
+    }
+}

@@ -33,7 +33,7 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
         async move {
             match visitor {
                 Visitor::Anonymous => None,
-                Visitor::Verified { .. } | Visitor::Guest => Some(api.list_tickets().await),
+                Visitor::Verified(_) | Visitor::Guest => Some(api.list_tickets().await),
             }
         }
     });
@@ -65,7 +65,9 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
             <div class="hd-history">
                 <p class="hd-muted hd-history-who">
                     {match visitor {
-                        Visitor::Verified { email } => view! { "Tickets for " <strong>{email}</strong> }.into_any(),
+                        Visitor::Verified(identity) => {
+                            view! { "Tickets for " <strong>{identity.email().to_owned()}</strong> }.into_any()
+                        }
                         _ => "Tickets sent from this browser".into_any(),
                     }}
                 </p>
@@ -115,5 +117,108 @@ fn ticket_rows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<Ti
                 }
             />
         </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::Identity;
+    use crate::test_support::{
+        FakeProxy, Page, fresh_base, one_ticket, store_guest_pass, stored_guest_pass, thread_42, tick, until,
+    };
+    use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn history(page: &Page, api: &Api) -> leptos::mount::UnmountHandle<impl Mountable + use<>> {
+        let api = api.clone();
+        leptos::mount::mount_to(page.root.clone(), move || {
+            provide_context(api);
+            view! { <TicketHistory selected=RwSignal::new(None)/> }
+        })
+    }
+
+    #[test]
+    async fn with_no_identity_and_no_pass_nothing_is_asked() {
+        let proxy = FakeProxy::install();
+        let page = Page::new();
+        let _history = history(&page, &Api::new(&fresh_base("anonymous"), None));
+        let said = page.text("empty-history");
+        assert!(said.contains("send from this browser") && said.contains("signed in"), "{said}");
+        tick().await;
+        assert!(proxy.calls().is_empty(), "{:?}", proxy.calls());
+        assert!(!page.has("history-email") && !page.has("history-load"));
+    }
+
+    #[test]
+    async fn a_guest_sees_the_pass_tickets_until_the_pass_is_refused() {
+        let proxy = FakeProxy::install();
+        proxy.answer("tickets_list.php", 200, one_ticket());
+        proxy.answer("ticket_view.php", 401, json!({"code": "guest_pass_expired", "message": "Expired."}));
+        let base = fresh_base("guest-history");
+        store_guest_pass(&base, "pass-1");
+        let page = Page::new();
+        let _history = history(&page, &Api::new(&base, Some("demo".into())));
+
+        page.wait_for("ticket-row-42").await;
+        assert_eq!(page.text("ticket-status-42"), "open");
+        let list = &proxy.calls_to("tickets_list.php")[0];
+        assert_eq!((list.method.as_str(), list.query.as_str()), ("GET", ""), "no user_email");
+        assert_eq!(list.header("x-helpdock-guest-pass"), Some("pass-1"));
+        assert_eq!(list.header("x-helpdock-site"), Some("demo"));
+
+        page.click("ticket-row-42").await;
+        page.wait_for("empty-history").await;
+        assert_eq!(proxy.calls_to("ticket_view.php")[0].query, "?ticket_id=42");
+        assert_eq!(stored_guest_pass(&base), None, "a refused pass is dropped");
+    }
+
+    #[test]
+    async fn a_verified_visitor_lists_directly_and_an_expired_signature_says_so() {
+        let proxy = FakeProxy::install();
+        proxy.answer("tickets_list.php", 200, one_ticket());
+        let base = fresh_base("verified-history");
+        store_guest_pass(&base, "pass-1");
+        let api = Api::new(&base, None);
+        api.set_identity(Identity::new("ann@example.com", None, None, "ab12").ok());
+        let page = Page::new();
+        let _history = history(&page, &api);
+
+        page.wait_for("ticket-list").await;
+        let list = &proxy.calls_to("tickets_list.php")[0];
+        assert_eq!(list.header("x-helpdock-identity"), Some("email=ann%40example.com&signature=ab12"));
+        assert!(!list.headers.contains_key("x-helpdock-guest-pass"), "the identity speaks alone");
+
+        proxy.answer("tickets_list.php", 401, json!({"code": "signature_expired", "message": "Expired."}));
+        api.set_identity(Identity::new("ann@example.com", None, Some("1"), "cd34").ok());
+        page.wait_for("history-error").await;
+        assert!(page.text("history-error").contains("session has expired"), "{}", page.text("history-error"));
+        assert_eq!(stored_guest_pass(&base).as_deref(), Some("pass-1"), "a guest pass outlives a bad signature");
+    }
+
+    #[test]
+    async fn a_reply_names_the_ticket_and_no_email() {
+        let proxy = FakeProxy::install();
+        proxy.answer("tickets_list.php", 200, one_ticket());
+        proxy.answer("ticket_view.php", 200, thread_42());
+        proxy.answer("ticket_reply.php", 201, json!({"reply_id": 8}));
+        let api = Api::new(&fresh_base("reply"), None);
+        api.set_identity(Identity::new("ann@example.com", None, None, "ab12").ok());
+        let page = Page::new();
+        let _history = history(&page, &api);
+
+        page.wait_for("ticket-row-42").await;
+        page.click("ticket-row-42").await;
+        page.wait_for("reply-input").await;
+        assert_eq!(page.text("thread-subject"), "Where is my order?");
+        page.type_into("reply-input", "Thanks!").await;
+        page.click("reply-send").await;
+        until("the reply", || !proxy.calls_to("ticket_reply.php").is_empty()).await;
+
+        let reply = &proxy.calls_to("ticket_reply.php")[0];
+        let body: serde_json::Value = serde_json::from_str(&reply.body).expect("JSON body");
+        assert_eq!(body, json!({"ticket_id": 42, "message": "Thanks!"}));
+        assert!(reply.headers.get("idempotency-key").is_some_and(|k| k.len() == 32));
+        assert!(proxy.calls_to("ticket_view.php").iter().all(|c| c.query == "?ticket_id=42"));
     }
 }

@@ -43,6 +43,8 @@ pub fn TicketThread(id: TicketId, on_back: Callback<()>, on_replied: Callback<()
     });
     let thread = LocalResource::new(move || {
         replies_sent.track();
+        // Again when the visitor changes: a fresh signature may open what an expired one did not.
+        api.visitor();
         let api = api.clone();
         async move { api.view_ticket(id).await }
     });
