@@ -83,12 +83,27 @@ pub(crate) fn scope(path: &str, headers: &HeaderMap, key: &str) -> Digest {
     hasher.finalize().into()
 }
 
-/// What the request asks for: method, query and body.
+/// What the request asks for: method, query and body. A JSON body counts by its content —
+/// key order and spacing aside — without `elapsed_ms`: a retry of the same draft measures a
+/// longer time, and is still the same request (the widget reuses its key for exactly that).
 pub(crate) fn fingerprint(method: &Method, query: Option<&str>, body: &[u8]) -> Digest {
     let mut hasher = Sha256::new();
     feed(&mut hasher, Some(method.as_str().as_bytes()));
     feed(&mut hasher, query.map(str::as_bytes));
-    feed(&mut hasher, Some(body));
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut json) => {
+            if let Some(object) = json.as_object_mut() {
+                object.remove("elapsed_ms");
+            }
+            // serde_json's maps are sorted by key: this serialisation is canonical.
+            feed(&mut hasher, Some(json.to_string().as_bytes()));
+        }
+        // Not JSON: the handler refuses it; the bytes themselves tell retries apart.
+        Err(_) => {
+            feed(&mut hasher, None);
+            feed(&mut hasher, Some(body));
+        }
+    }
     hasher.finalize().into()
 }
 
@@ -254,7 +269,31 @@ mod tests {
         );
         assert_ne!(
             fingerprint(&post, None, b"{}"),
-            fingerprint(&post, None, b"{ }")
+            fingerprint(&post, None, b"{ }x")
+        );
+        assert_ne!(
+            fingerprint(&post, None, br#"{"a":1}"#),
+            fingerprint(&post, None, br#"{"a":2}"#)
+        );
+        assert_ne!(
+            fingerprint(&post, None, br#""{}""#),
+            fingerprint(&post, None, b"{}")
+        );
+        // The same content, however spelt, and whatever the time on the form.
+        let first = fingerprint(
+            &post,
+            None,
+            br#"{"subject":"s","elapsed_ms":2100,"n":[1,2]}"#,
+        );
+        let retry = fingerprint(
+            &post,
+            None,
+            br#"{ "n": [1, 2], "elapsed_ms": 9000, "subject": "s" }"#,
+        );
+        assert_eq!(first, retry);
+        assert_ne!(
+            first,
+            fingerprint(&post, None, br#"{"subject":"s","n":[2,1]}"#)
         );
         assert_ne!(
             fingerprint(&post, None, b"{}"),

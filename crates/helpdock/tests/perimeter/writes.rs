@@ -55,6 +55,19 @@ async fn a_retried_create_creates_one_ticket_and_answers_the_same() {
 }
 
 #[tokio::test]
+async fn a_retry_of_the_same_draft_replays_though_more_time_has_passed() {
+    // The widget resends a draft under its key with a larger elapsed_ms: the same request.
+    let f = fixture(roomy()).await;
+    let first = create_with_key(&f, &ticket("Lost answer"), "draft").await;
+    let mut later = ticket("Lost answer");
+    later["elapsed_ms"] = 60_000.into();
+    let retry = create_with_key(&f, &later, "draft").await;
+    assert_eq!(retry.status, 201, "{retry:?}");
+    assert_eq!(retry.json(), first.json());
+    assert_eq!(f.upstream_calls("tickets_create.php"), 1);
+}
+
+#[tokio::test]
 async fn the_same_key_with_another_body_is_a_conflict() {
     let f = fixture(roomy()).await;
     assert_eq!(create_with_key(&f, &ticket("One"), "k").await.status, 201);
