@@ -3,12 +3,12 @@
 //! Success bodies decode to the wire types, refusals to [`ErrorBody`]; anything else becomes an
 //! [`ApiError`] value for [`ErrorView`](crate::components::error_view::ErrorView) to render.
 
+use crate::identity::Identity;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use helpdock_wire::{
     Categories, CustomFields, ErrorBody, ErrorCode, NewReply, NewTicket, ReplyCreated, TicketCreated,
     TicketId, TicketList, TicketThread,
 };
-use crate::identity::Identity;
 use leptos::prelude::{ArcRwSignal, ArcTrigger, Get, GetUntracked, Notify, ReadUntracked, Set, Track};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

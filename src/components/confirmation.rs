@@ -24,7 +24,12 @@ pub fn Confirmation(ticket_id: TicketId, on_open: Callback<()>, on_new: Callback
                 >
                     "View ticket"
                 </button>
-                <button type="button" class="hd-button hd-button-quiet" on:click=move |_| on_new.run(())>
+                <button
+                    type="button"
+                    class="hd-button hd-button-quiet"
+                    data-testid="new-ticket"
+                    on:click=move |_| on_new.run(())
+                >
                     "New ticket"
                 </button>
             </div>
