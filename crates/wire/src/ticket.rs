@@ -208,7 +208,8 @@ pub struct Categories {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldKind {
-    /// One line.
+    /// One line; also any type word this build does not know.
+    #[serde(other)]
     Text,
     /// Several lines.
     Textarea,
@@ -287,6 +288,15 @@ mod tests {
             serde_json::from_str(r#"{"subject":"S","message":"M","user_email":"e@x.io"}"#).unwrap();
         assert_eq!(t.priority, Priority::Medium);
         assert!(t.custom_fields.is_empty() && t.category_id.is_none());
+    }
+
+    #[test]
+    fn unknown_field_type_words_decode_as_text() {
+        let f: CustomField = serde_json::from_str(
+            r#"{"id":4,"name":"Colour","type":"colour-picker","required":false}"#,
+        )
+        .unwrap();
+        assert_eq!(f.kind, FieldKind::Text);
     }
 
     #[test]
