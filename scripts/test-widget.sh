@@ -13,7 +13,7 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 command -v wasm-bindgen-test-runner >/dev/null || { echo "test-widget: run scripts/build-widget.sh first (it installs wasm-bindgen-cli)" >&2; exit 1; }
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver || true)}
-[[ -n "$CHROMEDRIVER" ]] || { echo "test-widget: chromedriver is missing; run scripts/setup-browser.sh" >&2; exit 1; }
+[[ -n "$CHROMEDRIVER" ]] || { echo "test-widget: chromedriver is missing; run scripts/setup-system.sh" >&2; exit 1; }
 
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER="$CHROMEDRIVER" \
