@@ -208,9 +208,6 @@ pub struct Categories {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldKind {
-    /// One line; also any type word this build does not know.
-    #[serde(other)]
-    Text,
     /// Several lines.
     Textarea,
     /// One of `options`.
@@ -221,6 +218,9 @@ pub enum FieldKind {
     Date,
     /// A decimal number.
     Number,
+    /// One line; also any type word this build does not know.
+    #[serde(other)]
+    Text,
 }
 
 impl FieldKind {
