@@ -1,12 +1,14 @@
 //! The widget's files: every file of the assets dir at `/<file>`, with content types from the
-//! extension (`application/wasm` for `.wasm`) and short cache lifetimes.
+//! extension (`application/wasm` for `.wasm`) and short cache lifetimes. They are public and hold
+//! nothing of a visitor's, so any page may load them, cross-origin included (docs/protocol.md,
+//! "CORS"): the shop pages embedding the widget are on other origins than the proxy.
 
 use crate::error::ApiError;
 use axum::Router;
 use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
-use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get_service;
@@ -21,6 +23,15 @@ const LOADER_CACHE: &str = "public, max-age=300";
 /// Glue, wasm and css are not content-hashed and must match the loader that asks for them:
 /// browsers revalidate each time (a cheap 304 thanks to `Last-Modified`).
 const OTHER_CACHE: &str = "no-cache";
+/// Where the API lives; every other path names a file of ours (or nothing).
+const API_PREFIX: &str = "/api/";
+
+/// Whether `request` reads a file rather than calling the API: such reads are open to every
+/// origin, so the API's origin check lets them through.
+pub(crate) fn is_file_read(request: &Request) -> bool {
+    matches!(*request.method(), Method::GET | Method::HEAD)
+        && !request.uri().path().starts_with(API_PREFIX)
+}
 
 /// A router whose fallback serves the files of `dir`; anything else is a JSON 404.
 pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
@@ -45,6 +56,10 @@ async fn cache_headers(request: Request, next: Next) -> Response {
         let value = if is_loader { LOADER_CACHE } else { OTHER_CACHE };
         let headers = response.headers_mut();
         headers.insert(CACHE_CONTROL, HeaderValue::from_static(value));
+        // The loader's `import()` of the glue and its `fetch` of the wasm are CORS requests from
+        // the shop's origin. `*` rather than the origin: no credentials, and one cached copy fits
+        // every shop (so no `Vary: Origin`).
+        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         // Shop pages on other origins load these files (and pages with COEP need the opt-in).
         headers.insert(
             HeaderName::from_static("cross-origin-resource-policy"),

@@ -1,11 +1,17 @@
 //! `helpdock demo`: the reference helpdesk on an ephemeral port with a throwaway token, the proxy
-//! pointed at it, and a fake shop page at `/` that embeds the widget like a customer's site would.
+//! pointed at it, and a fake shop on an origin of its own (another port) whose page embeds the
+//! widget from the proxy's absolute URL, like a customer's site would: every asset load and API
+//! call the browser makes is cross-origin, as in production.
 
 use crate::config::{DEFAULT_GUEST_PASS_TTL, DEFAULT_UPSTREAM_TIMEOUT, Env, SiteConfig};
 use crate::identity::{GatekeeperSettings, GuestPassKey, StaffList, signature, unix_now};
 use crate::perimeter::{LimitsConfig, Perimeter, SiteOrigins};
-use crate::{ApiError, AppState, Gatekeeper, OwnerCache, Secret, Upstream, UpstreamConfig, app, assets};
-use axum::routing::post;
+use crate::{
+    ApiError, AppState, Gatekeeper, OwnerCache, Secret, Upstream, UpstreamConfig, app, assets,
+    layers,
+};
+use axum::response::Html;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use helpdock_wire::validate::{is_valid_email, normalize_email};
 use reqwest::Url;
@@ -15,8 +21,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-/// The fake shop page (not ours) that embeds Helpdock with one script tag.
-pub const SHOP_PAGE: &str = include_str!("../demo/shop.html");
+/// The fake shop page (not ours) that embeds Helpdock with one script tag; see [`shop_page`].
+const SHOP_TEMPLATE: &str = include_str!("../demo/shop.html");
+/// Where the template's script tag takes the proxy's URL.
+const PROXY_URL_SLOT: &str = "{{PROXY_URL}}";
 
 /// The demo shop's site id (the page's `data-site`).
 pub const DEMO_SITE: &str = "demo";
@@ -29,7 +37,8 @@ const DB_FILE: &str = "helpdesk.sqlite3";
 /// Where and what the demo serves.
 #[derive(Clone, Debug)]
 pub struct DemoSettings {
-    /// The proxy's address (port 0 picks a free one).
+    /// The proxy's address (port 0 picks a free one). The shop listens on the same IP, on the
+    /// next port when the proxy's is fixed and that one is free, else on any free port.
     pub listen: SocketAddr,
     /// Where the reference helpdesk keeps its database between runs.
     pub data_dir: PathBuf,
@@ -77,8 +86,34 @@ pub fn data_dir_from_env(env: Env) -> Result<PathBuf, DemoError> {
         .ok_or(DemoError::NoDataDir)
 }
 
-/// Starts the reference helpdesk in the background and returns the proxy's bound listener and app.
-pub async fn start(settings: &DemoSettings) -> Result<(TcpListener, Router), DemoError> {
+/// The demo's two servers, bound, ready to serve.
+#[derive(Debug)]
+pub struct Demo {
+    /// The fake shop's origin: its page at `/` and its backend's `POST /demo/sign-in`, nothing else.
+    pub shop: Server,
+    /// The proxy: the widget's files and the API, open to the shop's origin.
+    pub proxy: Server,
+}
+
+/// A bound listener, what to serve on it, and its URL (`http://ADDR/`).
+#[derive(Debug)]
+pub struct Server {
+    /// Bound already, so the URL is known before serving.
+    pub listener: TcpListener,
+    /// Everything this origin answers.
+    pub app: Router,
+    /// `http://ADDR/`.
+    pub url: String,
+}
+
+/// The shop page embedding the widget from the proxy at `proxy_url` (`http://ADDR/`, which needs
+/// no HTML escaping).
+pub fn shop_page(proxy_url: &str) -> String {
+    SHOP_TEMPLATE.replace(PROXY_URL_SLOT, proxy_url)
+}
+
+/// Starts the reference helpdesk in the background and binds the shop and the proxy.
+pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
     std::fs::create_dir_all(&settings.data_dir).map_err(|source| DemoError::DataDir {
         path: settings.data_dir.clone(),
         source,
@@ -118,13 +153,14 @@ pub async fn start(settings: &DemoSettings) -> Result<(TcpListener, Router), Dem
     })
     .map_err(|e| DemoError::Setup(e.to_string()))?;
     warn_if_widget_missing(&settings.assets_dir);
-    let listener = bind(settings.listen).await?;
-    let own_addr = listener
-        .local_addr()
-        .map_err(|e| DemoError::Setup(e.to_string()))?;
+    let proxy_listener = bind(settings.listen).await?;
+    let proxy_addr = local_addr(&proxy_listener)?;
+    let shop_listener = bind_shop(proxy_addr, settings.listen.port() != 0).await?;
+    let shop_addr = local_addr(&shop_listener)?;
     // The shop's backend and the proxy share this secret; here both live in this process.
     let identity_secret = random_token()?;
-    let origins = vec![format!("http://{own_addr}")];
+    // The shop's page is the only one allowed to call the API (the proxy's own origin always is).
+    let origins = vec![format!("http://{shop_addr}")];
     let perimeter = Perimeter::new(
         LimitsConfig::default(),
         &[SiteOrigins {
@@ -147,18 +183,58 @@ pub async fn start(settings: &DemoSettings) -> Result<(TcpListener, Router), Dem
     let state = AppState {
         upstream,
         assets_dir: settings.assets_dir.clone(),
-        host_page: Some(SHOP_PAGE),
         gatekeeper: gatekeeper.clone(),
         owners: OwnerCache::default(),
         perimeter,
     };
-    let shop_backend = Router::new().route(
-        "/demo/sign-in",
-        post(move |Json(body): Json<SignIn>| async move {
-            sign_in(&gatekeeper, &identity_secret, &body.email)
-        }),
-    );
-    Ok((listener, app(state).merge(shop_backend)))
+    let proxy_url = format!("http://{proxy_addr}/");
+    let shop = shop_router(shop_page(&proxy_url), gatekeeper, identity_secret);
+    Ok(Demo {
+        shop: Server {
+            listener: shop_listener,
+            app: shop,
+            url: format!("http://{shop_addr}/"),
+        },
+        proxy: Server {
+            listener: proxy_listener,
+            app: app(state),
+            url: proxy_url,
+        },
+    })
+}
+
+/// The shop's origin: its page and its backend's sign-in, with the proxy's security headers and
+/// log line but none of its routes.
+fn shop_router(page: String, gatekeeper: Arc<Gatekeeper>, identity_secret: Secret) -> Router {
+    let page = Html(page);
+    let router = Router::new()
+        .route("/", get(move || async move { page }))
+        .route(
+            "/demo/sign-in",
+            post(move |Json(body): Json<SignIn>| async move {
+                sign_in(&gatekeeper, &identity_secret, &body.email)
+            }),
+        )
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .fallback(|| async { ApiError::NotFound });
+    layers::wrap_plain(router)
+}
+
+/// The shop's listener on the proxy's IP: the port after the proxy's when `prefer_next` and it is
+/// free (a stable URL for people), else any free port.
+async fn bind_shop(proxy: SocketAddr, prefer_next: bool) -> Result<TcpListener, DemoError> {
+    if let Some(next) = proxy.port().checked_add(1).filter(|_| prefer_next)
+        && let Ok(listener) = TcpListener::bind(SocketAddr::new(proxy.ip(), next)).await
+    {
+        return Ok(listener);
+    }
+    bind(SocketAddr::new(proxy.ip(), 0)).await
+}
+
+fn local_addr(listener: &TcpListener) -> Result<SocketAddr, DemoError> {
+    listener
+        .local_addr()
+        .map_err(|e| DemoError::Setup(e.to_string()))
 }
 
 /// `POST /demo/sign-in` body: the email a demo customer signs in with.
@@ -267,15 +343,18 @@ mod tests {
     }
 
     #[test]
-    fn shop_page_embeds_the_widget_with_one_tag_after_the_stub() {
-        let tag = r#"<script async src="/widget.js" data-site="demo"></script>"#;
-        assert_eq!(SHOP_PAGE.matches("src=\"/widget.js\"").count(), 1);
-        let (tag_at, stub_at) = (SHOP_PAGE.find(tag), SHOP_PAGE.find("window.Helpdock = window.Helpdock ||"));
+    fn shop_page_embeds_the_widget_from_the_proxy_with_one_tag_after_the_stub() {
+        assert_eq!(SHOP_TEMPLATE.matches(PROXY_URL_SLOT).count(), 1);
+        let page = shop_page("http://127.0.0.1:8080/");
+        let tag = r#"<script async src="http://127.0.0.1:8080/widget.js" data-site="demo"></script>"#;
+        assert_eq!(page.matches("widget.js\"").count(), 1, "one tag");
+        let (tag_at, stub_at) = (page.find(tag), page.find("window.Helpdock = window.Helpdock ||"));
         assert!(matches!((stub_at, tag_at), (Some(s), Some(t)) if s < t), "stub before the tag");
         for id in ["demo-signin-email", "demo-signin"] {
-            assert!(SHOP_PAGE.contains(&format!("id=\"{id}\"")), "{id}");
+            assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
         }
-        assert!(SHOP_PAGE.contains("/demo/sign-in") && SHOP_PAGE.contains("'identify'"));
+        // The sign-in is the shop's own backend: same origin as the page, not the proxy's.
+        assert!(page.contains("fetch('/demo/sign-in'") && page.contains("'identify'"));
     }
 
     #[test]

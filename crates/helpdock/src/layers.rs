@@ -29,6 +29,13 @@ pub fn wrap(router: Router<AppState>, perimeter: &Perimeter) -> Router<AppState>
     perimeter::log_requests(router)
 }
 
+/// Wraps a router that is not the proxy (the demo shop's page and backend) in the same security
+/// headers and request log, without the proxy's perimeter.
+pub(crate) fn wrap_plain(router: Router) -> Router {
+    let router = perimeter::record_routes(router).layer(middleware::from_fn(security_headers));
+    perimeter::log_requests(router)
+}
+
 /// Headers every answer carries, errors and preflights included.
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;

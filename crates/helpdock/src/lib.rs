@@ -23,8 +23,6 @@ pub use upstream::{Upstream, UpstreamConfig};
 
 use axum::Router;
 use axum::extract::FromRef;
-use axum::response::Html;
-use axum::routing::get;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -35,8 +33,6 @@ pub struct AppState {
     pub upstream: Upstream,
     /// The directory whose files are served at `/<file>`.
     pub assets_dir: PathBuf,
-    /// An HTML page to serve at `/` (the demo's fake shop); `None` in production.
-    pub host_page: Option<&'static str>,
     /// Decides who each visitor is.
     pub gatekeeper: Arc<Gatekeeper>,
     /// Which tickets belong to whom, as learnt from the helpdesk.
@@ -63,14 +59,9 @@ impl FromRef<AppState> for Perimeter {
     }
 }
 
-/// The whole proxy as a router: API, assets, optional host page, JSON errors, headers, logging.
+/// The whole proxy as a router: API, assets, JSON errors, headers, logging.
 pub fn app(state: AppState) -> Router {
-    let mut router = routes::router().merge(assets::router(&state.assets_dir));
-    if let Some(page) = state.host_page {
-        router = router.route("/", get(move || async move { Html(page) }));
-    }
-    // For the host page; the API routes already have theirs, inside their headers.
-    let router = router.method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+    let router = routes::router().merge(assets::router(&state.assets_dir));
     layers::wrap(router, &state.perimeter).with_state(state)
 }
 

@@ -53,7 +53,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
-    /// Run everything locally: a reference helpdesk, the proxy, and a fake shop page at `/`.
+    /// Run everything locally: a reference helpdesk, the proxy, and a fake shop on its own origin.
     Demo,
     /// Run only the reference helpdesk (SupportEngine's API on SQLite).
     ReferenceHelpdesk {
@@ -123,7 +123,6 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
     let state = AppState {
         upstream,
         assets_dir: config.assets_dir,
-        host_page: None,
         gatekeeper: Arc::new(gatekeeper),
         owners: OwnerCache::default(),
         perimeter: Perimeter::for_sites(config.limits.clone(), &config.sites),
@@ -195,12 +194,24 @@ async fn demo() -> Result<(), Box<dyn Error>> {
         data_dir: data_dir_from_env(&process_env)?,
         assets_dir: assets_dir_from_env(&process_env),
     };
-    let (listener, app) = helpdock::demo::start(&settings).await?;
-    announce(&format!(
-        "Helpdock demo: http://{}/",
-        listener.local_addr()?
-    ))?;
-    helpdock::serve(listener, app, shutdown_signal()).await?;
+    let demo = helpdock::demo::start(&settings).await?;
+    // The page to open comes first: scripts take the first line.
+    announce(&format!("Helpdock demo: {}", demo.shop.url))?;
+    announce(&format!("Helpdock proxy: {}", demo.proxy.url))?;
+    // One signal stops both servers: dropping the sender wakes every receiver.
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        drop(stop);
+    });
+    let until_stopped = |mut stopped: tokio::sync::watch::Receiver<()>| async move {
+        let _ = stopped.changed().await;
+    };
+    let (shop, proxy) = (demo.shop, demo.proxy);
+    tokio::try_join!(
+        helpdock::serve(shop.listener, shop.app, until_stopped(stopped.clone())),
+        helpdock::serve(proxy.listener, proxy.app, until_stopped(stopped)),
+    )?;
     Ok(())
 }
 

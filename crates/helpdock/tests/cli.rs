@@ -60,7 +60,7 @@ fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
 }
 
 impl Running {
-    fn first_line(&self) -> String {
+    fn next_line(&self) -> String {
         self.stdout
             .recv_timeout(Duration::from_secs(30))
             .unwrap_or_else(|_| panic!("no stdout line; stderr: {}", self.stderr()))
@@ -106,7 +106,7 @@ impl Drop for Running {
 }
 
 #[tokio::test]
-async fn demo_prints_its_url_serves_the_shop_and_stops_on_sigterm() {
+async fn demo_prints_its_urls_serves_the_shop_and_stops_on_sigterm() {
     let data = tempfile::tempdir().expect("data dir");
     let assets = tempfile::tempdir().expect("empty assets dir");
     let data_dir = data.path().join("nested/demo");
@@ -121,24 +121,27 @@ async fn demo_prints_its_url_serves_the_shop_and_stops_on_sigterm() {
             ),
         ],
     );
-    let line = demo.first_line();
-    let url = line
+    // The page to open first, then the proxy: two origins, both on free ports.
+    let (shop_line, proxy_line) = (demo.next_line(), demo.next_line());
+    let shop = shop_line
         .strip_prefix("Helpdock demo: ")
-        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
-    assert!(
-        url.starts_with("http://127.0.0.1:") && url.ends_with('/') && !url.contains(":0/"),
-        "{url}"
-    );
+        .unwrap_or_else(|| panic!("unexpected line {shop_line:?}"));
+    let url = proxy_line
+        .strip_prefix("Helpdock proxy: ")
+        .unwrap_or_else(|| panic!("unexpected line {proxy_line:?}"));
+    for u in [shop, url] {
+        assert!(
+            u.starts_with("http://127.0.0.1:") && u.ends_with('/') && !u.contains(":0/"),
+            "{u}"
+        );
+    }
+    assert_ne!(shop, url, "the shop is not on the proxy's origin");
 
     let client = reqwest::Client::new();
-    let page = client.get(url).send().await.expect("host page");
+    let page = client.get(shop).send().await.expect("host page");
     assert_eq!(page.status(), 200);
-    assert!(
-        page.text()
-            .await
-            .expect("html")
-            .contains(r#"<script async src="/widget.js" data-site="demo"></script>"#)
-    );
+    let tag = format!(r#"<script async src="{url}widget.js" data-site="demo"></script>"#);
+    assert!(page.text().await.expect("html").contains(&tag), "{tag}");
     let cats = client
         .get(format!("{url}api/ticket_categories.php"))
         .send()
@@ -156,7 +159,7 @@ async fn demo_prints_its_url_serves_the_shop_and_stops_on_sigterm() {
     assert_eq!(created.status(), 201);
     // The shop's stand-in backend signs a demo customer in; the proxy believes that identity.
     let signed: serde_json::Value = client
-        .post(format!("{url}demo/sign-in"))
+        .post(format!("{shop}demo/sign-in"))
         .json(&serde_json::json!({"email": "A@example.com"}))
         .send()
         .await
@@ -182,7 +185,7 @@ async fn demo_prints_its_url_serves_the_shop_and_stops_on_sigterm() {
         .expect("json");
     assert_eq!(list["tickets"].as_array().map(Vec::len), Some(1), "{list}");
     let staff = client
-        .post(format!("{url}demo/sign-in"))
+        .post(format!("{shop}demo/sign-in"))
         .json(&serde_json::json!({"email": "agent@helpdesk.example"}))
         .send()
         .await
@@ -193,11 +196,13 @@ async fn demo_prints_its_url_serves_the_shop_and_stops_on_sigterm() {
         data_dir.join("helpdesk.sqlite3").is_file(),
         "the demo keeps its data in HELPDOCK_DATA_DIR"
     );
-    assert!(
-        demo.wait_for_stderr("route=/api/tickets_create.php status=201"),
-        "{}",
-        demo.stderr()
-    );
+    for line in [
+        "route=/api/tickets_create.php status=201",
+        "route=/demo/sign-in status=200",
+        "route=/ status=200",
+    ] {
+        assert!(demo.wait_for_stderr(line), "{line}: {}", demo.stderr());
+    }
     let stderr = demo.stderr();
     assert!(
         stderr.contains(&data_dir.display().to_string()),
@@ -215,8 +220,8 @@ async fn demo_prints_its_url_serves_the_shop_and_stops_on_sigterm() {
     );
     assert_eq!(
         demo.stdout_seen.lock().expect("lock").len(),
-        1,
-        "exactly one stdout line"
+        2,
+        "exactly two stdout lines"
     );
 }
 
@@ -232,7 +237,7 @@ async fn serve_forwards_to_the_configured_helpdesk() {
         ],
         &[],
     );
-    let line = helpdesk.first_line();
+    let line = helpdesk.next_line();
     let api = line
         .strip_prefix("Reference helpdesk: ")
         .unwrap_or_else(|| panic!("unexpected line {line:?}"));
@@ -255,7 +260,7 @@ async fn serve_forwards_to_the_configured_helpdesk() {
             token_file.path().to_str().expect("utf-8 path"),
         )],
     );
-    let line = proxy.first_line();
+    let line = proxy.next_line();
     let base = line
         .strip_prefix("Helpdock proxy: ")
         .unwrap_or_else(|| panic!("unexpected line {line:?}"));
@@ -269,7 +274,7 @@ async fn serve_forwards_to_the_configured_helpdesk() {
         &["sign", "a@example.com", "--config", config.path().to_str().expect("utf-8 path")],
         &[("HELPDOCK_UPSTREAM_TOKEN", "any")],
     );
-    let identity = sign.first_line();
+    let identity = sign.next_line();
     assert!(sign.child.wait().expect("exit").success());
     let list = reqwest::Client::new()
         .get(format!("{base}api/tickets_list.php"))

@@ -1,5 +1,5 @@
 //! The HTTP surface without a helpdesk: JSON errors for bad paths, methods and bodies, the widget's
-//! files with their types and caching, and the headers every answer carries.
+//! files with their types, caching and CORS, and the headers every answer carries.
 
 mod support;
 
@@ -11,28 +11,22 @@ use serde_json::Value;
 use std::time::Duration;
 use tower::ServiceExt;
 
+/// `Cross-Origin-Resource-Policy`; not among `http`'s constants.
+const CORP: header::HeaderName = header::HeaderName::from_static("cross-origin-resource-policy");
+
 /// The proxy with an upstream nobody listens on (these requests must not need one), serving a
 /// temporary assets dir.
-fn proxy(host_page: Option<&'static str>) -> (Router, tempfile::TempDir) {
-    let assets = tempfile::tempdir().expect("assets dir");
-    for (name, content) in [
-        ("widget.js", "/* loader */"),
-        ("helpdock_widget.js", "export default function() {}"),
-        ("helpdock_widget_bg.wasm", "\0asm"),
-        ("helpdock.css", ":host { all: initial }"),
-    ] {
-        std::fs::write(assets.path().join(name), content).expect("write asset");
-    }
+fn proxy() -> (Router, tempfile::TempDir) {
+    let assets = support::widget_files();
     let config = UpstreamConfig {
         base_url: "http://127.0.0.1:9/api/".parse().expect("url"),
         token: Secret::new("unused"),
         timeout: Duration::from_secs(1),
     };
-    let mut state = support::state(
+    let state = support::state(
         Upstream::new(config).expect("client"),
         assets.path().to_owned(),
     );
-    state.host_page = host_page;
     (app(state), assets)
 }
 
@@ -96,7 +90,7 @@ fn get(uri: &str) -> Request<Body> {
 
 #[tokio::test]
 async fn unknown_paths_are_json_404() {
-    let (router, _assets) = proxy(None);
+    let (router, _assets) = proxy();
     for (method, uri) in [
         ("GET", "/api/nope.php"),
         ("GET", "/nope.js"),
@@ -122,7 +116,7 @@ async fn unknown_paths_are_json_404() {
 
 #[tokio::test]
 async fn wrong_methods_on_endpoints_are_json_405() {
-    let (router, _assets) = proxy(None);
+    let (router, _assets) = proxy();
     for (method, uri) in [
         ("GET", "/api/tickets_create.php"),
         ("GET", "/api/ticket_reply.php"),
@@ -146,7 +140,7 @@ async fn wrong_methods_on_endpoints_are_json_405() {
 
 #[tokio::test]
 async fn bad_bodies_and_queries_are_json_400() {
-    let (router, _assets) = proxy(None);
+    let (router, _assets) = proxy();
     let json = Some("application/json");
     for req in [
         request("POST", "/api/tickets_create.php", json, "{not json"),
@@ -206,7 +200,7 @@ fn as_ann(request: Request<Body>) -> Request<Body> {
 
 #[tokio::test]
 async fn visitor_endpoints_without_identity_are_json_401_before_anything_else() {
-    let (router, _assets) = proxy(None);
+    let (router, _assets) = proxy();
     let json = Some("application/json");
     for req in [
         get("/api/tickets_list.php?user_email=a@b.co"),
@@ -235,7 +229,7 @@ async fn visitor_endpoints_without_identity_are_json_401_before_anything_else() 
 
 #[tokio::test]
 async fn oversized_bodies_are_json_413() {
-    let (router, _assets) = proxy(None);
+    let (router, _assets) = proxy();
     let big = format!(
         r#"{{"subject":"s","message":"{}","user_email":"a@b.co"}}"#,
         "x".repeat(MAX_BODY_BYTES)
@@ -255,7 +249,7 @@ async fn oversized_bodies_are_json_413() {
 
 #[tokio::test]
 async fn assets_have_types_and_short_caching() {
-    let (router, _assets) = proxy(None);
+    let (router, _assets) = proxy();
     for (uri, content_type, cache) in [
         ("/widget.js", "text/javascript", "public, max-age=300"),
         ("/helpdock_widget.js", "text/javascript", "no-cache"),
@@ -279,7 +273,7 @@ async fn assets_have_types_and_short_caching() {
 
 #[tokio::test]
 async fn every_answer_carries_the_security_headers() {
-    let (router, _assets) = proxy(Some("<html>shop</html>"));
+    let (router, _assets) = proxy();
     for req in [
         get("/widget.js"),
         get("/"),
@@ -310,17 +304,92 @@ async fn every_answer_carries_the_security_headers() {
     assert_eq!(api.header(header::CACHE_CONTROL), "no-store");
 }
 
+/// A shop page on another origin than the proxy, as every real one is.
+const FOREIGN: &str = "https://any-shop.example";
+
 #[tokio::test]
-async fn the_host_page_is_served_only_when_configured() {
-    let (router, _assets) = proxy(Some(helpdock::demo::SHOP_PAGE));
-    let page = send(&router, get("/")).await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert!(page.header(header::CONTENT_TYPE).starts_with("text/html"));
-    let html = String::from_utf8_lossy(&page.body);
-    assert!(
-        html.contains(r#"<script async src="/widget.js" data-site="demo"></script>"#),
-        "{html}"
-    );
-    let post = send(&router, request("POST", "/", None, Body::empty())).await;
-    assert_eq!(post.error_code(), "method_not_allowed");
+async fn assets_are_open_to_every_origin_without_credentials() {
+    let (router, _assets) = proxy();
+    for uri in [
+        "/widget.js",
+        "/helpdock_widget.js",
+        "/helpdock_widget_bg.wasm",
+        "/helpdock.css",
+    ] {
+        for method in ["GET", "HEAD"] {
+            // A page nobody configured may load the files (the loader's `import()` and `fetch`
+            // send its Origin); the API stays closed to it, below.
+            let req = with_header(request(method, uri, None, Body::empty()), "origin", FOREIGN);
+            let answer = send(&router, req).await;
+            assert_eq!(answer.status, StatusCode::OK, "{method} {uri}");
+            assert_eq!(
+                answer.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+                "*",
+                "{method} {uri}"
+            );
+            assert_eq!(answer.header(CORP), "cross-origin", "{method} {uri}");
+            assert!(
+                !answer
+                    .headers
+                    .contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS),
+                "{method} {uri}"
+            );
+            // `*` for everyone: caches keep one copy, whatever the Origin.
+            assert!(
+                !answer.headers.contains_key(header::VARY),
+                "{method} {uri}: {:?}",
+                answer.headers
+            );
+        }
+        // A revalidation (the glue, wasm and css are `no-cache`) is a CORS request too.
+        let first = send(&router, get(uri)).await;
+        let since = first.header(header::LAST_MODIFIED).to_owned();
+        let req = with_header(
+            with_header(get(uri), "origin", FOREIGN),
+            "if-modified-since",
+            &since,
+        );
+        let answer = send(&router, req).await;
+        assert_eq!(answer.status, StatusCode::NOT_MODIFIED, "{uri}");
+        assert_eq!(
+            answer.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            "*",
+            "{uri}"
+        );
+    }
+    // Only reading files is open: the API, writes and missing files are not.
+    for (method, uri, status, code) in [
+        (
+            "GET",
+            "/api/ticket_categories.php",
+            StatusCode::FORBIDDEN,
+            "forbidden_origin",
+        ),
+        (
+            "POST",
+            "/widget.js",
+            StatusCode::FORBIDDEN,
+            "forbidden_origin",
+        ),
+        (
+            "OPTIONS",
+            "/widget.js",
+            StatusCode::FORBIDDEN,
+            "forbidden_origin",
+        ),
+        ("GET", "/nope.js", StatusCode::NOT_FOUND, "not_found"),
+    ] {
+        let req = with_header(request(method, uri, None, Body::empty()), "origin", FOREIGN);
+        let answer = send(&router, req).await;
+        assert_eq!(
+            (answer.status, answer.error_code().as_str()),
+            (status, code),
+            "{method} {uri}"
+        );
+        assert_eq!(
+            answer.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            "",
+            "{method} {uri}"
+        );
+    }
 }

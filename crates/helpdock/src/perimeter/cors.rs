@@ -1,11 +1,13 @@
 //! Which web pages may call the proxy (docs/protocol.md, "CORS"): the proxy's own origin and
 //! the configured sites' origins. Everything else is `403 forbidden_origin`, preflights
-//! included, before any other check runs. Credentials are never allowed.
+//! included, before any other check runs — except reading the widget's public files, which any
+//! page may do (`assets`). Credentials are never allowed.
 //!
 //! Written by hand because tower-http's `CorsLayer` can only omit headers, not refuse with our
 //! JSON error.
 
 use super::Perimeter;
+use crate::assets;
 use crate::error::ApiError;
 use axum::extract::{Request, State};
 use axum::http::header::{
@@ -158,6 +160,10 @@ pub(crate) async fn enforce_origin(
     request: Request,
     next: Next,
 ) -> Response {
+    // The widget's files answer every origin alike (`*`): nothing here to decide, or to vary on.
+    if assets::is_file_read(&request) {
+        return next.run(request).await;
+    }
     let preflight = request.method() == Method::OPTIONS
         && request
             .headers()

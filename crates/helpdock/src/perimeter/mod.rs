@@ -178,13 +178,19 @@ pub(crate) fn guard_routes(router: Router<AppState>, perimeter: &Perimeter) -> R
         .route_layer(from_fn(request_log::record_route))
 }
 
+/// Only what the log line needs from routing (the matched route): for routers without the
+/// perimeter, such as the demo shop's.
+pub(crate) fn record_routes<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.route_layer(from_fn(request_log::record_route))
+}
+
 /// The origin check, before routing: a foreign page learns nothing, not even whether a path exists.
 pub(crate) fn guard_origin(router: Router<AppState>, perimeter: &Perimeter) -> Router<AppState> {
     router.layer(from_fn_with_state(perimeter.clone(), cors::enforce_origin))
 }
 
 /// The request log and id, the outermost layer.
-pub(crate) fn log_requests(router: Router<AppState>) -> Router<AppState> {
+pub(crate) fn log_requests<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     router.layer(from_fn(request_log::log_request))
 }
 

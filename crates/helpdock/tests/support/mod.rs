@@ -58,7 +58,6 @@ pub fn state(upstream: Upstream, assets_dir: std::path::PathBuf) -> AppState {
     AppState {
         upstream,
         assets_dir,
-        host_page: None,
         gatekeeper: Arc::new(gatekeeper),
         owners: OwnerCache::default(),
         perimeter: Perimeter::for_sites(limits, &sites),
@@ -131,6 +130,20 @@ pub async fn serve_router(router: Router) -> SocketAddr {
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, router).await });
     addr
+}
+
+/// A temporary assets dir holding stand-ins for the four files of a built widget.
+pub fn widget_files() -> tempfile::TempDir {
+    let assets = tempfile::tempdir().expect("assets dir");
+    for (name, content) in [
+        ("widget.js", "/* loader */"),
+        ("helpdock_widget.js", "export default function() {}"),
+        ("helpdock_widget_bg.wasm", "\0asm"),
+        ("helpdock.css", ":host { all: initial }"),
+    ] {
+        std::fs::write(assets.path().join(name), content).expect("write asset");
+    }
+    assets
 }
 
 /// The proxy on a free port, with `upstream` as its helpdesk at `/api/`.
