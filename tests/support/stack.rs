@@ -14,6 +14,9 @@ pub struct DemoStack {
     child: Child,
     /// The host page, e.g. `http://127.0.0.1:41234/`.
     pub url: String,
+    /// The proxy the page embeds the widget from, on another origin (another port), as for real
+    /// shops: every story runs cross-origin.
+    pub proxy_url: String,
     /// Everything the demo printed so far (stdout and stderr), for assertions on logs.
     pub output: Arc<Mutex<String>>,
     _data_dir: tempfile::TempDir,
@@ -26,7 +29,7 @@ fn helpdock_bin() -> PathBuf {
 }
 
 impl DemoStack {
-    /// Starts `helpdock demo` on a free port with a fresh data directory and waits for its URL.
+    /// Starts `helpdock demo` on free ports with a fresh data directory and waits for its URLs.
     pub fn start() -> DemoStack {
         DemoStack::launch(None)
     }
@@ -71,8 +74,10 @@ impl DemoStack {
             let url_tx = url_tx.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if let Some(url) = line.split("Helpdock demo: ").nth(1) {
-                        let _ = url_tx.send(url.trim().to_owned());
+                    for (is_proxy, prefix) in [(false, "Helpdock demo: "), (true, "Helpdock proxy: ")] {
+                        if let Some(url) = line.split(prefix).nth(1) {
+                            let _ = url_tx.send((is_proxy, url.trim().to_owned()));
+                        }
                     }
                     let mut out = output.lock().unwrap_or_else(|p| p.into_inner());
                     out.push_str(&line);
@@ -80,15 +85,24 @@ impl DemoStack {
                 }
             });
         }
-        let url = match url_rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(url) => url,
-            Err(_) => {
-                let _ = child.kill();
-                let out = output.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                panic!("helpdock demo printed no URL within 60 s; it said:\n{out}");
+        let (mut shop, mut proxy) = (None, None);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let (url, proxy_url) = loop {
+            if let (Some(shop), Some(proxy)) = (&shop, &proxy) {
+                break (String::clone(shop), String::clone(proxy));
+            }
+            match url_rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok((true, url)) => proxy = Some(url),
+                Ok((false, url)) => shop = Some(url),
+                Err(_) => {
+                    let _ = child.kill();
+                    let out = output.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                    panic!("helpdock demo printed no shop and proxy URLs within 60 s; it said:\n{out}");
+                }
             }
         };
-        DemoStack { child, url, output, _data_dir: data_dir }
+        assert_ne!(url, proxy_url, "the shop page must not be on the proxy's origin");
+        DemoStack { child, url, proxy_url, output, _data_dir: data_dir }
     }
 
     /// The demo's output so far.
