@@ -11,7 +11,7 @@
 //! knows who the visitor is. Create and reply handlers call, after identifying the visitor and
 //! before any upstream call:
 //!
-//! ```ignore
+//! ```text
 //! state.perimeter.check_identity(Action::Create, &email)?; // or Action::Reply
 //! ```
 //!
