@@ -82,6 +82,19 @@ if [[ "$mode" == serve ]]; then
   exec trunk serve
 fi
 
+# Rebuilding costs ~30 s of wasm-bindgen and wasm-opt even when nothing changed; skip it when every
+# input (sources, manifests, lock file, loader, pinned tools) is the same as for the pkg/ we have.
+mkdir -p "$root/target"
+stamp="$root/target/widget-pkg.inputs"
+inputs=$( { find src loader crates/wire index.html Trunk.toml Cargo.toml Cargo.lock -type f -print0 \
+  | sort -z | xargs -0 sha256sum; trunk --version; wasm-bindgen --version; } | sha256sum | cut -d' ' -f1)
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$inputs" ]] \
+  && [[ -f "$pkg/widget.js" && -f "$pkg/helpdock_widget.js" && -f "$pkg/helpdock_widget_bg.wasm" && -f "$pkg/helpdock.css" ]]; then
+  say "pkg/ is up to date"
+  exec scripts/sizes.sh
+fi
+rm -f "$stamp"
+
 say "building (trunk build --release)"
 trunk build --release --dist "$dist"
 
@@ -93,12 +106,5 @@ for file in helpdock_widget.js helpdock_widget_bg.wasm helpdock.css; do
   [[ -f "$dist/$file" ]] || die "trunk did not produce $file"
   cp "$dist/$file" "$pkg/$file"
 done
-
-printf '\n%-26s %10s %10s %10s\n' "pkg/" "bytes" "gzip -9" "brotli"
-for file in widget.js helpdock_widget.js helpdock_widget_bg.wasm helpdock.css; do
-  raw=$(wc -c <"$pkg/$file")
-  gz=$(gzip -9 -c "$pkg/$file" | wc -c)
-  br=-
-  if command -v brotli >/dev/null; then br=$(brotli -c -q 11 "$pkg/$file" | wc -c); fi
-  printf '%-26s %10s %10s %10s\n' "$file" "$raw" "$gz" "$br"
-done
+echo "$inputs" >"$stamp"
+scripts/sizes.sh
