@@ -209,7 +209,7 @@ fn document() -> web_sys::Document {
 pub fn one_ticket() -> Value {
     serde_json::json!({"tickets": [{
         "id": 42, "subject": "Where is my order?", "status": "open", "priority": "high",
-        "created_at": "2026-11-20 09:00:00", "updated_at": "2026-11-21 10:30:00",
+        "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-21T10:30:00Z",
     }]})
 }
 
@@ -218,9 +218,9 @@ pub fn thread_42() -> Value {
     serde_json::json!({
         "ticket": {
             "id": 42, "subject": "Where is my order?", "message": "It has been two weeks.", "status": "open",
-            "priority": "high", "created_at": "2026-11-20 09:00:00", "updated_at": "2026-11-21 10:30:00",
+            "priority": "high", "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-21T10:30:00Z",
         },
-        "replies": [{"id": 7, "message": "It ships today.", "from_staff": true, "created_at": "2026-11-21 10:30:00"}],
+        "replies": [{"id": 7, "message": "It ships today.", "from_staff": true, "created_at": "2026-11-21T10:30:00Z"}],
         "custom_fields": [],
     })
 }

@@ -109,7 +109,7 @@ fn ticket_rows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<Ti
                                     </span>
                                     <span class="hd-priority">{priority_label(t.priority)}</span>
                                     <span>"#" {id.to_string()}</span>
-                                    <span class="hd-list-time">"Updated " {short_time(&t.updated_at)}</span>
+                                    <span class="hd-list-time">"Updated " {short_time(t.updated_at.as_deref().unwrap_or(""))}</span>
                                 </span>
                             </button>
                         </li>

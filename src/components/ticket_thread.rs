@@ -145,7 +145,7 @@ fn conversation(
         detail.get().map(|(ticket, _)| {
             view! {
                 <li class="hd-msg hd-msg-visitor" data-testid="thread-message" data-from-staff="false">
-                    <p class="hd-msg-meta">"You · " {short_time(&ticket.created_at)}</p>
+                    <p class="hd-msg-meta">"You · " {short_time(ticket.created_at.as_deref().unwrap_or(""))}</p>
                     <p class="hd-msg-body">{ticket.message}</p>
                 </li>
             }
@@ -162,7 +162,7 @@ fn conversation(
                     let (class, who) = if r.from_staff { ("hd-msg hd-msg-staff", "Support") } else { ("hd-msg hd-msg-visitor", "You") };
                     view! {
                         <li class=class data-testid="thread-message" data-from-staff=r.from_staff.to_string()>
-                            <p class="hd-msg-meta">{who} " · " {short_time(&r.created_at)}</p>
+                            <p class="hd-msg-meta">{who} " · " {short_time(r.created_at.as_deref().unwrap_or(""))}</p>
                             <p class="hd-msg-body">{r.message}</p>
                         </li>
                     }

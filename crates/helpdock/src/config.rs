@@ -8,6 +8,7 @@ pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};
 use crate::identity::StaffList;
 use crate::perimeter::LimitsConfig;
 use crate::secret::Secret;
+use crate::upstream::HelpdeskTimeZone;
 use reqwest::Url;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -32,6 +33,8 @@ pub struct Config {
     pub upstream_token: Secret,
     /// How long one upstream call may take.
     pub upstream_timeout: Duration,
+    /// The zone the helpdesk writes its zone-less times in (UTC unless set).
+    pub helpdesk_timezone: HelpdeskTimeZone,
     /// The address to listen on.
     pub listen: SocketAddr,
     /// The widget's files.
@@ -78,6 +81,7 @@ struct FileConfig {
     upstream_token: Option<Secret>,
     upstream_token_file: Option<PathBuf>,
     upstream_timeout_secs: Option<u64>,
+    helpdesk_timezone: Option<String>,
     listen: Option<String>,
     assets_dir: Option<PathBuf>,
     trust_browser_email: Option<bool>,
@@ -142,6 +146,11 @@ impl Config {
             "upstream_timeout_secs",
             fc.upstream_timeout_secs.map(|s| s.to_string()),
         );
+        let zone = pick(
+            "HELPDOCK_HELPDESK_TIMEZONE",
+            "helpdesk_timezone",
+            fc.helpdesk_timezone.clone(),
+        );
         let listen = pick("HELPDOCK_LISTEN", "listen", fc.listen.clone());
         let assets = pick(
             "HELPDOCK_ASSETS_DIR",
@@ -153,6 +162,15 @@ impl Config {
             .map(parse_timeout)
             .transpose()?
             .unwrap_or(DEFAULT_UPSTREAM_TIMEOUT);
+        let helpdesk_timezone = zone
+            .map(|setting| {
+                HelpdeskTimeZone::named(&setting.value).map_err(|message| ConfigError::Invalid {
+                    key: setting.key,
+                    message,
+                })
+            })
+            .transpose()?
+            .unwrap_or_default();
         let listen = listen_from(listen)?;
         let identity = identity::identity_settings(env, &fc, &file_key)?;
         fc.limits.validate().map_err(|e| ConfigError::Invalid {
@@ -163,6 +181,7 @@ impl Config {
             upstream_url,
             upstream_token: token,
             upstream_timeout,
+            helpdesk_timezone,
             listen,
             assets_dir: assets.map_or_else(
                 || PathBuf::from(DEFAULT_ASSETS_DIR),

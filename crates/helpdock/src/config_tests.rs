@@ -185,3 +185,27 @@ fn toml_syntax_errors_do_not_quote_the_line() {
     );
     assert!(!message.contains("hush-hush"), "{message}");
 }
+
+#[test]
+fn helpdesk_timezone_defaults_to_utc_and_names_its_key() {
+    let url = ("HELPDOCK_UPSTREAM_URL", "http://127.0.0.1:9/api");
+    let token = ("HELPDOCK_UPSTREAM_TOKEN", "t0k");
+    let sites = file_with(SITE);
+    let c = Config::load(Some(sites.path()), &env_of(&[url, token])).expect("valid");
+    assert_eq!(c.helpdesk_timezone.name(), "UTC");
+
+    let f = file_with(&format!("helpdesk_timezone = \"Europe/Berlin\"\n{SITE}"));
+    let c = Config::load(Some(f.path()), &env_of(&[url, token])).expect("valid");
+    assert_eq!(c.helpdesk_timezone.name(), "Europe/Berlin");
+    let zone = ("HELPDOCK_HELPDESK_TIMEZONE", "America/New_York");
+    let c = Config::load(Some(f.path()), &env_of(&[url, token, zone])).expect("env wins");
+    assert_eq!(c.helpdesk_timezone.name(), "America/New_York");
+
+    let bad = ("HELPDOCK_HELPDESK_TIMEZONE", "Mars/Olympus");
+    let message = load_err(Some(sites.path()), &[url, token, bad]);
+    assert!(message.starts_with("HELPDOCK_HELPDESK_TIMEZONE:"), "{message}");
+    assert!(message.contains("Mars/Olympus"), "{message}");
+    let f = file_with(&format!("helpdesk_timezone = \"CET+1\"\n{SITE}"));
+    let message = load_err(Some(f.path()), &[url, token]);
+    assert!(message.starts_with("helpdesk_timezone (in "), "{message}");
+}

@@ -7,8 +7,8 @@ use crate::config::{DEFAULT_GUEST_PASS_TTL, DEFAULT_UPSTREAM_TIMEOUT, Env, SiteC
 use crate::identity::{GatekeeperSettings, GuestPassKey, StaffList, signature, unix_now};
 use crate::perimeter::{LimitsConfig, Perimeter, SiteOrigins};
 use crate::{
-    ApiError, AppState, Gatekeeper, OwnerCache, Secret, Upstream, UpstreamConfig, app, assets,
-    layers,
+    ApiError, AppState, Gatekeeper, HelpdeskTimeZone, OwnerCache, Secret, Upstream, UpstreamConfig,
+    app, assets, layers,
 };
 use axum::response::Html;
 use axum::routing::{get, post};
@@ -150,6 +150,8 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
         base_url,
         token,
         timeout: DEFAULT_UPSTREAM_TIMEOUT,
+        // The reference helpdesk writes UTC (see its `schema::now`).
+        time_zone: HelpdeskTimeZone::default(),
     })
     .map_err(|e| DemoError::Setup(e.to_string()))?;
     warn_if_widget_missing(&settings.assets_dir);

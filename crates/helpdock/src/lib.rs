@@ -19,7 +19,7 @@ pub use ownership::OwnerCache;
 pub use perimeter::Perimeter;
 pub use routes::MAX_BODY_BYTES;
 pub use secret::Secret;
-pub use upstream::{Upstream, UpstreamConfig};
+pub use upstream::{HelpdeskTimeZone, Upstream, UpstreamConfig};
 
 use axum::Router;
 use axum::extract::FromRef;

@@ -115,10 +115,12 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
     warn_if_widget_missing(&config.assets_dir);
     let gatekeeper = Gatekeeper::from_config(&config)
         .map_err(|e| format!("no randomness for the guest pass key: {e}"))?;
+    let zone_name = config.helpdesk_timezone.name().to_owned();
     let upstream = Upstream::new(UpstreamConfig {
         base_url: config.upstream_url.clone(),
         token: config.upstream_token,
         timeout: config.upstream_timeout,
+        time_zone: config.helpdesk_timezone,
     })?;
     let state = AppState {
         upstream,
@@ -129,7 +131,7 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
     };
     let listener = bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, upstream = %config.upstream_url, "helpdock listening");
+    tracing::info!(%addr, upstream = %config.upstream_url, helpdesk_timezone = %zone_name, "helpdock listening");
     announce(&format!("Helpdock proxy: http://{addr}/"))?;
     helpdock::serve(listener, app(state), shutdown_signal()).await?;
     Ok(())

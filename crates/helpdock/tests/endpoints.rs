@@ -5,7 +5,8 @@ mod support;
 
 use reference_helpdesk::{BodyKind, FieldId, Quirks, SEEDED_STAFF_EMAIL, SeedTicket};
 use serde_json::{Value, json};
-use support::{ANN, TOKEN, stack, stack_with, valid_ticket};
+use helpdock::HelpdeskTimeZone;
+use support::{ANN, TOKEN, stack, stack_in_zone, stack_with, valid_ticket};
 
 #[tokio::test]
 async fn catalog_is_converted() {
@@ -295,4 +296,60 @@ async fn emails_are_normalized_so_history_finds_tickets() {
         .expect(201);
     let list = s.proxy.list("ANN@example.com ").await.expect(200);
     assert_eq!(list["tickets"].as_array().map(Vec::len), Some(1), "{list}");
+}
+
+#[tokio::test]
+async fn helpdesk_local_times_arrive_as_utc_instants() {
+    let new_york = HelpdeskTimeZone::named("America/New_York").expect("zone");
+    let s = stack_in_zone(Quirks::default(), new_york).await;
+    // Filed on the Saturday in EST (UTC-5), updated after the change to EDT (UTC-4) on Sunday;
+    // another ticket's row holds MySQL's zero date.
+    let mut seed = SeedTicket::new("Across the change", "m", ANN);
+    seed.created_at = Some("2026-03-07 12:00:00".into());
+    seed.updated_at = Some("2026-03-08 12:00:00".into());
+    let id = s.helpdesk.seed_ticket(seed).expect("seed").0;
+    let mut zero = SeedTicket::new("Zero date", "m", ANN);
+    zero.created_at = Some("2026-03-01 09:00:00".into());
+    zero.updated_at = Some("0000-00-00 00:00:00".into());
+    let zero_id = s.helpdesk.seed_ticket(zero).expect("seed").0;
+
+    let view = s.proxy.view(id, ANN).await.expect(200);
+    assert_eq!(view["ticket"]["created_at"], "2026-03-07T17:00:00Z");
+    assert_eq!(view["ticket"]["updated_at"], "2026-03-08T16:00:00Z");
+
+    let list = s.proxy.list(ANN).await.expect(200);
+    let rows = list["tickets"].as_array().expect("tickets");
+    let row = |id: i64| {
+        rows.iter()
+            .find(|t| t["id"] == id)
+            .unwrap_or_else(|| panic!("ticket {id} in {list}"))
+    };
+    assert_eq!(row(id)["created_at"], "2026-03-07T17:00:00Z");
+    assert_eq!(row(id)["updated_at"], "2026-03-08T16:00:00Z");
+    // Not a time: the ticket is still listed, with an honest null instead of a guess.
+    assert_eq!(row(zero_id)["created_at"], "2026-03-01T14:00:00Z");
+    assert_eq!(row(zero_id)["updated_at"], Value::Null);
+}
+
+#[tokio::test]
+async fn replies_written_now_arrive_as_utc_instants() {
+    let s = stack().await;
+    let id = s
+        .helpdesk
+        .seed_ticket(SeedTicket::new("Now", "m", ANN))
+        .expect("seed");
+    s.helpdesk
+        .add_reply_as(id, SEEDED_STAFF_EMAIL, "On it.")
+        .expect("reply");
+    let view = s.proxy.view(id.0, ANN).await.expect(200);
+    for at in [
+        &view["ticket"]["created_at"],
+        &view["ticket"]["updated_at"],
+        &view["replies"][0]["created_at"],
+    ] {
+        let at = at.as_str().unwrap_or_else(|| panic!("a time in {view}"));
+        // 2026-11-28T16:44:00Z: the reference helpdesk writes UTC and the proxy reads it so.
+        let shape = at.len() == 20 && at.ends_with('Z') && at.as_bytes()[10] == b'T';
+        assert!(shape, "{at} is not an RFC 3339 UTC instant");
+    }
 }

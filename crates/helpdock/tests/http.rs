@@ -6,7 +6,7 @@ mod support;
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
-use helpdock::{MAX_BODY_BYTES, Secret, Upstream, UpstreamConfig, app};
+use helpdock::{MAX_BODY_BYTES, HelpdeskTimeZone, Secret, Upstream, UpstreamConfig, app};
 use serde_json::Value;
 use std::time::Duration;
 use tower::ServiceExt;
@@ -22,6 +22,7 @@ fn proxy() -> (Router, tempfile::TempDir) {
         base_url: "http://127.0.0.1:9/api/".parse().expect("url"),
         token: Secret::new("unused"),
         timeout: Duration::from_secs(1),
+        time_zone: HelpdeskTimeZone::default(),
     };
     let state = support::state(
         Upstream::new(config).expect("client"),

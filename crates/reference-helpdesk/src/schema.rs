@@ -84,10 +84,12 @@ pub(crate) fn migrate_and_seed(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(SEED)
 }
 
-/// Server-local time as PHP's `date('Y-m-d H:i:s')` writes it: no zone.
+/// The time as PHP's `date('Y-m-d H:i:s')` writes it: no zone. This stand-in's server clock is
+/// UTC whatever the host's zone (like PHP with `date.timezone = UTC`), so the demo's proxy reads
+/// it with `helpdesk_timezone = "UTC"` and shows the right times on any machine.
 pub(crate) fn now(conn: &Connection) -> rusqlite::Result<String> {
     conn.query_row(
-        "SELECT strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime')",
+        "SELECT strftime('%Y-%m-%d %H:%M:%S', 'now')",
         [],
         |row| row.get(0),
     )

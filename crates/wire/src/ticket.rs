@@ -94,10 +94,13 @@ pub struct TicketSummary {
     pub status: String,
     /// How urgent.
     pub priority: Priority,
-    /// `YYYY-MM-DD HH:MM:SS` in the helpdesk's time zone.
-    pub created_at: String,
-    /// `YYYY-MM-DD HH:MM:SS` in the helpdesk's time zone.
-    pub updated_at: String,
+    /// When filed: an RFC 3339 UTC instant (`2026-11-28T16:44:00Z`); `None` (`null`) when the
+    /// helpdesk sent something that is not a time.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// When last changed, like `created_at`.
+    #[serde(default)]
+    pub updated_at: Option<String>,
 }
 
 /// `GET /api/tickets_list.php`: the visitor's tickets, newest update first.
@@ -134,10 +137,12 @@ pub struct TicketDetail {
     /// The category, if any.
     #[serde(default)]
     pub category_id: Option<CategoryId>,
-    /// When filed.
-    pub created_at: String,
-    /// When last changed.
-    pub updated_at: String,
+    /// When filed: an RFC 3339 UTC instant; `None` when the helpdesk's value was not a time.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// When last changed, like `created_at`.
+    #[serde(default)]
+    pub updated_at: Option<String>,
 }
 
 /// One message in a thread after the first.
@@ -149,8 +154,9 @@ pub struct Reply {
     pub message: String,
     /// True when a support agent wrote it.
     pub from_staff: bool,
-    /// When sent.
-    pub created_at: String,
+    /// When sent: an RFC 3339 UTC instant; `None` when the helpdesk's value was not a time.
+    #[serde(default)]
+    pub created_at: Option<String>,
 }
 
 /// A custom field's value on one ticket.

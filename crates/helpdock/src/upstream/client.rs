@@ -2,6 +2,7 @@
 //! nowhere else, and every answer classified before anything reads it.
 
 use super::UpstreamError;
+use super::time::HelpdeskTimeZone;
 use crate::secret::Secret;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{StatusCode, Url};
@@ -22,6 +23,8 @@ pub struct UpstreamConfig {
     pub token: Secret,
     /// How long one call may take, connecting and reading included.
     pub timeout: Duration,
+    /// The zone the helpdesk writes its (zone-less) times in.
+    pub time_zone: HelpdeskTimeZone,
 }
 
 /// The only client of the helpdesk; cheap to clone.
@@ -30,6 +33,7 @@ pub struct Upstream {
     http: reqwest::Client,
     base_url: Url,
     token: Secret,
+    time_zone: HelpdeskTimeZone,
 }
 
 /// How a call sends its parameters.
@@ -54,7 +58,13 @@ impl Upstream {
             http,
             base_url: config.base_url,
             token: config.token,
+            time_zone: config.time_zone,
         })
+    }
+
+    /// The zone the helpdesk's times are read in.
+    pub(super) fn time_zone(&self) -> &HelpdeskTimeZone {
+        &self.time_zone
     }
 
     /// Calls `script` (e.g. `tickets_create.php`) and decodes its `success:true` answer as `T`.

@@ -3,8 +3,10 @@
 
 mod client;
 mod shapes;
+mod time;
 
 pub use client::{Upstream, UpstreamConfig};
+pub use time::HelpdeskTimeZone;
 
 use crate::error::ApiError;
 use client::Params;
@@ -119,7 +121,7 @@ impl Upstream {
     pub async fn list_tickets(&self, user_email: &str) -> Result<TicketList, ApiError> {
         let form = [("user_email", user_email.to_owned())];
         let shape: shapes::ListShape = self.call("tickets_list.php", Params::Form(&form)).await?;
-        Ok(shape.into_wire())
+        Ok(shape.into_wire(self.time_zone()))
     }
 
     /// `ticket_view.php`: one ticket, its replies and custom field values, and whose it is.
@@ -138,7 +140,7 @@ impl Upstream {
         let shape: shapes::ViewShape = self.call("ticket_view.php", Params::Form(&form)).await?;
         Ok(ViewedTicket {
             owner_email: shape.owner_email().to_owned(),
-            thread: shape.into_wire(),
+            thread: shape.into_wire(self.time_zone()),
         })
     }
 

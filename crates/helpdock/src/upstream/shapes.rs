@@ -1,6 +1,7 @@
 //! The PHP app's JSON, read leniently and converted by hand into wire types. Nothing here leaves
 //! this module except through the `into_wire` conversions, so no upstream quirk reaches a browser.
 
+use super::time::HelpdeskTimeZone;
 use helpdock_wire::lenient::{bool_from_any, opt_string, opt_u64_from_any, string_or_null};
 use helpdock_wire::{
     Categories, Category, CategoryId, CustomField, CustomFieldId, CustomFieldValue, CustomFields,
@@ -64,7 +65,8 @@ struct SummaryRow {
 }
 
 impl ListShape {
-    pub(super) fn into_wire(self) -> TicketList {
+    /// Times are read in `zone`, the helpdesk's.
+    pub(super) fn into_wire(self, zone: &HelpdeskTimeZone) -> TicketList {
         let tickets = self
             .tickets
             .into_iter()
@@ -73,8 +75,8 @@ impl ListShape {
                 subject: r.subject,
                 status: r.status,
                 priority: priority(&r.priority),
-                created_at: r.created_at,
-                updated_at: r.updated_at,
+                created_at: zone.to_utc(&r.created_at),
+                updated_at: zone.to_utc(&r.updated_at),
             })
             .collect();
         TicketList { tickets }
@@ -145,7 +147,8 @@ impl ViewShape {
         &self.ticket.user_email
     }
 
-    pub(super) fn into_wire(self) -> TicketThread {
+    /// Times are read in `zone`, the helpdesk's.
+    pub(super) fn into_wire(self, zone: &HelpdeskTimeZone) -> TicketThread {
         let t = self.ticket;
         TicketThread {
             ticket: TicketDetail {
@@ -155,8 +158,8 @@ impl ViewShape {
                 status: t.status,
                 priority: priority(&t.priority),
                 category_id: t.category_id.map(CategoryId),
-                created_at: t.created_at,
-                updated_at: t.updated_at,
+                created_at: zone.to_utc(&t.created_at),
+                updated_at: zone.to_utc(&t.updated_at),
             },
             replies: self
                 .replies
@@ -166,7 +169,7 @@ impl ViewShape {
                     message: r.message,
                     // Staff replies carry the agent's user id; customers' replies have none.
                     from_staff: r.user_id.is_some(),
-                    created_at: r.created_at,
+                    created_at: zone.to_utc(&r.created_at),
                 })
                 .collect(),
             custom_fields: self

@@ -3,6 +3,10 @@
 use super::*;
 use serde::de::DeserializeOwned;
 
+fn utc() -> HelpdeskTimeZone {
+    HelpdeskTimeZone::default()
+}
+
 fn decode<T: DeserializeOwned>(json: &str) -> T {
     match serde_json::from_str(json) {
         Ok(v) => v,
@@ -42,7 +46,7 @@ fn list_rows_with_string_numbers_and_odd_priorities() {
         {"id":"9","subject":"Late","status":"open","priority":"HIGH","created_at":"2026-11-01 10:00:00","updated_at":"2026-11-02 09:00:00"},
         {"id":8,"subject":null,"status":"closed","priority":"urgent","created_at":"2026-10-01 10:00:00","updated_at":"2026-10-01 10:00:00"}
     ]}"#;
-    let list = decode::<ListShape>(json).into_wire();
+    let list = decode::<ListShape>(json).into_wire(&utc());
     let rows: Vec<_> = list
         .tickets
         .iter()
@@ -52,16 +56,19 @@ fn list_rows_with_string_numbers_and_odd_priorities() {
         rows,
         [(9, "Late", Priority::High), (8, "", Priority::Medium)]
     );
-    assert_eq!(list.tickets[0].updated_at, "2026-11-02 09:00:00");
+    assert_eq!(
+        list.tickets[0].updated_at.as_deref(),
+        Some("2026-11-02T09:00:00Z")
+    );
     assert!(
         decode::<ListShape>(r#"{"success":true,"tickets":null}"#)
-            .into_wire()
+            .into_wire(&utc())
             .tickets
             .is_empty()
     );
     assert!(
         decode::<ListShape>(r#"{"success":true,"tickets":[]}"#)
-            .into_wire()
+            .into_wire(&utc())
             .tickets
             .is_empty()
     );
@@ -85,7 +92,7 @@ const VIEW: &str = r#"{"success":true,
 
 #[test]
 fn view_is_an_allowlist_with_staff_flags_and_ordered_fields() {
-    let thread = decode::<ViewShape>(VIEW).into_wire();
+    let thread = decode::<ViewShape>(VIEW).into_wire(&utc());
     assert_eq!(thread.ticket.id, TicketId(7));
     assert_eq!(thread.ticket.category_id, Some(CategoryId(2)));
     assert_eq!(thread.ticket.priority, Priority::Low);
@@ -132,20 +139,22 @@ fn view_with_php_empty_arrays_and_nulls() {
     let json = r#"{"success":true,"ticket":{"id":1,"subject":"s","message":"m","status":"open",
         "priority":"medium","category_id":null,"created_at":"x","updated_at":"y"},
         "replies":[],"custom_fields":[]}"#;
-    let thread = decode::<ViewShape>(json).into_wire();
+    let thread = decode::<ViewShape>(json).into_wire(&utc());
     assert!(thread.replies.is_empty() && thread.custom_fields.is_empty());
+    // Not a time: the ticket still shows, its times are null rather than a guess.
+    assert_eq!((thread.ticket.created_at, thread.ticket.updated_at), (None, None));
     assert_eq!(thread.ticket.category_id, None);
     let json = r#"{"success":true,"ticket":{"id":1},"replies":null,"custom_fields":null}"#;
     assert!(
         decode::<ViewShape>(json)
-            .into_wire()
+            .into_wire(&utc())
             .custom_fields
             .is_empty()
     );
     let json = r#"{"success":true,"ticket":{"id":1},
         "custom_fields":[{"id":"4","name":"N","type":"number","value":"5"}]}"#;
     assert_eq!(
-        decode::<ViewShape>(json).into_wire().custom_fields[0].id,
+        decode::<ViewShape>(json).into_wire(&utc()).custom_fields[0].id,
         CustomFieldId(4)
     );
     assert!(
@@ -204,7 +213,29 @@ fn custom_fields_in_every_required_spelling() {
 fn empty_strings_for_optional_numbers_are_none() {
     let json = r#"{"success":true,"ticket":{"id":"1","category_id":""},
         "replies":[{"id":"2","user_id":"","message":"m","created_at":"t"}]}"#;
-    let thread = decode::<ViewShape>(json).into_wire();
+    let thread = decode::<ViewShape>(json).into_wire(&utc());
     assert_eq!(thread.ticket.category_id, None);
     assert!(!thread.replies[0].from_staff);
+}
+
+#[test]
+fn times_are_read_in_the_helpdesks_zone_and_sent_as_utc() {
+    let berlin = HelpdeskTimeZone::named("Europe/Berlin").expect("zone");
+    let thread = decode::<ViewShape>(VIEW).into_wire(&berlin);
+    assert_eq!(thread.ticket.created_at.as_deref(), Some("2026-11-01T09:00:00Z"));
+    assert_eq!(thread.ticket.updated_at.as_deref(), Some("2026-11-01T10:00:00Z"));
+    let replies: Vec<_> = thread.replies.iter().map(|r| r.created_at.as_deref()).collect();
+    assert_eq!(
+        replies,
+        [
+            Some("2026-11-01T09:05:00Z"),
+            Some("2026-11-01T10:00:00Z"),
+            Some("2026-11-01T10:01:00Z")
+        ]
+    );
+    let json = r#"{"success":true,"tickets":[{"id":1,"created_at":null,
+        "updated_at":"0000-00-00 00:00:00"}]}"#;
+    let list = serde_json::to_value(decode::<ListShape>(json).into_wire(&berlin)).unwrap_or_default();
+    assert_eq!(list["tickets"][0]["created_at"], serde_json::Value::Null);
+    assert_eq!(list["tickets"][0]["updated_at"], serde_json::Value::Null);
 }

@@ -5,7 +5,7 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, request};
 use helpdock::perimeter::{LimitsConfig, SiteOrigins};
-use helpdock::{Perimeter, Secret, Upstream, UpstreamConfig, app};
+use helpdock::{Perimeter, HelpdeskTimeZone, Secret, Upstream, UpstreamConfig, app};
 use reference_helpdesk::Helpdesk;
 use serde_json::Value;
 use std::time::Duration;
@@ -51,6 +51,7 @@ pub async fn fixture(limits: LimitsConfig) -> Fixture {
         base_url: format!("http://{addr}/api/").parse().expect("url"),
         token: Secret::new(support::TOKEN),
         timeout: Duration::from_secs(5),
+        time_zone: HelpdeskTimeZone::default(),
     })
     .expect("client");
     let assets = tempfile::tempdir().expect("assets");

@@ -10,7 +10,8 @@ use helpdock::identity::signature::header_value;
 use helpdock::identity::{GatekeeperSettings, GuestPassKey, StaffList};
 use helpdock::perimeter::LimitsConfig;
 use helpdock::{
-    AppState, Gatekeeper, OwnerCache, Perimeter, Secret, Upstream, UpstreamConfig, app,
+    AppState, Gatekeeper, HelpdeskTimeZone, OwnerCache, Perimeter, Secret, Upstream,
+    UpstreamConfig, app,
 };
 use reference_helpdesk::{Helpdesk, Quirks};
 use reqwest::header::HeaderMap;
@@ -111,9 +112,14 @@ impl Answer {
 
 /// The reference helpdesk (in memory, `quirks`) on a free port, and the proxy in front of it.
 pub async fn stack_with(quirks: Quirks) -> Stack {
+    stack_in_zone(quirks, HelpdeskTimeZone::default()).await
+}
+
+/// [`stack_with`], the proxy reading the helpdesk's times in `zone`.
+pub async fn stack_in_zone(quirks: Quirks, zone: HelpdeskTimeZone) -> Stack {
     let helpdesk = Helpdesk::open_with(None, TOKEN.to_owned(), quirks).expect("open helpdesk");
     let addr = serve_router(helpdesk.router()).await;
-    let proxy = proxy_for(addr, TOKEN, Duration::from_secs(10)).await;
+    let proxy = proxy_in_zone(addr, TOKEN, Duration::from_secs(10), zone).await;
     Stack { helpdesk, proxy }
 }
 
@@ -148,11 +154,22 @@ pub fn widget_files() -> tempfile::TempDir {
 
 /// The proxy on a free port, with `upstream` as its helpdesk at `/api/`.
 pub async fn proxy_for(upstream: SocketAddr, token: &str, timeout: Duration) -> Proxy {
+    proxy_in_zone(upstream, token, timeout, HelpdeskTimeZone::default()).await
+}
+
+/// [`proxy_for`], reading the helpdesk's times in `zone`.
+pub async fn proxy_in_zone(
+    upstream: SocketAddr,
+    token: &str,
+    timeout: Duration,
+    zone: HelpdeskTimeZone,
+) -> Proxy {
     let base_url = Url::parse(&format!("http://{upstream}/api/")).expect("url");
     let upstream = Upstream::new(UpstreamConfig {
         base_url,
         token: Secret::new(token),
         timeout,
+        time_zone: zone,
     })
     .expect("client");
     let assets = tempfile::tempdir().expect("assets dir");
