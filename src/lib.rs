@@ -7,8 +7,10 @@
 pub mod api;
 pub mod components;
 pub mod identity;
+pub mod linkify;
 #[cfg(test)]
 mod test_support;
+pub mod time;
 
 use api::Api;
 use components::launcher::Launcher;

@@ -2,8 +2,9 @@
 
 use super::error_view::ErrorView;
 use super::ticket_thread::TicketThread;
-use super::{priority_label, short_time, status_class};
+use super::{priority_label, status_class};
 use crate::api::{Api, ApiError, Visitor};
+use crate::time;
 use helpdock_wire::{TicketId, TicketSummary};
 use leptos::prelude::*;
 
@@ -109,7 +110,7 @@ fn ticket_rows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<Ti
                                     </span>
                                     <span class="hd-priority">{priority_label(t.priority)}</span>
                                     <span>"#" {id.to_string()}</span>
-                                    <span class="hd-list-time">"Updated " {short_time(t.updated_at.as_deref().unwrap_or(""))}</span>
+                                    {updated(id, t.updated_at.as_deref())}
                                 </span>
                             </button>
                         </li>
@@ -118,6 +119,21 @@ fn ticket_rows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<Ti
             />
         </ul>
     }
+}
+
+/// "Updated 3 minutes ago", the exact time on hover; nothing when the time is unknown.
+fn updated(id: TicketId, instant: Option<&str>) -> Option<impl IntoView + use<>> {
+    let instant = instant?;
+    let ago = time::relative(instant)?;
+    view! {
+        <span class="hd-list-time">
+            "Updated "
+            <time datetime=instant.to_owned() title=time::date_time(instant) data-testid=format!("ticket-updated-{id}")>
+                {ago}
+            </time>
+        </span>
+    }
+    .into()
 }
 
 #[cfg(test)]
@@ -194,6 +210,82 @@ mod tests {
         page.wait_for("history-error").await;
         assert!(page.text("history-error").contains("session has expired"), "{}", page.text("history-error"));
         assert_eq!(stored_guest_pass(&base).as_deref(), Some("pass-1"), "a guest pass outlives a bad signature");
+    }
+
+    /// An RFC 3339 instant `seconds` before now, as the proxy sends it.
+    fn seconds_ago(seconds: f64) -> String {
+        js_sys::Date::new(&(js_sys::Date::now() - seconds * 1000.0).into()).to_iso_string().into()
+    }
+
+    fn verified_history(page: &Page, test: &str) -> leptos::mount::UnmountHandle<impl Mountable + use<>> {
+        let api = Api::new(&fresh_base(test), None);
+        api.set_identity(Identity::new("ann@example.com", None, None, "ab12").ok());
+        history(page, &api)
+    }
+
+    #[test]
+    async fn rows_say_how_long_ago_a_ticket_changed_in_the_visitors_words() {
+        let proxy = FakeProxy::install();
+        let mut list = one_ticket();
+        list["tickets"][0]["updated_at"] = json!(seconds_ago(180.0));
+        list["tickets"].as_array_mut().expect("tickets").push(json!({
+            "id": 43, "subject": "Unknown time", "status": "open", "priority": "low",
+            "created_at": null, "updated_at": null,
+        }));
+        proxy.answer("tickets_list.php", 200, list);
+        let page = Page::new();
+        let _history = verified_history(&page, "relative-time");
+
+        let updated = page.wait_for("ticket-updated-42").await;
+        let rtf = js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+        assert_eq!(updated.text_content().unwrap_or_default(), String::from(rtf.format(-3.0, "minute")));
+        assert!(page.text("ticket-updated-42").contains('3'), "{}", page.text("ticket-updated-42"));
+        assert!(updated.get_attribute("datetime").is_some_and(|d| d.ends_with('Z')));
+        assert!(updated.get_attribute("title").is_some_and(|t| !t.is_empty()), "the exact time on hover");
+        assert!(page.has("ticket-row-43") && !page.has("ticket-updated-43"), "no time rather than a wrong one");
+    }
+
+    #[test]
+    async fn messages_keep_their_lines_and_link_only_web_addresses() {
+        let proxy = FakeProxy::install();
+        proxy.answer("tickets_list.php", 200, one_ticket());
+        let mut thread = thread_42();
+        thread["replies"][0]["message"] = json!(
+            "Track it at https://track.example/p?id=7.\nOr (see https://help.example/faq).\n\
+             <a href=\"javascript:alert(1)\">click</a> javascript:alert(2) <b>bold</b>"
+        );
+        thread["ticket"]["created_at"] = json!(null);
+        proxy.answer("ticket_view.php", 200, thread);
+        let page = Page::new();
+        let _history = verified_history(&page, "linkify");
+
+        page.wait_for("ticket-row-42").await;
+        page.click("ticket-row-42").await;
+        page.wait_for("message-time").await;
+        let messages = page.root.get_elements_by_class_name("hd-msg");
+        let answer = messages.item(1).expect("the reply");
+        let body = answer.query_selector(".hd-msg-body").ok().flatten().expect("its body");
+        assert_eq!(
+            body.text_content().unwrap_or_default(),
+            "Track it at https://track.example/p?id=7.\nOr (see https://help.example/faq).\n\
+             <a href=\"javascript:alert(1)\">click</a> javascript:alert(2) <b>bold</b>",
+            "every character shown as sent, line breaks included"
+        );
+        let links = body.get_elements_by_tag_name("a");
+        let found: Vec<_> = (0..links.length())
+            .filter_map(|i| links.item(i))
+            .map(|a| (a.get_attribute("href"), a.get_attribute("target"), a.get_attribute("rel")))
+            .collect();
+        let expected = |href: &str| {
+            (Some(href.to_owned()), Some("_blank".to_owned()), Some("noopener noreferrer nofollow".to_owned()))
+        };
+        assert_eq!(found, [expected("https://track.example/p?id=7"), expected("https://help.example/faq")]);
+        assert!(body.query_selector("b").ok().flatten().is_none(), "markup stays text");
+        let first = messages.item(0).expect("the first message");
+        assert!(first.text_content().is_some_and(|t| t.starts_with("You") && !t.contains('·')), "no unknown time");
+        let time = page.get("message-time");
+        assert_eq!(time.get_attribute("datetime").as_deref(), Some("2026-11-21T10:30:00Z"));
+        assert!(time.text_content().is_some_and(|t| t.contains("2026")), "a localized date and time");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! One ticket: its first message, the replies in order, and a box to answer.
 
 use super::error_view::ErrorView;
-use super::{priority_label, short_time, status_class};
+use super::{priority_label, status_class};
 use crate::api::{Api, ApiError, new_idempotency_key};
+use crate::linkify::{Segment, segments};
+use crate::time;
 use helpdock_wire::validate::validate_new_reply;
 use helpdock_wire::{CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, TicketDetail, TicketId};
 use leptos::ev::SubmitEvent;
@@ -145,8 +147,8 @@ fn conversation(
         detail.get().map(|(ticket, _)| {
             view! {
                 <li class="hd-msg hd-msg-visitor" data-testid="thread-message" data-from-staff="false">
-                    <p class="hd-msg-meta">"You · " {short_time(ticket.created_at.as_deref().unwrap_or(""))}</p>
-                    <p class="hd-msg-body">{ticket.message}</p>
+                    {meta("You", ticket.created_at.as_deref())}
+                    <p class="hd-msg-body">{message_body(&ticket.message)}</p>
                 </li>
             }
         })
@@ -162,14 +164,40 @@ fn conversation(
                     let (class, who) = if r.from_staff { ("hd-msg hd-msg-staff", "Support") } else { ("hd-msg hd-msg-visitor", "You") };
                     view! {
                         <li class=class data-testid="thread-message" data-from-staff=r.from_staff.to_string()>
-                            <p class="hd-msg-meta">{who} " · " {short_time(r.created_at.as_deref().unwrap_or(""))}</p>
-                            <p class="hd-msg-body">{r.message}</p>
+                            {meta(who, r.created_at.as_deref())}
+                            <p class="hd-msg-body">{message_body(&r.message)}</p>
                         </li>
                     }
                 }
             />
         </ol>
     }
+}
+
+/// Who wrote a message and when, in the visitor's locale and zone; the time only when known.
+fn meta(who: &'static str, instant: Option<&str>) -> impl IntoView + use<> {
+    let when = instant.and_then(|at| Some((at.to_owned(), time::date_time(at)?)));
+    view! {
+        <p class="hd-msg-meta">
+            {who}
+            {when.map(|(at, said)| view! { " · " <time datetime=at data-testid="message-time">{said}</time> })}
+        </p>
+    }
+}
+
+/// A message's text as text nodes, its http(s) links as `<a>` element nodes: nothing in it is
+/// ever parsed as markup. Line breaks stay, through the body's `white-space: pre-wrap`.
+fn message_body(text: &str) -> impl IntoView + use<> {
+    segments(text)
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Text(text) => text.to_owned().into_any(),
+            Segment::Link(url) => view! {
+                <a href=url.to_owned() target="_blank" rel="noopener noreferrer nofollow">{url.to_owned()}</a>
+            }
+            .into_any(),
+        })
+        .collect_view()
 }
 
 /// A custom field's value as the visitor reads it.

@@ -3,9 +3,9 @@
 
 mod support;
 
+use helpdock::HelpdeskTimeZone;
 use reference_helpdesk::{BodyKind, FieldId, Quirks, SEEDED_STAFF_EMAIL, SeedTicket};
 use serde_json::{Value, json};
-use helpdock::HelpdeskTimeZone;
 use support::{ANN, TOKEN, stack, stack_in_zone, stack_with, valid_ticket};
 
 #[tokio::test]
@@ -263,7 +263,10 @@ async fn invalid_input_is_422_with_fields_and_never_reaches_the_helpdesk() {
         )
         .await
         .expect_error(422, "invalid_input");
-    assert_eq!(body["field"], "name", "a name that is an address is refused");
+    assert_eq!(
+        body["field"], "name",
+        "a name that is an address is refused"
+    );
     let reply = json!({"ticket_id": 1, "message": " \n"});
     let body = s
         .proxy

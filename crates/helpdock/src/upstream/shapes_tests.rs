@@ -142,7 +142,10 @@ fn view_with_php_empty_arrays_and_nulls() {
     let thread = decode::<ViewShape>(json).into_wire(&utc());
     assert!(thread.replies.is_empty() && thread.custom_fields.is_empty());
     // Not a time: the ticket still shows, its times are null rather than a guess.
-    assert_eq!((thread.ticket.created_at, thread.ticket.updated_at), (None, None));
+    assert_eq!(
+        (thread.ticket.created_at, thread.ticket.updated_at),
+        (None, None)
+    );
     assert_eq!(thread.ticket.category_id, None);
     let json = r#"{"success":true,"ticket":{"id":1},"replies":null,"custom_fields":null}"#;
     assert!(
@@ -222,9 +225,19 @@ fn empty_strings_for_optional_numbers_are_none() {
 fn times_are_read_in_the_helpdesks_zone_and_sent_as_utc() {
     let berlin = HelpdeskTimeZone::named("Europe/Berlin").expect("zone");
     let thread = decode::<ViewShape>(VIEW).into_wire(&berlin);
-    assert_eq!(thread.ticket.created_at.as_deref(), Some("2026-11-01T09:00:00Z"));
-    assert_eq!(thread.ticket.updated_at.as_deref(), Some("2026-11-01T10:00:00Z"));
-    let replies: Vec<_> = thread.replies.iter().map(|r| r.created_at.as_deref()).collect();
+    assert_eq!(
+        thread.ticket.created_at.as_deref(),
+        Some("2026-11-01T09:00:00Z")
+    );
+    assert_eq!(
+        thread.ticket.updated_at.as_deref(),
+        Some("2026-11-01T10:00:00Z")
+    );
+    let replies: Vec<_> = thread
+        .replies
+        .iter()
+        .map(|r| r.created_at.as_deref())
+        .collect();
     assert_eq!(
         replies,
         [
@@ -235,7 +248,8 @@ fn times_are_read_in_the_helpdesks_zone_and_sent_as_utc() {
     );
     let json = r#"{"success":true,"tickets":[{"id":1,"created_at":null,
         "updated_at":"0000-00-00 00:00:00"}]}"#;
-    let list = serde_json::to_value(decode::<ListShape>(json).into_wire(&berlin)).unwrap_or_default();
+    let list =
+        serde_json::to_value(decode::<ListShape>(json).into_wire(&berlin)).unwrap_or_default();
     assert_eq!(list["tickets"][0]["created_at"], serde_json::Value::Null);
     assert_eq!(list["tickets"][0]["updated_at"], serde_json::Value::Null);
 }

@@ -79,17 +79,45 @@ mod tests {
     fn local_times_become_utc_instants() {
         let cases = [
             ("UTC", "2026-11-28 16:44:00", "2026-11-28T16:44:00Z"),
-            ("Europe/Berlin", "2026-11-28 17:44:00", "2026-11-28T16:44:00Z"),
-            ("Europe/Berlin", "2026-07-01 12:00:00", "2026-07-01T10:00:00Z"),
-            ("America/New_York", "2026-03-07 12:00:00", "2026-03-07T17:00:00Z"),
-            ("America/New_York", "2026-03-09 12:00:00", "2026-03-09T16:00:00Z"),
-            ("Asia/Kolkata", "2026-01-01 00:00:00", "2025-12-31T18:30:00Z"),
-            ("Australia/Lord_Howe", "2026-01-15 10:00:00", "2026-01-14T23:00:00Z"),
+            (
+                "Europe/Berlin",
+                "2026-11-28 17:44:00",
+                "2026-11-28T16:44:00Z",
+            ),
+            (
+                "Europe/Berlin",
+                "2026-07-01 12:00:00",
+                "2026-07-01T10:00:00Z",
+            ),
+            (
+                "America/New_York",
+                "2026-03-07 12:00:00",
+                "2026-03-07T17:00:00Z",
+            ),
+            (
+                "America/New_York",
+                "2026-03-09 12:00:00",
+                "2026-03-09T16:00:00Z",
+            ),
+            (
+                "Asia/Kolkata",
+                "2026-01-01 00:00:00",
+                "2025-12-31T18:30:00Z",
+            ),
+            (
+                "Australia/Lord_Howe",
+                "2026-01-15 10:00:00",
+                "2026-01-14T23:00:00Z",
+            ),
             // Surrounding whitespace is PHP's, not the time's.
             ("UTC", " 2026-11-28 16:44:00\n", "2026-11-28T16:44:00Z"),
         ];
         for (name, local, utc) in cases {
-            assert_eq!(zone(name).to_utc(local).as_deref(), Some(utc), "{name} {local}");
+            assert_eq!(
+                zone(name).to_utc(local).as_deref(),
+                Some(utc),
+                "{name} {local}"
+            );
         }
     }
 
@@ -97,15 +125,35 @@ mod tests {
     fn gaps_move_forward_and_overlaps_take_the_earlier_instant() {
         let cases = [
             // 2026-03-08 02:30 does not exist in New York (02:00 EST → 03:00 EDT): read as 03:30 EDT.
-            ("America/New_York", "2026-03-08 02:30:00", "2026-03-08T07:30:00Z"),
+            (
+                "America/New_York",
+                "2026-03-08 02:30:00",
+                "2026-03-08T07:30:00Z",
+            ),
             // 2026-11-01 01:30 happens twice (EDT, then EST): the first, in EDT.
-            ("America/New_York", "2026-11-01 01:30:00", "2026-11-01T05:30:00Z"),
+            (
+                "America/New_York",
+                "2026-11-01 01:30:00",
+                "2026-11-01T05:30:00Z",
+            ),
             // Berlin: 2026-03-29 02:30 is skipped, 2026-10-25 02:30 happens twice.
-            ("Europe/Berlin", "2026-03-29 02:30:00", "2026-03-29T01:30:00Z"),
-            ("Europe/Berlin", "2026-10-25 02:30:00", "2026-10-25T00:30:00Z"),
+            (
+                "Europe/Berlin",
+                "2026-03-29 02:30:00",
+                "2026-03-29T01:30:00Z",
+            ),
+            (
+                "Europe/Berlin",
+                "2026-10-25 02:30:00",
+                "2026-10-25T00:30:00Z",
+            ),
         ];
         for (name, local, utc) in cases {
-            assert_eq!(zone(name).to_utc(local).as_deref(), Some(utc), "{name} {local}");
+            assert_eq!(
+                zone(name).to_utc(local).as_deref(),
+                Some(utc),
+                "{name} {local}"
+            );
         }
     }
 
@@ -130,7 +178,14 @@ mod tests {
     fn zone_names_are_checked() {
         assert_eq!(HelpdeskTimeZone::default().name(), "UTC");
         assert_eq!(zone(" Europe/Berlin ").name(), "Europe/Berlin");
-        for bad in ["", "  ", "Mars/Olympus", "CEST+1", "../etc/passwd", "Europe/"] {
+        for bad in [
+            "",
+            "  ",
+            "Mars/Olympus",
+            "CEST+1",
+            "../etc/passwd",
+            "Europe/",
+        ] {
             assert!(HelpdeskTimeZone::named(bad).is_err(), "{bad:?}");
         }
     }
