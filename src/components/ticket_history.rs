@@ -7,6 +7,7 @@ use crate::api::{Api, ApiError, Visitor};
 use crate::time;
 use helpdock_wire::{TicketId, TicketSummary};
 use leptos::prelude::*;
+use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq)]
 enum ListState {
@@ -88,6 +89,11 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
 
 /// The rows, keyed by ticket (and its last change, so an updated ticket is redrawn).
 fn ticket_rows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<TicketId>>) -> impl IntoView {
+    // "3 minutes ago" must not go stale while the list stays open.
+    let tick = RwSignal::new(0_u32);
+    if let Ok(timer) = set_interval_with_handle(move || tick.update(|n| *n = n.wrapping_add(1)), Duration::from_secs(30)) {
+        on_cleanup(move || timer.clear());
+    }
     view! {
         <ul class="hd-list" data-testid="ticket-list">
             <For
@@ -110,7 +116,7 @@ fn ticket_rows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<Ti
                                     </span>
                                     <span class="hd-priority">{priority_label(t.priority)}</span>
                                     <span>"#" {id.to_string()}</span>
-                                    {updated(id, t.updated_at.as_deref())}
+                                    {updated(id, t.updated_at.as_deref(), tick.into())}
                                 </span>
                             </button>
                         </li>
@@ -121,14 +127,22 @@ fn ticket_rows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<Ti
     }
 }
 
-/// "Updated 3 minutes ago", the exact time on hover; nothing when the time is unknown.
-fn updated(id: TicketId, instant: Option<&str>) -> Option<impl IntoView + use<>> {
-    let instant = instant?;
-    let ago = time::relative(instant)?;
+/// "Updated 3 minutes ago", reworded on each `tick`, the exact time on hover; nothing when the
+/// time is unknown.
+fn updated(id: TicketId, instant: Option<&str>, tick: Signal<u32>) -> Option<impl IntoView + use<>> {
+    let instant = instant?.to_owned();
+    let title = time::date_time(&instant)?;
+    let ago = {
+        let instant = instant.clone();
+        move || {
+            tick.track();
+            time::relative(&instant)
+        }
+    };
     view! {
         <span class="hd-list-time">
             "Updated "
-            <time datetime=instant.to_owned() title=time::date_time(instant) data-testid=format!("ticket-updated-{id}")>
+            <time datetime=instant title=title data-testid=format!("ticket-updated-{id}")>
                 {ago}
             </time>
         </span>
