@@ -4,7 +4,6 @@
 //! [`ApiError`] value for [`ErrorView`](crate::components::error_view::ErrorView) to render.
 
 use crate::identity::Identity;
-use gloo_net::http::{Request, RequestBuilder, Response};
 use helpdock_wire::{
     Categories, CustomFields, ErrorBody, ErrorCode, NewReply, NewTicket, ReplyCreated, TicketCreated,
     TicketId, TicketList, TicketThread,
@@ -13,6 +12,9 @@ use leptos::prelude::{ArcRwSignal, ArcTrigger, Get, GetUntracked, Notify, ReadUn
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
 
 /// Why a request did not succeed.
 #[derive(Clone, Debug, PartialEq)]
@@ -117,33 +119,32 @@ impl Api {
 
     /// Adds who is asking: the site, then the verified identity or else the guest pass. The proxy
     /// reads only the first of them anyway; not sending the pass keeps it where it is needed.
-    fn identify(&self, mut request: RequestBuilder) -> RequestBuilder {
+    fn identify(&self, headers: &Headers) -> Result<(), JsValue> {
         if let Some(site) = &self.site {
-            request = request.header("X-Helpdock-Site", site);
+            headers.set("X-Helpdock-Site", site)?;
         }
         if let Some(identity) = self.identity.read_untracked().as_ref() {
-            request = request.header("X-Helpdock-Identity", &identity.header_value());
+            headers.set("X-Helpdock-Identity", &identity.header_value())?;
         } else if let Some(pass) = self.guest_pass.get() {
-            request = request.header("X-Helpdock-Guest-Pass", &pass);
+            headers.set("X-Helpdock-Guest-Pass", &pass)?;
         }
-        request
+        Ok(())
     }
 
     /// `ticket_categories.php`: the categories the form offers.
     pub async fn categories(&self) -> Result<Categories, ApiError> {
-        self.get(Request::get(&self.url("ticket_categories.php"))).await
+        self.get(self.url("ticket_categories.php")).await
     }
 
     /// `ticket_custom_fields.php`: the extra fields the form shows, in display order.
     pub async fn custom_fields(&self) -> Result<CustomFields, ApiError> {
-        self.get(Request::get(&self.url("ticket_custom_fields.php"))).await
+        self.get(self.url("ticket_custom_fields.php")).await
     }
 
     /// `tickets_create.php`: files a ticket, exactly once per `idempotency_key`; keeps the guest
     /// pass the answer brings (a guest's create only).
     pub async fn create_ticket(&self, ticket: &NewTicket, idempotency_key: &str) -> Result<TicketCreated, ApiError> {
-        let request = Request::post(&self.url("tickets_create.php")).header("Idempotency-Key", idempotency_key);
-        let created: TicketCreated = self.post(request, ticket).await?;
+        let created: TicketCreated = self.post(self.url("tickets_create.php"), ticket, idempotency_key).await?;
         if let Some(pass) = &created.guest_pass {
             self.guest_pass.set(Some(pass));
         }
@@ -152,32 +153,37 @@ impl Api {
 
     /// `tickets_list.php`: the visitor's tickets, newest update first.
     pub async fn list_tickets(&self) -> Result<TicketList, ApiError> {
-        self.get(Request::get(&self.url("tickets_list.php"))).await
+        self.get(self.url("tickets_list.php")).await
     }
 
     /// `ticket_view.php`: one of the visitor's tickets with its whole thread.
     pub async fn view_ticket(&self, id: TicketId) -> Result<TicketThread, ApiError> {
-        let id = id.to_string();
-        let request = Request::get(&self.url("ticket_view.php")).query([("ticket_id", id.as_str())]);
-        self.get(request).await
+        // A number: nothing to escape.
+        self.get(self.url("ticket_view.php?ticket_id=") + &id.to_string()).await
     }
 
     /// `ticket_reply.php`: adds the visitor's reply to a thread, exactly once per `idempotency_key`.
     pub async fn reply(&self, reply: &NewReply, idempotency_key: &str) -> Result<ReplyCreated, ApiError> {
-        let request = Request::post(&self.url("ticket_reply.php")).header("Idempotency-Key", idempotency_key);
-        self.post(request, reply).await
+        self.post(self.url("ticket_reply.php"), reply, idempotency_key).await
     }
 
-    async fn get<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ApiError> {
-        self.send(self.identify(request).build()).await
+    async fn get<T: DeserializeOwned>(&self, url: String) -> Result<T, ApiError> {
+        self.send("GET", &url, None).await
     }
 
-    async fn post<T: DeserializeOwned>(&self, request: RequestBuilder, body: &impl Serialize) -> Result<T, ApiError> {
-        self.send(self.identify(request).json(body)).await
+    async fn post<T: DeserializeOwned>(&self, url: String, body: &impl Serialize, idempotency_key: &str) -> Result<T, ApiError> {
+        // Wire types always serialize; a failure would be a bug, and is reported like one.
+        let Ok(body) = serde_json::to_string(body) else {
+            return Err(ApiError::Rejected(ErrorBody::new(ErrorCode::Internal, "The request could not be written.")));
+        };
+        self.send("POST", &url, Some((&body, idempotency_key))).await
     }
 
-    async fn send<T: DeserializeOwned>(&self, request: Result<Request, gloo_net::Error>) -> Result<T, ApiError> {
-        let result = decode(request.map_err(network)?.send().await.map_err(network)?).await;
+    /// One `fetch` (the browser's own: no HTTP crate in the widget), then its answer decoded.
+    /// Type-erased below `decode`, so each answer type adds only its JSON decoder.
+    async fn send<T: DeserializeOwned>(&self, method: &str, url: &str, body: Option<(&str, &str)>) -> Result<T, ApiError> {
+        let (status, text) = self.fetch(method, url, body).await.map_err(network)?;
+        let result = decode(status, &text);
         if let Err(ApiError::Rejected(body)) = &result
             && matches!(body.code, ErrorCode::InvalidGuestPass | ErrorCode::GuestPassExpired)
         {
@@ -185,6 +191,24 @@ impl Api {
             self.guest_pass.set(None);
         }
         result
+    }
+
+    /// The status and body text of one request; `body` is the JSON and its `Idempotency-Key`.
+    async fn fetch(&self, method: &str, url: &str, body: Option<(&str, &str)>) -> Result<(u16, String), JsValue> {
+        let headers = Headers::new()?;
+        self.identify(&headers)?;
+        let init = RequestInit::new();
+        init.set_method(method);
+        if let Some((json, idempotency_key)) = body {
+            headers.set("Content-Type", "application/json")?;
+            headers.set("Idempotency-Key", idempotency_key)?;
+            init.set_body(&JsValue::from_str(json));
+        }
+        init.set_headers(&headers);
+        let window = web_sys::window().ok_or(JsValue::NULL)?;
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?.dyn_into()?;
+        let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+        Ok((response.status(), text))
     }
 }
 
@@ -246,21 +270,21 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn network(e: gloo_net::Error) -> ApiError {
-    leptos::logging::warn!("[helpdock] request failed: {e}");
+fn network(e: JsValue) -> ApiError {
+    web_sys::console::warn_2(&"[helpdock] request failed:".into(), &e);
     ApiError::Network
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let status = response.status();
-    if response.ok() {
-        return response.json::<T>().await.map_err(|e| {
+/// A 2xx answer as `T`, anything else as the proxy's `ErrorBody`.
+fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
+    if (200..300).contains(&status) {
+        return serde_json::from_str(text).map_err(|e| {
             leptos::logging::warn!("[helpdock] unreadable answer ({status}): {e}");
             ApiError::Rejected(ErrorBody::new(ErrorCode::Internal, "The answer could not be read."))
         });
     }
     // A proxy error is always an `ErrorBody`; anything else came from something in between.
-    Err(ApiError::Rejected(response.json::<ErrorBody>().await.unwrap_or_else(|_| {
+    Err(ApiError::Rejected(serde_json::from_str::<ErrorBody>(text).unwrap_or_else(|_| {
         ErrorBody::new(code_for_status(status), format!("The server answered {status}."))
     })))
 }

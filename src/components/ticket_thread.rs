@@ -36,7 +36,8 @@ pub fn TicketThread(id: TicketId, on_back: Callback<()>, on_replied: Callback<()
                         last_sent.set_value(None);
                         draft.set(String::new());
                         replies_sent.update(|n| *n += 1);
-                        on_replied.run(());
+                        // The list may be gone by now (panel closed mid-send): then no one to tell.
+                        on_replied.try_run(());
                     }
                     Err(error) => failure.set(Some(error)),
                 }
