@@ -5,10 +5,12 @@
 
 use crate::identity::Identity;
 use helpdock_wire::{
-    Categories, CustomFields, ErrorBody, ErrorCode, NewReply, NewTicket, ReplyCreated, TicketCreated,
-    TicketId, TicketList, TicketThread,
+    Categories, CustomFields, ErrorBody, ErrorCode, NewReply, NewTicket, ReplyCreated,
+    TicketCreated, TicketId, TicketList, TicketThread,
 };
-use leptos::prelude::{ArcRwSignal, ArcTrigger, Get, GetUntracked, Notify, ReadUntracked, Set, Track};
+use leptos::prelude::{
+    ArcRwSignal, ArcTrigger, Get, GetUntracked, Notify, ReadUntracked, Set, Track,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
@@ -38,10 +40,14 @@ impl ApiError {
 
     /// Every field this error concerns → what is wrong with it (`field` included).
     pub fn field_errors(&self) -> helpdock_wire::validate::FieldErrors {
-        let ApiError::Rejected(body) = self else { return Default::default() };
+        let ApiError::Rejected(body) = self else {
+            return Default::default();
+        };
         let mut errors = body.field_errors.clone();
         if let Some(field) = &body.field {
-            errors.entry(field.clone()).or_insert_with(|| body.message.clone());
+            errors
+                .entry(field.clone())
+                .or_insert_with(|| body.message.clone());
         }
         errors
     }
@@ -74,7 +80,11 @@ pub struct Api {
 impl Api {
     /// An API rooted at `base` (a missing trailing slash is added), speaking for `site`.
     pub fn new(base: &str, site: Option<String>) -> Api {
-        let base = if base.ends_with('/') { base.to_owned() } else { format!("{base}/") };
+        let base = if base.ends_with('/') {
+            base.to_owned()
+        } else {
+            format!("{base}/")
+        };
         let guest_pass = GuestPass::new(&base);
         Api {
             base: base.into(),
@@ -91,7 +101,11 @@ impl Api {
             return Visitor::Verified(identity);
         }
         self.guest_pass.changed.track();
-        if self.guest_pass.get().is_some() { Visitor::Guest } else { Visitor::Anonymous }
+        if self.guest_pass.get().is_some() {
+            Visitor::Guest
+        } else {
+            Visitor::Anonymous
+        }
     }
 
     /// The verified identity, if the host page gave one; tracked.
@@ -143,8 +157,14 @@ impl Api {
 
     /// `tickets_create.php`: files a ticket, exactly once per `idempotency_key`; keeps the guest
     /// pass the answer brings (a guest's create only).
-    pub async fn create_ticket(&self, ticket: &NewTicket, idempotency_key: &str) -> Result<TicketCreated, ApiError> {
-        let created: TicketCreated = self.post(self.url("tickets_create.php"), ticket, idempotency_key).await?;
+    pub async fn create_ticket(
+        &self,
+        ticket: &NewTicket,
+        idempotency_key: &str,
+    ) -> Result<TicketCreated, ApiError> {
+        let created: TicketCreated = self
+            .post(self.url("tickets_create.php"), ticket, idempotency_key)
+            .await?;
         if let Some(pass) = &created.guest_pass {
             self.guest_pass.set(Some(pass));
         }
@@ -159,33 +179,56 @@ impl Api {
     /// `ticket_view.php`: one of the visitor's tickets with its whole thread.
     pub async fn view_ticket(&self, id: TicketId) -> Result<TicketThread, ApiError> {
         // A number: nothing to escape.
-        self.get(self.url("ticket_view.php?ticket_id=") + &id.to_string()).await
+        self.get(self.url("ticket_view.php?ticket_id=") + &id.to_string())
+            .await
     }
 
     /// `ticket_reply.php`: adds the visitor's reply to a thread, exactly once per `idempotency_key`.
-    pub async fn reply(&self, reply: &NewReply, idempotency_key: &str) -> Result<ReplyCreated, ApiError> {
-        self.post(self.url("ticket_reply.php"), reply, idempotency_key).await
+    pub async fn reply(
+        &self,
+        reply: &NewReply,
+        idempotency_key: &str,
+    ) -> Result<ReplyCreated, ApiError> {
+        self.post(self.url("ticket_reply.php"), reply, idempotency_key)
+            .await
     }
 
     async fn get<T: DeserializeOwned>(&self, url: String) -> Result<T, ApiError> {
         self.send("GET", &url, None).await
     }
 
-    async fn post<T: DeserializeOwned>(&self, url: String, body: &impl Serialize, idempotency_key: &str) -> Result<T, ApiError> {
+    async fn post<T: DeserializeOwned>(
+        &self,
+        url: String,
+        body: &impl Serialize,
+        idempotency_key: &str,
+    ) -> Result<T, ApiError> {
         // Wire types always serialize; a failure would be a bug, and is reported like one.
         let Ok(body) = serde_json::to_string(body) else {
-            return Err(ApiError::Rejected(ErrorBody::new(ErrorCode::Internal, "The request could not be written.")));
+            return Err(ApiError::Rejected(ErrorBody::new(
+                ErrorCode::Internal,
+                "The request could not be written.",
+            )));
         };
-        self.send("POST", &url, Some((&body, idempotency_key))).await
+        self.send("POST", &url, Some((&body, idempotency_key)))
+            .await
     }
 
     /// One `fetch` (the browser's own: no HTTP crate in the widget), then its answer decoded.
     /// Type-erased below `decode`, so each answer type adds only its JSON decoder.
-    async fn send<T: DeserializeOwned>(&self, method: &str, url: &str, body: Option<(&str, &str)>) -> Result<T, ApiError> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<(&str, &str)>,
+    ) -> Result<T, ApiError> {
         let (status, text) = self.fetch(method, url, body).await.map_err(network)?;
         let result = decode(status, &text);
         if let Err(ApiError::Rejected(body)) = &result
-            && matches!(body.code, ErrorCode::InvalidGuestPass | ErrorCode::GuestPassExpired)
+            && matches!(
+                body.code,
+                ErrorCode::InvalidGuestPass | ErrorCode::GuestPassExpired
+            )
         {
             // Useless from now on: "My tickets" says so, and the next create brings a new one.
             self.guest_pass.set(None);
@@ -194,7 +237,12 @@ impl Api {
     }
 
     /// The status and body text of one request; `body` is the JSON and its `Idempotency-Key`.
-    async fn fetch(&self, method: &str, url: &str, body: Option<(&str, &str)>) -> Result<(u16, String), JsValue> {
+    async fn fetch(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<(&str, &str)>,
+    ) -> Result<(u16, String), JsValue> {
         let headers = Headers::new()?;
         self.identify(&headers)?;
         let init = RequestInit::new();
@@ -206,8 +254,13 @@ impl Api {
         }
         init.set_headers(&headers);
         let window = web_sys::window().ok_or(JsValue::NULL)?;
-        let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?.dyn_into()?;
-        let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+            .await?
+            .dyn_into()?;
+        let text = JsFuture::from(response.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
         Ok((response.status(), text))
     }
 }
@@ -248,7 +301,9 @@ impl GuestPass {
 
     fn get(&self) -> Option<String> {
         let stored = storage().and_then(|s| s.get_item(&self.key).ok().flatten());
-        stored.or_else(|| self.memory.lock().ok().and_then(|m| m.clone())).filter(|p| !p.is_empty())
+        stored
+            .or_else(|| self.memory.lock().ok().and_then(|m| m.clone()))
+            .filter(|p| !p.is_empty())
     }
 
     fn set(&self, pass: Option<&str>) {
@@ -280,13 +335,21 @@ fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
     if (200..300).contains(&status) {
         return serde_json::from_str(text).map_err(|e| {
             leptos::logging::warn!("[helpdock] unreadable answer ({status}): {e}");
-            ApiError::Rejected(ErrorBody::new(ErrorCode::Internal, "The answer could not be read."))
+            ApiError::Rejected(ErrorBody::new(
+                ErrorCode::Internal,
+                "The answer could not be read.",
+            ))
         });
     }
     // A proxy error is always an `ErrorBody`; anything else came from something in between.
-    Err(ApiError::Rejected(serde_json::from_str::<ErrorBody>(text).unwrap_or_else(|_| {
-        ErrorBody::new(code_for_status(status), format!("The server answered {status}."))
-    })))
+    Err(ApiError::Rejected(
+        serde_json::from_str::<ErrorBody>(text).unwrap_or_else(|_| {
+            ErrorBody::new(
+                code_for_status(status),
+                format!("The server answered {status}."),
+            )
+        }),
+    ))
 }
 
 /// The code a bare HTTP status most likely means, for answers without an `ErrorBody`.
@@ -314,8 +377,14 @@ mod tests {
 
     #[test]
     fn base_gets_a_trailing_slash() {
-        assert_eq!(Api::new("https://x.io/api", None).url("a.php"), "https://x.io/api/a.php");
-        assert_eq!(Api::new("https://x.io/api/", None).url("a.php"), "https://x.io/api/a.php");
+        assert_eq!(
+            Api::new("https://x.io/api", None).url("a.php"),
+            "https://x.io/api/a.php"
+        );
+        assert_eq!(
+            Api::new("https://x.io/api/", None).url("a.php"),
+            "https://x.io/api/a.php"
+        );
     }
 
     #[test]
@@ -324,7 +393,10 @@ mod tests {
         body.field = Some("subject".into());
         body.field_errors = BTreeMap::from([("message".into(), "Too long.".into())]);
         let errors = ApiError::Rejected(body).field_errors();
-        assert_eq!(errors.get("subject").map(String::as_str), Some("Subject is required."));
+        assert_eq!(
+            errors.get("subject").map(String::as_str),
+            Some("Subject is required.")
+        );
         assert_eq!(errors.get("message").map(String::as_str), Some("Too long."));
         assert!(ApiError::Network.field_errors().is_empty());
     }

@@ -32,12 +32,17 @@ impl Identity {
             return Err(format!("name must be at most {MAX_NAME} characters"));
         }
         if let Some(expires) = expires
-            && (expires.is_empty() || expires.len() > 20 || !expires.bytes().all(|b| b.is_ascii_digit()))
+            && (expires.is_empty()
+                || expires.len() > 20
+                || !expires.bytes().all(|b| b.is_ascii_digit()))
         {
             return Err(format!("expires must be unix seconds, not {expires:?}"));
         }
         let signature = signature.trim();
-        if signature.is_empty() || signature.len() > 256 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if signature.is_empty()
+            || signature.len() > 256
+            || !signature.bytes().all(|b| b.is_ascii_hexdigit())
+        {
             return Err("signature must be the hex HMAC your server computed".into());
         }
         Ok(Identity {
@@ -89,7 +94,9 @@ fn form_urlencode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(byte as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
@@ -106,10 +113,18 @@ mod tests {
 
     #[test]
     fn header_value_is_urlencoded_as_the_proxy_parses_it() {
-        let plain = Identity::new(" Ann@Example.com ", None, Some("1767225600"), SIG).map(|i| i.header_value());
-        assert_eq!(plain.as_deref(), Ok("email=ann%40example.com&expires=1767225600&signature=3f1c0a9b"));
-        let odd = Identity::new("o'brien+shop@exämple.com", None, None, SIG).map(|i| i.header_value());
-        assert_eq!(odd.as_deref(), Ok("email=o%27brien%2Bshop%40ex%C3%A4mple.com&signature=3f1c0a9b"));
+        let plain = Identity::new(" Ann@Example.com ", None, Some("1767225600"), SIG)
+            .map(|i| i.header_value());
+        assert_eq!(
+            plain.as_deref(),
+            Ok("email=ann%40example.com&expires=1767225600&signature=3f1c0a9b")
+        );
+        let odd =
+            Identity::new("o'brien+shop@exämple.com", None, None, SIG).map(|i| i.header_value());
+        assert_eq!(
+            odd.as_deref(),
+            Ok("email=o%27brien%2Bshop%40ex%C3%A4mple.com&signature=3f1c0a9b")
+        );
     }
 
     #[test]
@@ -124,8 +139,13 @@ mod tests {
             ("ann@example.com", None, "zz<script>", "signature"),
         ];
         for (email, expires, signature, named) in cases {
-            let err = Identity::new(email, None, expires, signature).err().unwrap_or_default();
-            assert!(err.starts_with(named), "{email:?}/{expires:?}/{signature:?}: {err:?}");
+            let err = Identity::new(email, None, expires, signature)
+                .err()
+                .unwrap_or_default();
+            assert!(
+                err.starts_with(named),
+                "{email:?}/{expires:?}/{signature:?}: {err:?}"
+            );
         }
         let long_name = "n".repeat(MAX_NAME + 1);
         assert!(Identity::new("ann@example.com", Some(&long_name), None, SIG).is_err());

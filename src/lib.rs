@@ -35,7 +35,10 @@ pub struct Shell {
 
 impl Shell {
     fn new() -> Shell {
-        Shell { open: ArcRwSignal::new(false), generation: ArcRwSignal::new(0) }
+        Shell {
+            open: ArcRwSignal::new(false),
+            generation: ArcRwSignal::new(0),
+        }
     }
 
     fn forget_drafts(&self) {
@@ -55,7 +58,10 @@ pub struct Widget {
 #[wasm_bindgen]
 pub fn mount(container: web_sys::HtmlElement, api_base: String, site: Option<String>) -> Widget {
     console_error_panic_hook::set_once();
-    let widget = Widget { api: Api::new(&api_base, site), shell: Shell::new() };
+    let widget = Widget {
+        api: Api::new(&api_base, site),
+        shell: Shell::new(),
+    };
     let (api, shell) = (widget.api.clone(), widget.shell.clone());
     leptos::mount::mount_to(container, move || {
         provide_context(api);
@@ -123,23 +129,31 @@ impl Command {
     /// Reads `[method, …args]`; the error is the whole warning.
     fn parse(call: &Array) -> Result<Command, String> {
         let Some(method) = call.get(0).as_string() else {
-            return Err(format!("Helpdock(method, …) needs a method name: {METHODS}."));
+            return Err(format!(
+                "Helpdock(method, …) needs a method name: {METHODS}."
+            ));
         };
         let args = call.length().saturating_sub(1);
         let no_args = |command: Command| match args {
             0 => Ok(command),
-            _ => Err(format!("Helpdock('{method}') takes no arguments; the call was ignored.")),
+            _ => Err(format!(
+                "Helpdock('{method}') takes no arguments; the call was ignored."
+            )),
         };
         match method.as_str() {
             "identify" if args == 1 => identify_args(&call.get(1))
                 .map(Command::Identify)
                 .map_err(|problem| format!("{IDENTIFY_USAGE}: {problem}; the call was ignored.")),
-            "identify" => Err(format!("{IDENTIFY_USAGE} takes one object; the call was ignored.")),
+            "identify" => Err(format!(
+                "{IDENTIFY_USAGE} takes one object; the call was ignored."
+            )),
             "open" => no_args(Command::Open),
             "close" => no_args(Command::Close),
             "toggle" => no_args(Command::Toggle),
             "reset" => no_args(Command::Reset),
-            _ => Err(format!("Helpdock('{method}') is not a method; use {METHODS}.")),
+            _ => Err(format!(
+                "Helpdock('{method}') is not a method; use {METHODS}."
+            )),
         }
     }
 }
@@ -155,9 +169,13 @@ fn identify_args(value: &JsValue) -> Result<Identity, String> {
             return Err(format!("unknown key {key:?}"));
         }
     }
-    let get = |key: &str| Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let get =
+        |key: &str| Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
     let optional = |v: JsValue| (!v.is_undefined() && !v.is_null()).then_some(v);
-    let text = |key: &str, v: JsValue| v.as_string().ok_or_else(|| format!("{key} must be a string"));
+    let text = |key: &str, v: JsValue| {
+        v.as_string()
+            .ok_or_else(|| format!("{key} must be a string"))
+    };
 
     let email = text("email", get("email"))?;
     let signature = text("signature", get("signature"))?;
@@ -166,7 +184,9 @@ fn identify_args(value: &JsValue) -> Result<Identity, String> {
         None => None,
         Some(v) => Some(match v.as_f64() {
             // Whole seconds that survive the trip through a double.
-            Some(n) if n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n) => format!("{n:.0}"),
+            Some(n) if n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n) => {
+                format!("{n:.0}")
+            }
             Some(_) => return Err("expires must be whole unix seconds".into()),
             None => text("expires", v)?,
         }),
@@ -207,7 +227,10 @@ mod tests {
             ("signature", s("ab12")),
         ]);
         let expected = Identity::new("ann@example.com", None, Some("1767225600"), "ab12");
-        assert_eq!(call(&[s("identify"), signed]), expected.map(Command::Identify));
+        assert_eq!(
+            call(&[s("identify"), signed]),
+            expected.map(Command::Identify)
+        );
         let named = object(&[
             ("email", s("ann@example.com")),
             ("name", s("Ann")),
@@ -215,9 +238,19 @@ mod tests {
             ("signature", s("ab12")),
         ]);
         let expected = Identity::new("ann@example.com", Some("Ann"), Some("1767225600"), "ab12");
-        assert_eq!(call(&[s("identify"), named]), expected.map(Command::Identify));
-        let unexpiring = object(&[("email", s("ann@example.com")), ("signature", s("ab12")), ("name", JsValue::NULL)]);
-        assert!(matches!(call(&[s("identify"), unexpiring]), Ok(Command::Identify(_))));
+        assert_eq!(
+            call(&[s("identify"), named]),
+            expected.map(Command::Identify)
+        );
+        let unexpiring = object(&[
+            ("email", s("ann@example.com")),
+            ("signature", s("ab12")),
+            ("name", JsValue::NULL),
+        ]);
+        assert!(matches!(
+            call(&[s("identify"), unexpiring]),
+            Ok(Command::Identify(_))
+        ));
     }
 
     #[test]
@@ -230,27 +263,67 @@ mod tests {
             (vec![s("show")], "'show') is not a method"),
             (vec![s("open"), s("history")], "takes no arguments"),
             (vec![s("identify")], "takes one object"),
-            (vec![s("identify"), s("ann@example.com")], "must be an object"),
-            (vec![s("identify"), object(&[email()])], "signature must be a string"),
-            (vec![s("identify"), object(&[signature()])], "email must be a string"),
-            (vec![s("identify"), object(&[email(), signature(), ("hash", s("x"))])], "unknown key \"hash\""),
-            (vec![s("identify"), object(&[email(), signature(), ("expires", JsValue::from_f64(1.5))])], "whole unix seconds"),
-            (vec![s("identify"), object(&[email(), signature(), ("expires", JsValue::TRUE)])], "expires must be a string"),
-            (vec![s("identify"), object(&[("email", s("ann")), signature()])], "email must be an email address"),
+            (
+                vec![s("identify"), s("ann@example.com")],
+                "must be an object",
+            ),
+            (
+                vec![s("identify"), object(&[email()])],
+                "signature must be a string",
+            ),
+            (
+                vec![s("identify"), object(&[signature()])],
+                "email must be a string",
+            ),
+            (
+                vec![
+                    s("identify"),
+                    object(&[email(), signature(), ("hash", s("x"))]),
+                ],
+                "unknown key \"hash\"",
+            ),
+            (
+                vec![
+                    s("identify"),
+                    object(&[email(), signature(), ("expires", JsValue::from_f64(1.5))]),
+                ],
+                "whole unix seconds",
+            ),
+            (
+                vec![
+                    s("identify"),
+                    object(&[email(), signature(), ("expires", JsValue::TRUE)]),
+                ],
+                "expires must be a string",
+            ),
+            (
+                vec![s("identify"), object(&[("email", s("ann")), signature()])],
+                "email must be an email address",
+            ),
         ];
         for (args, expected) in cases {
             let problem = call(&args).err().unwrap_or_default();
-            assert!(problem.contains(expected), "{args:?}: {problem:?} lacks {expected:?}");
+            assert!(
+                problem.contains(expected),
+                "{args:?}: {problem:?} lacks {expected:?}"
+            );
         }
     }
 
     mod widget {
         use super::*;
+        use crate::test_support::{
+            FakeProxy, Page, fresh_base, one_ticket, standard_answers, store_guest_pass,
+            stored_guest_pass, tick,
+        };
         use wasm_bindgen_test::wasm_bindgen_test as test;
-        use crate::test_support::{FakeProxy, Page, fresh_base, one_ticket, standard_answers, store_guest_pass, stored_guest_pass, tick};
 
         async fn identify(widget: &Widget, email: &str, name: Option<&str>) {
-            let mut pairs = vec![("email", s(email)), ("expires", JsValue::from_f64(1_767_225_600.0)), ("signature", s("ab12"))];
+            let mut pairs = vec![
+                ("email", s(email)),
+                ("expires", JsValue::from_f64(1_767_225_600.0)),
+                ("signature", s("ab12")),
+            ];
             pairs.extend(name.map(|n| ("name", s(n))));
             widget.call([s("identify"), object(&pairs)].iter().collect());
             tick().await;
@@ -266,13 +339,23 @@ mod tests {
             let proxy = FakeProxy::install();
             standard_answers(&proxy).answer("tickets_list.php", 200, one_ticket());
             let page = Page::new();
-            let widget = mount(page.root.clone(), fresh_base("identify"), Some("demo".into()));
+            let widget = mount(
+                page.root.clone(),
+                fresh_base("identify"),
+                Some("demo".into()),
+            );
             identify(&widget, "Ann@Example.com", Some("Ann Lee")).await;
-            assert!(!page.has("panel"), "nothing is built before the visitor asks");
+            assert!(
+                !page.has("panel"),
+                "nothing is built before the visitor asks"
+            );
             run(&widget, "open").await;
 
             let email = page.input("field-email");
-            assert_eq!((email.value(), email.read_only()), ("ann@example.com".into(), true));
+            assert_eq!(
+                (email.value(), email.read_only()),
+                ("ann@example.com".into(), true)
+            );
             assert_eq!(page.input("field-name").value(), "Ann Lee");
             page.click("tab-history").await;
             page.wait_for("ticket-row-42").await;
@@ -323,7 +406,13 @@ mod tests {
             assert_eq!(page.input("field-subject").value(), "Half a thought");
             // Another visitor on this page does not inherit it.
             identify(&widget, "bob@example.com", None).await;
-            assert_eq!((page.input("field-subject").value(), page.input("field-email").value()), ("".into(), "bob@example.com".into()));
+            assert_eq!(
+                (
+                    page.input("field-subject").value(),
+                    page.input("field-email").value()
+                ),
+                ("".into(), "bob@example.com".into())
+            );
 
             page.type_into("field-subject", "Bob's thought").await;
             run(&widget, "reset").await;
@@ -331,7 +420,10 @@ mod tests {
             assert_eq!((email.value(), email.read_only()), ("".into(), false));
             assert_eq!(page.input("field-subject").value(), "");
             assert_eq!(stored_guest_pass(&base), None);
-            assert!(!page.get("panel").has_attribute("hidden"), "reset leaves the panel where it was");
+            assert!(
+                !page.get("panel").has_attribute("hidden"),
+                "reset leaves the panel where it was"
+            );
             page.click("tab-history").await;
             assert!(page.has("empty-history"));
             assert!(proxy.calls_to("tickets_list.php").is_empty());

@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::js_sys::{Array, Function, JSON, Object, Promise, Reflect};
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{
+    Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement,
+    HtmlTextAreaElement,
+};
 
 /// A `<div>` of its own in the test page, removed when dropped.
 pub struct Page {
@@ -18,24 +21,38 @@ pub struct Page {
 impl Page {
     pub fn new() -> Page {
         let document = document();
-        let root: HtmlElement = document.create_element("div").expect("a div").unchecked_into();
-        document.body().expect("a body").append_child(&root).expect("appended");
+        let root: HtmlElement = document
+            .create_element("div")
+            .expect("a div")
+            .unchecked_into();
+        document
+            .body()
+            .expect("a body")
+            .append_child(&root)
+            .expect("appended");
         Page { root }
     }
 
     /// The element with this `data-testid`, if it is there.
     pub fn find(&self, testid: &str) -> Option<Element> {
-        self.root.query_selector(&format!("[data-testid=\"{testid}\"]")).expect("a valid selector")
+        self.root
+            .query_selector(&format!("[data-testid=\"{testid}\"]"))
+            .expect("a valid selector")
     }
 
     /// The element with this `data-testid`; the test fails without it.
     pub fn get(&self, testid: &str) -> Element {
-        self.find(testid).unwrap_or_else(|| panic!("no [data-testid={testid}] in {}", self.root.inner_html()))
+        self.find(testid)
+            .unwrap_or_else(|| panic!("no [data-testid={testid}] in {}", self.root.inner_html()))
     }
 
     /// Its text, trimmed.
     pub fn text(&self, testid: &str) -> String {
-        self.get(testid).text_content().unwrap_or_default().trim().to_owned()
+        self.get(testid)
+            .text_content()
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
     }
 
     /// Whether it is on the page.
@@ -44,7 +61,9 @@ impl Page {
     }
 
     pub fn input(&self, testid: &str) -> HtmlInputElement {
-        self.get(testid).dyn_into().unwrap_or_else(|e| panic!("{testid} is no <input>: {e:?}"))
+        self.get(testid)
+            .dyn_into()
+            .unwrap_or_else(|e| panic!("{testid} is no <input>: {e:?}"))
     }
 
     /// Clicks it, and lets the widget react.
@@ -104,7 +123,9 @@ pub async fn until(what: &str, ready: impl Fn() -> bool) {
 /// triggered them, not during it).
 pub async fn tick() {
     let promise = Promise::new(&mut |resolve, _| {
-        _ = web_sys::window().expect("a window").set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10);
+        _ = web_sys::window()
+            .expect("a window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10);
     });
     _ = JsFuture::from(promise).await;
 }
@@ -155,8 +176,14 @@ return [routes, calls];
 impl FakeProxy {
     /// Replaces `window.fetch` for this test.
     pub fn install() -> FakeProxy {
-        let pair: Array = Function::new_no_args(FAKE_FETCH).call0(&JsValue::NULL).expect("fake fetch").unchecked_into();
-        FakeProxy { routes: pair.get(0).unchecked_into(), calls: pair.get(1).unchecked_into() }
+        let pair: Array = Function::new_no_args(FAKE_FETCH)
+            .call0(&JsValue::NULL)
+            .expect("fake fetch")
+            .unchecked_into();
+        FakeProxy {
+            routes: pair.get(0).unchecked_into(),
+            calls: pair.get(1).unchecked_into(),
+        }
     }
 
     /// From now on `script` answers `status` with `body`.
@@ -168,13 +195,19 @@ impl FakeProxy {
 
     /// Every request so far, oldest first.
     pub fn calls(&self) -> Vec<Call> {
-        let json = JSON::stringify(&self.calls).expect("stringify").as_string().unwrap_or_default();
+        let json = JSON::stringify(&self.calls)
+            .expect("stringify")
+            .as_string()
+            .unwrap_or_default();
         serde_json::from_str(&json).expect("calls")
     }
 
     /// The requests to `script`.
     pub fn calls_to(&self, script: &str) -> Vec<Call> {
-        self.calls().into_iter().filter(|c| c.script == script).collect()
+        self.calls()
+            .into_iter()
+            .filter(|c| c.script == script)
+            .collect()
     }
 }
 
@@ -202,7 +235,9 @@ pub fn fresh_base(test: &str) -> String {
 }
 
 fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
 }
 
 /// `tickets_list.php` with ticket 42, open.
@@ -227,12 +262,19 @@ pub fn thread_42() -> Value {
 
 /// Stores a guest pass for `base` as an earlier create would have.
 pub fn store_guest_pass(base: &str, pass: &str) {
-    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).expect("localStorage");
-    storage.set_item(&format!("helpdock.guest_pass:{base}"), pass).expect("stored");
+    let storage = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("localStorage");
+    storage
+        .set_item(&format!("helpdock.guest_pass:{base}"), pass)
+        .expect("stored");
 }
 
 /// The guest pass stored for `base`, if any.
 pub fn stored_guest_pass(base: &str) -> Option<String> {
     let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten())?;
-    storage.get_item(&format!("helpdock.guest_pass:{base}")).ok().flatten()
+    storage
+        .get_item(&format!("helpdock.guest_pass:{base}"))
+        .ok()
+        .flatten()
 }

@@ -16,7 +16,11 @@ async fn guest_files_a_ticket_then_follows_and_replies_to_it_after_a_reload() {
         w.click("launcher").await;
         w.find("panel").await;
         w.type_into("field-subject", "Grinder arrived broken").await;
-        w.type_into("field-message", "The burr is cracked.\nCan you send a new one?").await;
+        w.type_into(
+            "field-message",
+            "The burr is cracked.\nCan you send a new one?",
+        )
+        .await;
         w.type_into("field-email", "ann@example.com").await;
         w.type_into("field-name", "Ann Lee").await;
         w.type_into("field-company", "Lee & Co").await;
@@ -28,28 +32,46 @@ async fn guest_files_a_ticket_then_follows_and_replies_to_it_after_a_reload() {
         save_screenshot(&client, "form").await;
         w.submit_ticket().await;
 
-        let id = w.find("created-ticket-id").await.text().await.expect("ticket number");
+        let id = w
+            .find("created-ticket-id")
+            .await
+            .text()
+            .await
+            .expect("ticket number");
         let id = id.trim().trim_start_matches('#').to_owned();
-        assert!(id.parse::<u64>().is_ok(), "the confirmation shows a ticket number, got {id:?}");
+        assert!(
+            id.parse::<u64>().is_ok(),
+            "the confirmation shows a ticket number, got {id:?}"
+        );
         save_screenshot(&client, "confirmation").await;
 
         // A new page load: the widget starts afresh, the guest pass in localStorage remains.
         client.refresh().await.expect("reload the host page");
         w.click("launcher").await;
         w.click("tab-history").await;
-        w.wait_for_text(&format!("ticket-row-{id}"), "Grinder arrived broken").await;
-        w.wait_for_text(&format!("ticket-status-{id}"), "Open").await;
+        w.wait_for_text(&format!("ticket-row-{id}"), "Grinder arrived broken")
+            .await;
+        w.wait_for_text(&format!("ticket-status-{id}"), "Open")
+            .await;
         w.click(&format!("ticket-row-{id}")).await;
 
-        w.wait_for_text("thread-subject", "Grinder arrived broken").await;
+        w.wait_for_text("thread-subject", "Grinder arrived broken")
+            .await;
         let messages = w.wait_for_count("thread-message", 1).await;
-        assert!(messages[0].contains("The burr is cracked."), "thread starts with the message: {messages:?}");
+        assert!(
+            messages[0].contains("The burr is cracked."),
+            "thread starts with the message: {messages:?}"
+        );
         assert!(messages[0].contains("Can you send a new one?"));
 
-        w.type_into("reply-input", "Order number is ORD-1001, thanks!").await;
+        w.type_into("reply-input", "Order number is ORD-1001, thanks!")
+            .await;
         w.click("reply-send").await;
         let messages = w.wait_for_count("thread-message", 2).await;
-        assert!(messages[1].contains("Order number is ORD-1001, thanks!"), "reply shown last: {messages:?}");
+        assert!(
+            messages[1].contains("Order number is ORD-1001, thanks!"),
+            "reply shown last: {messages:?}"
+        );
         save_screenshot(&client, "thread").await;
     })
     .await;

@@ -19,7 +19,12 @@ async fn no_response_of_a_full_session_contains_the_token() {
         w.type_into("field-email", "bo@example.com").await;
         w.type_into("field-custom-1", "ORD-2002").await;
         w.submit_ticket().await;
-        let id = w.find("created-ticket-id").await.text().await.expect("ticket number");
+        let id = w
+            .find("created-ticket-id")
+            .await
+            .text()
+            .await
+            .expect("ticket number");
         let id = id.trim().trim_start_matches('#').to_owned();
         w.click("tab-history").await;
         w.click(&format!("ticket-row-{id}")).await;
@@ -29,14 +34,34 @@ async fn no_response_of_a_full_session_contains_the_token() {
 
         let responses = received_responses(&client).await;
         let urls: Vec<&str> = responses.iter().map(|r| r.url.as_str()).collect();
-        for must in ["widget.js", "helpdock_widget_bg.wasm", "helpdock_widget.js", "tickets_create.php", "ticket_reply.php", "ticket_view.php"] {
-            assert!(urls.iter().any(|u| u.contains(must)), "the session fetched {must}: {urls:?}");
+        for must in [
+            "widget.js",
+            "helpdock_widget_bg.wasm",
+            "helpdock_widget.js",
+            "tickets_create.php",
+            "ticket_reply.php",
+            "ticket_view.php",
+        ] {
+            assert!(
+                urls.iter().any(|u| u.contains(must)),
+                "the session fetched {must}: {urls:?}"
+            );
         }
-        let wasm = responses.iter().find(|r| r.url.ends_with(".wasm")).and_then(|r| r.body.as_ref());
-        assert!(wasm.is_some_and(|b| b.starts_with(b"\0asm")), "the wasm body was read back");
+        let wasm = responses
+            .iter()
+            .find(|r| r.url.ends_with(".wasm"))
+            .and_then(|r| r.body.as_ref());
+        assert!(
+            wasm.is_some_and(|b| b.starts_with(b"\0asm")),
+            "the wasm body was read back"
+        );
         for r in &responses {
             for (name, value) in &r.headers {
-                assert!(!value.contains(TOKEN) && !name.contains(TOKEN), "header {name} of {} leaks the token", r.url);
+                assert!(
+                    !value.contains(TOKEN) && !name.contains(TOKEN),
+                    "header {name} of {} leaks the token",
+                    r.url
+                );
             }
             if let Some(body) = &r.body {
                 let hit = body.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes());
@@ -44,9 +69,18 @@ async fn no_response_of_a_full_session_contains_the_token() {
             }
         }
         let with_body = responses.iter().filter(|r| r.body.is_some()).count();
-        assert!(with_body >= 8, "expected the bodies of the whole session, got {with_body}");
+        assert!(
+            with_body >= 8,
+            "expected the bodies of the whole session, got {with_body}"
+        );
     })
     .await;
-    assert!(stack.wait_for_output("tickets_create", std::time::Duration::from_secs(5)), "the demo logged requests");
-    assert!(!stack.output().contains(TOKEN), "the demo's logs contain the token");
+    assert!(
+        stack.wait_for_output("tickets_create", std::time::Duration::from_secs(5)),
+        "the demo logged requests"
+    );
+    assert!(
+        !stack.output().contains(TOKEN),
+        "the demo's logs contain the token"
+    );
 }

@@ -5,7 +5,11 @@ use leptos::prelude::*;
 
 /// The new ticket's number, a way to its thread, and a way to file another.
 #[component]
-pub fn Confirmation(ticket_id: TicketId, on_open: Callback<()>, on_new: Callback<()>) -> impl IntoView {
+pub fn Confirmation(
+    ticket_id: TicketId,
+    on_open: Callback<()>,
+    on_new: Callback<()>,
+) -> impl IntoView {
     view! {
         <div class="hd-confirmation" data-testid="ticket-created" role="status">
             <div class="hd-check" aria-hidden="true">"✓"</div>

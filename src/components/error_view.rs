@@ -60,12 +60,19 @@ mod tests {
     fn wording_per_kind() {
         let rejected = |code, message: &str| ApiError::Rejected(ErrorBody::new(code, message));
         assert!(describe(&ApiError::Network).contains("connection"));
-        assert_eq!(describe(&rejected(ErrorCode::InvalidInput, "Bad date.")), "Bad date.");
+        assert_eq!(
+            describe(&rejected(ErrorCode::InvalidInput, "Bad date.")),
+            "Bad date."
+        );
         let with_fields = ApiError::invalid([("subject".into(), "Required.".into())].into());
         assert!(describe(&with_fields).contains("fields marked"));
         assert!(describe(&rejected(ErrorCode::Internal, "panic at x.rs:1")).contains("went wrong"));
         assert!(describe(&rejected(ErrorCode::UpstreamTimeout, "")).contains("isn't answering"));
-        assert!(describe(&rejected(ErrorCode::SignatureExpired, "")).contains("session has expired"));
-        assert!(describe(&rejected(ErrorCode::InvalidSignature, "")).contains("session has expired"));
+        assert!(
+            describe(&rejected(ErrorCode::SignatureExpired, "")).contains("session has expired")
+        );
+        assert!(
+            describe(&rejected(ErrorCode::InvalidSignature, "")).contains("session has expired")
+        );
     }
 }

@@ -27,8 +27,14 @@ pub(crate) const EMAIL: TextField = TextField {
     autocomplete: "email",
     required: true,
 };
-pub(crate) const NAME: TextField =
-    TextField { label: "Name", key: "name", testid: "field-name", kind: "text", autocomplete: "name", required: false };
+pub(crate) const NAME: TextField = TextField {
+    label: "Name",
+    key: "name",
+    testid: "field-name",
+    kind: "text",
+    autocomplete: "name",
+    required: false,
+};
 pub(crate) const COMPANY: TextField = TextField {
     label: "Company",
     key: "company",
@@ -37,10 +43,22 @@ pub(crate) const COMPANY: TextField = TextField {
     autocomplete: "organization",
     required: false,
 };
-pub(crate) const SUBJECT: TextField =
-    TextField { label: "Subject", key: "subject", testid: "field-subject", kind: "text", autocomplete: "off", required: true };
-pub(crate) const MESSAGE: TextField =
-    TextField { label: "Message", key: "message", testid: "field-message", kind: "textarea", autocomplete: "off", required: true };
+pub(crate) const SUBJECT: TextField = TextField {
+    label: "Subject",
+    key: "subject",
+    testid: "field-subject",
+    kind: "text",
+    autocomplete: "off",
+    required: true,
+};
+pub(crate) const MESSAGE: TextField = TextField {
+    label: "Message",
+    key: "message",
+    testid: "field-message",
+    kind: "textarea",
+    autocomplete: "off",
+    required: true,
+};
 
 /// A labelled text input (or textarea) bound to `value`, with its error line. While `locked`
 /// holds a value (the host site vouched for it), the input shows that instead and is read-only.
@@ -91,7 +109,13 @@ pub(crate) fn text_input(
 /// `"true"` while `key` has an error, for `aria-invalid`.
 fn invalid(errors: RwSignal<FieldErrors>, key: &str) -> impl Fn() -> &'static str + use<> {
     let key = key.to_owned();
-    move || if errors.with(|e| e.contains_key(&key)) { "true" } else { "false" }
+    move || {
+        if errors.with(|e| e.contains_key(&key)) {
+            "true"
+        } else {
+            "false"
+        }
+    }
 }
 
 /// The asterisk after a required field's label.
@@ -116,7 +140,11 @@ pub(crate) fn category_select(
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {
     let options = move || {
-        let loaded = categories.get().and_then(Result::ok).map(|c| c.categories).unwrap_or_default();
+        let loaded = categories
+            .get()
+            .and_then(Result::ok)
+            .map(|c| c.categories)
+            .unwrap_or_default();
         loaded
             .into_iter()
             .map(move |category| {
@@ -175,7 +203,13 @@ pub(crate) fn custom_field_input(
     values: RwSignal<BTreeMap<CustomFieldId, String>>,
     errors: RwSignal<FieldErrors>,
 ) -> AnyView {
-    let CustomField { id, name, kind, required, options } = field;
+    let CustomField {
+        id,
+        name,
+        kind,
+        required,
+        options,
+    } = field;
     let key = custom_field_key(id);
     let dom_id = format!("hd-custom-{id}");
     let testid = format!("field-custom-{id}");
@@ -296,11 +330,23 @@ mod tests {
         };
         let page = Page::new();
         let _mounted = leptos::mount::mount_to(page.root.clone(), move || {
-            let (values, errors) = (RwSignal::new(BTreeMap::new()), RwSignal::new(FieldErrors::new()));
-            fields.fields.into_iter().chain([unknown]).map(|f| custom_field_input(f, values, errors)).collect_view()
+            let (values, errors) = (
+                RwSignal::new(BTreeMap::new()),
+                RwSignal::new(FieldErrors::new()),
+            );
+            fields
+                .fields
+                .into_iter()
+                .chain([unknown])
+                .map(|f| custom_field_input(f, values, errors))
+                .collect_view()
         });
 
-        let tag = |id: u32| page.get(&format!("field-custom-{id}")).tag_name().to_lowercase();
+        let tag = |id: u32| {
+            page.get(&format!("field-custom-{id}"))
+                .tag_name()
+                .to_lowercase()
+        };
         let input_type = |id: u32| page.input(&format!("field-custom-{id}")).type_();
         assert_eq!((tag(1), input_type(1)), ("input".into(), "text".into()));
         assert_eq!(tag(2), "textarea");
@@ -308,16 +354,33 @@ mod tests {
         assert_eq!(input_type(4), "checkbox");
         assert_eq!(input_type(5), "date");
         // Numbers are typed as text, so a mistake stays visible to the validation.
-        assert_eq!((input_type(6), page.input("field-custom-6").get_attribute("inputmode")), ("text".into(), Some("decimal".into())));
+        assert_eq!(
+            (
+                input_type(6),
+                page.input("field-custom-6").get_attribute("inputmode")
+            ),
+            ("text".into(), Some("decimal".into()))
+        );
         assert_eq!((tag(7), input_type(7)), ("input".into(), "text".into()));
 
         let select: HtmlSelectElement = page.get("field-custom-3").unchecked_into();
         let options: Vec<(String, String)> = (0..select.length())
             .filter_map(|i| select.item(i))
-            .map(|o| (o.get_attribute("value").unwrap_or_default(), o.text_content().unwrap_or_default()))
+            .map(|o| {
+                (
+                    o.get_attribute("value").unwrap_or_default(),
+                    o.text_content().unwrap_or_default(),
+                )
+            })
             .collect();
-        let expected = [("", "Choose…"), ("Starter", "Starter"), ("Pro", "Pro")].map(|(v, t)| (v.to_owned(), t.to_owned()));
+        let expected = [("", "Choose…"), ("Starter", "Starter"), ("Pro", "Pro")]
+            .map(|(v, t)| (v.to_owned(), t.to_owned()));
         assert_eq!(options, expected);
-        assert_eq!(page.get("field-custom-1").get_attribute("aria-required").as_deref(), Some("true"));
+        assert_eq!(
+            page.get("field-custom-1")
+                .get_attribute("aria-required")
+                .as_deref(),
+            Some("true")
+        );
     }
 }

@@ -10,13 +10,16 @@ use leptos::prelude::*;
 pub fn Launcher(open: RwSignal<bool>, generation: Signal<u32>) -> impl IntoView {
     // The panel is created on first open (no requests before the visitor asks for help) and then
     // only hidden, so nothing typed is lost when it is closed.
-    let opened_once = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get());
+    let opened_once =
+        Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get());
 
     let toggle = move |_| open.update(|o| *o = !*o);
     let close = Callback::new(move |()| open.set(false));
     let panel = move || {
         generation.track();
-        opened_once.get().then(|| view! { <Panel open=open.into() on_close=close/> })
+        opened_once
+            .get()
+            .then(|| view! { <Panel open=open.into() on_close=close/> })
     };
 
     view! {

@@ -40,6 +40,9 @@ mod tests {
     #[test]
     fn status_classes_are_sanitized() {
         assert_eq!(status_class("Open"), "hd-status hd-status-open");
-        assert_eq!(status_class("on hold\" onclick=x"), "hd-status hd-status-on-hold--onclick-x");
+        assert_eq!(
+            status_class("on hold\" onclick=x"),
+            "hd-status hd-status-on-hold--onclick-x"
+        );
     }
 }

@@ -3,12 +3,15 @@
 use super::confirmation::Confirmation;
 use super::error_view::ErrorView;
 use super::form_fields::{
-    COMPANY, EMAIL, MESSAGE, NAME, SUBJECT, category_select, custom_field_input, priority_select, text_input,
+    COMPANY, EMAIL, MESSAGE, NAME, SUBJECT, category_select, custom_field_input, priority_select,
+    text_input,
 };
 use crate::api::{Api, ApiError, new_idempotency_key};
 use crate::identity::Identity;
 use helpdock_wire::validate::{FieldErrors, validate_new_ticket};
-use helpdock_wire::{CategoryId, CustomFieldId, CustomFields, FieldKind, NewTicket, Priority, TicketId};
+use helpdock_wire::{
+    CategoryId, CustomFieldId, CustomFields, FieldKind, NewTicket, Priority, TicketId,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -54,7 +57,9 @@ impl Draft {
     /// The ticket as it would be sent; unticked checkboxes of known fields say "0". A verified
     /// visitor's email and name are theirs, not what was typed.
     fn ticket(&self, identity: Option<&Identity>, fields: Option<&CustomFields>) -> NewTicket {
-        let optional = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned()).filter(|s| !s.is_empty());
+        let optional = |s: RwSignal<String>| {
+            Some(s.get_untracked().trim().to_owned()).filter(|s| !s.is_empty())
+        };
         let mut custom_fields: BTreeMap<CustomFieldId, String> = self
             .custom
             .get_untracked()
@@ -74,7 +79,10 @@ impl Draft {
                 Some(identity) => identity.email().to_owned(),
                 None => self.email.get_untracked().trim().to_owned(),
             },
-            name: identity.and_then(|i| i.name()).map(str::to_owned).or_else(|| optional(self.name)),
+            name: identity
+                .and_then(|i| i.name())
+                .map(str::to_owned)
+                .or_else(|| optional(self.name)),
             company: optional(self.company),
             priority: self.priority.get_untracked(),
             category_id: self.category.get_untracked(),
@@ -86,13 +94,17 @@ impl Draft {
 
     /// The `Idempotency-Key` for sending `ticket`: the last one again if only the time changed.
     fn idempotency_key(&self, ticket: &NewTicket) -> String {
-        let timeless = |t: &NewTicket| NewTicket { elapsed_ms: None, ..t.clone() };
+        let timeless = |t: &NewTicket| NewTicket {
+            elapsed_ms: None,
+            ..t.clone()
+        };
         let retry = self.last_sent.with_value(|last| match last {
             Some((sent, key)) if timeless(sent) == timeless(ticket) => Some(key.clone()),
             _ => None,
         });
         let key = retry.unwrap_or_else(new_idempotency_key);
-        self.last_sent.set_value(Some((ticket.clone(), key.clone())));
+        self.last_sent
+            .set_value(Some((ticket.clone(), key.clone())));
         key
     }
 
@@ -176,8 +188,11 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     });
 
     // What the host site vouched for is shown, not typed.
-    let signed_email = Signal::derive(move || identity.with(|i| i.as_ref().map(|i| i.email().to_owned())));
-    let signed_name = Signal::derive(move || identity.with(|i| i.as_ref().and_then(|i| i.name().map(str::to_owned))));
+    let signed_email =
+        Signal::derive(move || identity.with(|i| i.as_ref().map(|i| i.email().to_owned())));
+    let signed_name = Signal::derive(move || {
+        identity.with(|i| i.as_ref().and_then(|i| i.name().map(str::to_owned)))
+    });
 
     let form = move || {
         view! {
@@ -220,12 +235,14 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         }
     };
 
-    move || match created.get() {
+    move || {
+        match created.get() {
         Some(ticket_id) => view! {
             <Confirmation ticket_id on_open=Callback::new(move |()| on_show_ticket.run(ticket_id)) on_new/>
         }
         .into_any(),
         None => form().into_any(),
+    }
     }
 }
 
@@ -241,7 +258,11 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// The form alone, against `proxy`, as the visitor `identity` when given.
-    fn form(page: &Page, base: &str, identity: Option<Identity>) -> (Api, leptos::mount::UnmountHandle<impl Mountable + use<>>) {
+    fn form(
+        page: &Page,
+        base: &str,
+        identity: Option<Identity>,
+    ) -> (Api, leptos::mount::UnmountHandle<impl Mountable + use<>>) {
         let api = Api::new(base, Some("demo".into()));
         api.set_identity(identity);
         let mounted = leptos::mount::mount_to(page.root.clone(), {
@@ -264,34 +285,57 @@ mod tests {
 
         page.click("submit-ticket").await;
         for key in ["subject", "message", "user_email", "custom_fields.1"] {
-            assert_eq!(page.text(&format!("error-{key}")), "This field is required.", "{key}");
+            assert_eq!(
+                page.text(&format!("error-{key}")),
+                "This field is required.",
+                "{key}"
+            );
         }
         assert!(!page.has("error-name") && !page.has("error-custom_fields.2"));
-        assert_eq!(page.text("form-error"), "Please check the fields marked below.");
-        assert_eq!(page.get("field-subject").get_attribute("aria-invalid").as_deref(), Some("true"));
+        assert_eq!(
+            page.text("form-error"),
+            "Please check the fields marked below."
+        );
+        assert_eq!(
+            page.get("field-subject")
+                .get_attribute("aria-invalid")
+                .as_deref(),
+            Some("true")
+        );
 
         page.type_into("field-email", "ann@").await;
         page.type_into("field-subject", "Where is my order?").await;
         page.type_into("field-name", &"n".repeat(101)).await;
         page.click("submit-ticket").await;
-        assert_eq!(page.text("error-user_email"), "Enter a valid email address.");
+        assert_eq!(
+            page.text("error-user_email"),
+            "Enter a valid email address."
+        );
         assert_eq!(page.text("error-name"), "At most 100 characters.");
         assert!(!page.has("error-subject"));
         assert!(page.has("error-message") && page.has("error-custom_fields.1"));
-        assert!(proxy.calls_to("tickets_create.php").is_empty(), "nothing invalid is sent");
+        assert!(
+            proxy.calls_to("tickets_create.php").is_empty(),
+            "nothing invalid is sent"
+        );
     }
 
     #[test]
     async fn a_guest_ticket_is_sent_once_with_its_key_honeypot_and_time() {
         let proxy = FakeProxy::install();
-        standard_answers(&proxy).answer("tickets_create.php", 201, json!({"ticket_id": 42, "guest_pass": "pass-1"}));
+        standard_answers(&proxy).answer(
+            "tickets_create.php",
+            201,
+            json!({"ticket_id": 42, "guest_pass": "pass-1"}),
+        );
         let page = Page::new();
         let base = fresh_base("guest-create");
         let _form = form(&page, &base, None);
         page.wait_for("field-custom-1").await;
         page.type_into("field-email", "Ann@Example.com").await;
         page.type_into("field-subject", "Where is my order?").await;
-        page.type_into("field-message", "It has been two weeks.").await;
+        page.type_into("field-message", "It has been two weeks.")
+            .await;
         page.type_into("field-custom-1", "A-1001").await;
         page.click("submit-ticket").await;
         page.wait_for("ticket-created").await;
@@ -299,14 +343,25 @@ mod tests {
         assert_eq!(page.text("created-ticket-id"), "42");
         let calls = proxy.calls_to("tickets_create.php");
         assert_eq!(calls.len(), 1);
-        let key = calls[0].headers.get("idempotency-key").cloned().unwrap_or_default();
-        assert!(key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()), "{key:?}");
+        let key = calls[0]
+            .headers
+            .get("idempotency-key")
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{key:?}"
+        );
         assert_eq!(calls[0].header("x-helpdock-site"), Some("demo"));
         assert!(!calls[0].headers.contains_key("x-helpdock-identity"));
         let body: Value = serde_json::from_str(&calls[0].body).expect("JSON body");
         assert_eq!(body["user_email"], "Ann@Example.com");
         assert_eq!(body["custom_fields"], json!({"1": "A-1001"}));
-        assert_eq!(body.get("website"), None, "the honeypot is empty (and so left out)");
+        assert_eq!(
+            body.get("website"),
+            None,
+            "the honeypot is empty (and so left out)"
+        );
         assert!(body["elapsed_ms"].is_u64());
         assert_eq!(stored_guest_pass(&base).as_deref(), Some("pass-1"));
     }
@@ -316,17 +371,27 @@ mod tests {
         let proxy = FakeProxy::install();
         standard_answers(&proxy).answer("tickets_create.php", 201, json!({"ticket_id": 7}));
         let page = Page::new();
-        let ann = Identity::new("ann@example.com", Some("Ann Lee"), Some("1767225600"), "ab12").ok();
+        let ann = Identity::new(
+            "ann@example.com",
+            Some("Ann Lee"),
+            Some("1767225600"),
+            "ab12",
+        )
+        .ok();
         let _form = form(&page, &fresh_base("verified-form"), ann);
         page.wait_for("field-custom-1").await;
 
         let (email, name) = (page.input("field-email"), page.input("field-name"));
-        assert_eq!((email.value(), email.read_only()), ("ann@example.com".into(), true));
+        assert_eq!(
+            (email.value(), email.read_only()),
+            ("ann@example.com".into(), true)
+        );
         assert_eq!((name.value(), name.read_only()), ("Ann Lee".into(), true));
         assert!(!page.input("field-company").read_only());
 
         page.type_into("field-subject", "Refund").await;
-        page.type_into("field-message", "Please refund order A-1.").await;
+        page.type_into("field-message", "Please refund order A-1.")
+            .await;
         page.type_into("field-custom-1", "A-1").await;
         page.click("submit-ticket").await;
         page.wait_for("ticket-created").await;
@@ -334,6 +399,9 @@ mod tests {
         let signed = Some("email=ann%40example.com&expires=1767225600&signature=ab12");
         assert_eq!(call.header("x-helpdock-identity"), signed);
         let body: Value = serde_json::from_str(&call.body).expect("JSON body");
-        assert_eq!((&body["user_email"], &body["name"]), (&json!("ann@example.com"), &json!("Ann Lee")));
+        assert_eq!(
+            (&body["user_email"], &body["name"]),
+            (&json!("ann@example.com"), &json!("Ann Lee"))
+        );
     }
 }

@@ -48,13 +48,18 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
         Some(Some(Ok(_))) => ListState::Ready,
     });
     let tickets = Memo::new(move |_| {
-        list.get().flatten().and_then(Result::ok).map(|l| l.tickets).unwrap_or_default()
+        list.get()
+            .flatten()
+            .and_then(Result::ok)
+            .map(|l| l.tickets)
+            .unwrap_or_default()
     });
 
     let on_back = Callback::new(move |()| selected.set(None));
     let on_replied = Callback::new(move |()| changed.update(|n| *n += 1));
 
-    move || match (visitor.get(), selected.get()) {
+    move || {
+        match (visitor.get(), selected.get()) {
         (Visitor::Anonymous, _) => view! {
             <p class="hd-empty" data-testid="empty-history">
                 "Tickets you send from this browser will appear here. "
@@ -85,13 +90,20 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
         }
         .into_any(),
     }
+    }
 }
 
 /// The rows, keyed by ticket (and its last change, so an updated ticket is redrawn).
-fn ticket_rows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<TicketId>>) -> impl IntoView {
+fn ticket_rows(
+    tickets: Signal<Vec<TicketSummary>>,
+    selected: RwSignal<Option<TicketId>>,
+) -> impl IntoView {
     // "3 minutes ago" must not go stale while the list stays open.
     let tick = RwSignal::new(0_u32);
-    if let Ok(timer) = set_interval_with_handle(move || tick.update(|n| *n = n.wrapping_add(1)), Duration::from_secs(30)) {
+    if let Ok(timer) = set_interval_with_handle(
+        move || tick.update(|n| *n = n.wrapping_add(1)),
+        Duration::from_secs(30),
+    ) {
         on_cleanup(move || timer.clear());
     }
     view! {
@@ -129,7 +141,11 @@ fn ticket_rows(tickets: Signal<Vec<TicketSummary>>, selected: RwSignal<Option<Ti
 
 /// "Updated 3 minutes ago", reworded on each `tick`, the exact time on hover; nothing when the
 /// time is unknown.
-fn updated(id: TicketId, instant: Option<&str>, tick: Signal<u32>) -> Option<impl IntoView + use<>> {
+fn updated(
+    id: TicketId,
+    instant: Option<&str>,
+    tick: Signal<u32>,
+) -> Option<impl IntoView + use<>> {
     let instant = instant?.to_owned();
     let title = time::date_time(&instant)?;
     let ago = {
@@ -155,7 +171,8 @@ mod tests {
     use super::*;
     use crate::identity::Identity;
     use crate::test_support::{
-        FakeProxy, Page, fresh_base, one_ticket, store_guest_pass, stored_guest_pass, thread_42, tick, until,
+        FakeProxy, Page, fresh_base, one_ticket, store_guest_pass, stored_guest_pass, thread_42,
+        tick, until,
     };
     use serde_json::json;
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -174,7 +191,10 @@ mod tests {
         let page = Page::new();
         let _history = history(&page, &Api::new(&fresh_base("anonymous"), None));
         let said = page.text("empty-history");
-        assert!(said.contains("send from this browser") && said.contains("signed in"), "{said}");
+        assert!(
+            said.contains("send from this browser") && said.contains("signed in"),
+            "{said}"
+        );
         tick().await;
         assert!(proxy.calls().is_empty(), "{:?}", proxy.calls());
         assert!(!page.has("history-email") && !page.has("history-load"));
@@ -184,7 +204,11 @@ mod tests {
     async fn a_guest_sees_the_pass_tickets_until_the_pass_is_refused() {
         let proxy = FakeProxy::install();
         proxy.answer("tickets_list.php", 200, one_ticket());
-        proxy.answer("ticket_view.php", 401, json!({"code": "guest_pass_expired", "message": "Expired."}));
+        proxy.answer(
+            "ticket_view.php",
+            401,
+            json!({"code": "guest_pass_expired", "message": "Expired."}),
+        );
         let base = fresh_base("guest-history");
         store_guest_pass(&base, "pass-1");
         let page = Page::new();
@@ -193,7 +217,11 @@ mod tests {
         page.wait_for("ticket-row-42").await;
         assert_eq!(page.text("ticket-status-42"), "open");
         let list = &proxy.calls_to("tickets_list.php")[0];
-        assert_eq!((list.method.as_str(), list.query.as_str()), ("GET", ""), "no user_email");
+        assert_eq!(
+            (list.method.as_str(), list.query.as_str()),
+            ("GET", ""),
+            "no user_email"
+        );
         assert_eq!(list.header("x-helpdock-guest-pass"), Some("pass-1"));
         assert_eq!(list.header("x-helpdock-site"), Some("demo"));
 
@@ -216,22 +244,45 @@ mod tests {
 
         page.wait_for("ticket-list").await;
         let list = &proxy.calls_to("tickets_list.php")[0];
-        assert_eq!(list.header("x-helpdock-identity"), Some("email=ann%40example.com&signature=ab12"));
-        assert!(!list.headers.contains_key("x-helpdock-guest-pass"), "the identity speaks alone");
+        assert_eq!(
+            list.header("x-helpdock-identity"),
+            Some("email=ann%40example.com&signature=ab12")
+        );
+        assert!(
+            !list.headers.contains_key("x-helpdock-guest-pass"),
+            "the identity speaks alone"
+        );
 
-        proxy.answer("tickets_list.php", 401, json!({"code": "signature_expired", "message": "Expired."}));
+        proxy.answer(
+            "tickets_list.php",
+            401,
+            json!({"code": "signature_expired", "message": "Expired."}),
+        );
         api.set_identity(Identity::new("ann@example.com", None, Some("1"), "cd34").ok());
         page.wait_for("history-error").await;
-        assert!(page.text("history-error").contains("session has expired"), "{}", page.text("history-error"));
-        assert_eq!(stored_guest_pass(&base).as_deref(), Some("pass-1"), "a guest pass outlives a bad signature");
+        assert!(
+            page.text("history-error").contains("session has expired"),
+            "{}",
+            page.text("history-error")
+        );
+        assert_eq!(
+            stored_guest_pass(&base).as_deref(),
+            Some("pass-1"),
+            "a guest pass outlives a bad signature"
+        );
     }
 
     /// An RFC 3339 instant `seconds` before now, as the proxy sends it.
     fn seconds_ago(seconds: f64) -> String {
-        js_sys::Date::new(&(js_sys::Date::now() - seconds * 1000.0).into()).to_iso_string().into()
+        js_sys::Date::new(&(js_sys::Date::now() - seconds * 1000.0).into())
+            .to_iso_string()
+            .into()
     }
 
-    fn verified_history(page: &Page, test: &str) -> leptos::mount::UnmountHandle<impl Mountable + use<>> {
+    fn verified_history(
+        page: &Page,
+        test: &str,
+    ) -> leptos::mount::UnmountHandle<impl Mountable + use<>> {
         let api = Api::new(&fresh_base(test), None);
         api.set_identity(Identity::new("ann@example.com", None, None, "ab12").ok());
         history(page, &api)
@@ -242,21 +293,44 @@ mod tests {
         let proxy = FakeProxy::install();
         let mut list = one_ticket();
         list["tickets"][0]["updated_at"] = json!(seconds_ago(180.0));
-        list["tickets"].as_array_mut().expect("tickets").push(json!({
-            "id": 43, "subject": "Unknown time", "status": "open", "priority": "low",
-            "created_at": null, "updated_at": null,
-        }));
+        list["tickets"]
+            .as_array_mut()
+            .expect("tickets")
+            .push(json!({
+                "id": 43, "subject": "Unknown time", "status": "open", "priority": "low",
+                "created_at": null, "updated_at": null,
+            }));
         proxy.answer("tickets_list.php", 200, list);
         let page = Page::new();
         let _history = verified_history(&page, "relative-time");
 
         let updated = page.wait_for("ticket-updated-42").await;
-        let rtf = js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
-        assert_eq!(updated.text_content().unwrap_or_default(), String::from(rtf.format(-3.0, "minute")));
-        assert!(page.text("ticket-updated-42").contains('3'), "{}", page.text("ticket-updated-42"));
-        assert!(updated.get_attribute("datetime").is_some_and(|d| d.ends_with('Z')));
-        assert!(updated.get_attribute("title").is_some_and(|t| !t.is_empty()), "the exact time on hover");
-        assert!(page.has("ticket-row-43") && !page.has("ticket-updated-43"), "no time rather than a wrong one");
+        let rtf =
+            js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+        assert_eq!(
+            updated.text_content().unwrap_or_default(),
+            String::from(rtf.format(-3.0, "minute"))
+        );
+        assert!(
+            page.text("ticket-updated-42").contains('3'),
+            "{}",
+            page.text("ticket-updated-42")
+        );
+        assert!(
+            updated
+                .get_attribute("datetime")
+                .is_some_and(|d| d.ends_with('Z'))
+        );
+        assert!(
+            updated
+                .get_attribute("title")
+                .is_some_and(|t| !t.is_empty()),
+            "the exact time on hover"
+        );
+        assert!(
+            page.has("ticket-row-43") && !page.has("ticket-updated-43"),
+            "no time rather than a wrong one"
+        );
     }
 
     #[test]
@@ -278,7 +352,11 @@ mod tests {
         page.wait_for("message-time").await;
         let messages = page.root.get_elements_by_class_name("hd-msg");
         let answer = messages.item(1).expect("the reply");
-        let body = answer.query_selector(".hd-msg-body").ok().flatten().expect("its body");
+        let body = answer
+            .query_selector(".hd-msg-body")
+            .ok()
+            .flatten()
+            .expect("its body");
         assert_eq!(
             body.text_content().unwrap_or_default(),
             "Track it at https://track.example/p?id=7.\nOr (see https://help.example/faq).\n\
@@ -288,18 +366,48 @@ mod tests {
         let links = body.get_elements_by_tag_name("a");
         let found: Vec<_> = (0..links.length())
             .filter_map(|i| links.item(i))
-            .map(|a| (a.get_attribute("href"), a.get_attribute("target"), a.get_attribute("rel")))
+            .map(|a| {
+                (
+                    a.get_attribute("href"),
+                    a.get_attribute("target"),
+                    a.get_attribute("rel"),
+                )
+            })
             .collect();
         let expected = |href: &str| {
-            (Some(href.to_owned()), Some("_blank".to_owned()), Some("noopener noreferrer nofollow".to_owned()))
+            (
+                Some(href.to_owned()),
+                Some("_blank".to_owned()),
+                Some("noopener noreferrer nofollow".to_owned()),
+            )
         };
-        assert_eq!(found, [expected("https://track.example/p?id=7"), expected("https://help.example/faq")]);
-        assert!(body.query_selector("b").ok().flatten().is_none(), "markup stays text");
+        assert_eq!(
+            found,
+            [
+                expected("https://track.example/p?id=7"),
+                expected("https://help.example/faq")
+            ]
+        );
+        assert!(
+            body.query_selector("b").ok().flatten().is_none(),
+            "markup stays text"
+        );
         let first = messages.item(0).expect("the first message");
-        assert!(first.text_content().is_some_and(|t| t.starts_with("You") && !t.contains('·')), "no unknown time");
+        assert!(
+            first
+                .text_content()
+                .is_some_and(|t| t.starts_with("You") && !t.contains('·')),
+            "no unknown time"
+        );
         let time = page.get("message-time");
-        assert_eq!(time.get_attribute("datetime").as_deref(), Some("2026-11-21T10:30:00Z"));
-        assert!(time.text_content().is_some_and(|t| t.contains("2026")), "a localized date and time");
+        assert_eq!(
+            time.get_attribute("datetime").as_deref(),
+            Some("2026-11-21T10:30:00Z")
+        );
+        assert!(
+            time.text_content().is_some_and(|t| t.contains("2026")),
+            "a localized date and time"
+        );
     }
 
     #[test]
@@ -319,12 +427,25 @@ mod tests {
         assert_eq!(page.text("thread-subject"), "Where is my order?");
         page.type_into("reply-input", "Thanks!").await;
         page.click("reply-send").await;
-        until("the reply", || !proxy.calls_to("ticket_reply.php").is_empty()).await;
+        until("the reply", || {
+            !proxy.calls_to("ticket_reply.php").is_empty()
+        })
+        .await;
 
         let reply = &proxy.calls_to("ticket_reply.php")[0];
         let body: serde_json::Value = serde_json::from_str(&reply.body).expect("JSON body");
         assert_eq!(body, json!({"ticket_id": 42, "message": "Thanks!"}));
-        assert!(reply.headers.get("idempotency-key").is_some_and(|k| k.len() == 32));
-        assert!(proxy.calls_to("ticket_view.php").iter().all(|c| c.query == "?ticket_id=42"));
+        assert!(
+            reply
+                .headers
+                .get("idempotency-key")
+                .is_some_and(|k| k.len() == 32)
+        );
+        assert!(
+            proxy
+                .calls_to("ticket_view.php")
+                .iter()
+                .all(|c| c.query == "?ticket_id=42")
+        );
     }
 }

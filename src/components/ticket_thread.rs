@@ -6,7 +6,9 @@ use crate::api::{Api, ApiError, new_idempotency_key};
 use crate::linkify::{Segment, segments};
 use crate::time;
 use helpdock_wire::validate::validate_new_reply;
-use helpdock_wire::{CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, TicketDetail, TicketId};
+use helpdock_wire::{
+    CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, TicketDetail, TicketId,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -19,7 +21,11 @@ enum ThreadState {
 
 /// The thread of ticket `id`, as the visitor the [`Api`] speaks for.
 #[component]
-pub fn TicketThread(id: TicketId, on_back: Callback<()>, on_replied: Callback<()>) -> impl IntoView {
+pub fn TicketThread(
+    id: TicketId,
+    on_back: Callback<()>,
+    on_replied: Callback<()>,
+) -> impl IntoView {
     let api = expect_context::<Api>();
     let draft = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<ApiError>);
@@ -58,8 +64,19 @@ pub fn TicketThread(id: TicketId, on_back: Callback<()>, on_replied: Callback<()
         Some(Err(error)) => ThreadState::Failed(error),
         Some(Ok(_)) => ThreadState::Ready,
     });
-    let detail = Memo::new(move |_| thread.get().and_then(Result::ok).map(|t| (t.ticket, t.custom_fields)));
-    let replies = Memo::new(move |_| thread.get().and_then(Result::ok).map(|t| t.replies).unwrap_or_default());
+    let detail = Memo::new(move |_| {
+        thread
+            .get()
+            .and_then(Result::ok)
+            .map(|t| (t.ticket, t.custom_fields))
+    });
+    let replies = Memo::new(move |_| {
+        thread
+            .get()
+            .and_then(Result::ok)
+            .map(|t| t.replies)
+            .unwrap_or_default()
+    });
     let sending = send.pending();
 
     let on_submit = move |ev: SubmitEvent| {
@@ -69,11 +86,19 @@ pub fn TicketThread(id: TicketId, on_back: Callback<()>, on_replied: Callback<()
         }
         let message = draft.get_untracked().trim().to_owned();
         // No `user_email`: the proxy answers as the visitor the identity headers name.
-        let reply = NewReply { ticket_id: id, message, ..NewReply::default() };
+        let reply = NewReply {
+            ticket_id: id,
+            message,
+            ..NewReply::default()
+        };
         if validate_new_reply(&reply).is_empty() {
             failure.set(None);
             let key = last_sent
-                .with_value(|last| last.as_ref().filter(|(m, _)| *m == reply.message).map(|(_, k)| k.clone()))
+                .with_value(|last| {
+                    last.as_ref()
+                        .filter(|(m, _)| *m == reply.message)
+                        .map(|(_, k)| k.clone())
+                })
                 .unwrap_or_else(new_idempotency_key);
             last_sent.set_value(Some((reply.message.clone(), key.clone())));
             send.dispatch((reply, key));

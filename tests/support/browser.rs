@@ -26,12 +26,21 @@ impl ChromeDriver {
             .stderr(Stdio::null())
             .process_group(0)
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {driver} (scripts/setup.sh installs it): {e}"));
+            .unwrap_or_else(|e| {
+                panic!("cannot start {driver} (scripts/setup.sh installs it): {e}")
+            });
         let profile = tempfile::tempdir().expect("chromium profile dir");
-        let driver = ChromeDriver { child, port, _profile: profile };
+        let driver = ChromeDriver {
+            child,
+            port,
+            _profile: profile,
+        };
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not listen on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {port}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         driver

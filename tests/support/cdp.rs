@@ -14,8 +14,16 @@ struct VendorCommand {
 }
 
 impl WebDriverCompatibleCommand for VendorCommand {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/{}", session.unwrap_or_default(), self.path))
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/{}",
+            session.unwrap_or_default(),
+            self.path
+        ))
     }
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(self.body.to_string()))
@@ -36,13 +44,20 @@ pub struct ReceivedResponse {
 /// Every response of the session so far. Drains the performance log, so call it once, at the end.
 pub async fn received_responses(client: &Client) -> Vec<ReceivedResponse> {
     let log = client
-        .issue_cmd(VendorCommand { path: "se/log", body: json!({"type": "performance"}) })
+        .issue_cmd(VendorCommand {
+            path: "se/log",
+            body: json!({"type": "performance"}),
+        })
         .await
         .expect("performance log");
     let mut out = Vec::new();
     for entry in log.as_array().into_iter().flatten() {
-        let Some(message) = entry["message"].as_str() else { continue };
-        let Ok(event) = serde_json::from_str::<Value>(message) else { continue };
+        let Some(message) = entry["message"].as_str() else {
+            continue;
+        };
+        let Ok(event) = serde_json::from_str::<Value>(message) else {
+            continue;
+        };
         let event = &event["message"];
         let params = &event["params"];
         match event["method"].as_str() {

@@ -41,7 +41,11 @@ impl DemoStack {
 
     fn launch(token: Option<&str>) -> DemoStack {
         let bin = helpdock_bin();
-        assert!(bin.exists(), "{} is missing: build it with `cargo build -p helpdock`", bin.display());
+        assert!(
+            bin.exists(),
+            "{} is missing: build it with `cargo build -p helpdock`",
+            bin.display()
+        );
         let pkg = super::workspace_root().join("pkg");
         assert!(
             pkg.join("widget.js").exists(),
@@ -74,7 +78,9 @@ impl DemoStack {
             let url_tx = url_tx.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    for (is_proxy, prefix) in [(false, "Helpdock demo: "), (true, "Helpdock proxy: ")] {
+                    for (is_proxy, prefix) in
+                        [(false, "Helpdock demo: "), (true, "Helpdock proxy: ")]
+                    {
                         if let Some(url) = line.split(prefix).nth(1) {
                             let _ = url_tx.send((is_proxy, url.trim().to_owned()));
                         }
@@ -97,17 +103,31 @@ impl DemoStack {
                 Err(_) => {
                     let _ = child.kill();
                     let out = output.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                    panic!("helpdock demo printed no shop and proxy URLs within 60 s; it said:\n{out}");
+                    panic!(
+                        "helpdock demo printed no shop and proxy URLs within 60 s; it said:\n{out}"
+                    );
                 }
             }
         };
-        assert_ne!(url, proxy_url, "the shop page must not be on the proxy's origin");
-        DemoStack { child, url, proxy_url, output, _data_dir: data_dir }
+        assert_ne!(
+            url, proxy_url,
+            "the shop page must not be on the proxy's origin"
+        );
+        DemoStack {
+            child,
+            url,
+            proxy_url,
+            output,
+            _data_dir: data_dir,
+        }
     }
 
     /// The demo's output so far.
     pub fn output(&self) -> String {
-        self.output.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.output
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Waits until the demo's output contains `needle` (logs are written asynchronously).

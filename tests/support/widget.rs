@@ -26,14 +26,23 @@ fn testid(id: &str) -> String {
 impl Widget {
     /// The widget of the page `client` shows.
     pub fn new(client: &Client) -> Widget {
-        Widget { client: client.clone(), draft_started: Mutex::new(None) }
+        Widget {
+            client: client.clone(),
+            draft_started: Mutex::new(None),
+        }
     }
 
     /// All elements with `data-testid=id` in the widget's shadow root, now (possibly none).
     pub async fn all(&self, id: &str) -> Vec<Element> {
-        let Ok(host) = self.client.find(Locator::Css("#helpdock")).await else { return vec![] };
-        let Ok(root) = host.shadow_root().await else { return vec![] };
-        root.find_all(Locator::Css(&testid(id))).await.unwrap_or_default()
+        let Ok(host) = self.client.find(Locator::Css("#helpdock")).await else {
+            return vec![];
+        };
+        let Ok(root) = host.shadow_root().await else {
+            return vec![];
+        };
+        root.find_all(Locator::Css(&testid(id)))
+            .await
+            .unwrap_or_default()
     }
 
     /// Waits for the first element with `data-testid=id` to be displayed, and returns it.
@@ -108,21 +117,32 @@ impl Widget {
     /// Clicks the element `id` once it is shown.
     pub async fn click(&self, id: &str) {
         let el = self.find(id).await;
-        el.click().await.unwrap_or_else(|e| panic!("click [data-testid={id}]: {e}"));
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("click [data-testid={id}]: {e}"));
     }
 
     /// Types `text` into the field `id`.
     pub async fn type_into(&self, id: &str, text: &str) {
         if id.starts_with("field-") {
-            self.draft_started.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert_with(Instant::now);
+            self.draft_started
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert_with(Instant::now);
         }
         let el = self.find(id).await;
-        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into [data-testid={id}]: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into [data-testid={id}]: {e}"));
     }
 
     /// Sends the ticket form, no sooner than a person could have filled it.
     pub async fn submit_ticket(&self) {
-        let started = self.draft_started.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let started = self
+            .draft_started
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         if let Some(started) = started {
             tokio::time::sleep_until((started + HUMAN_FILL).into()).await;
         }
@@ -132,13 +152,18 @@ impl Widget {
     /// Chooses the option with visible label `label` in the select `id`.
     pub async fn choose(&self, id: &str, label: &str) {
         let el = self.find(id).await;
-        el.select_by_label(label).await.unwrap_or_else(|e| panic!("choose {label:?} in {id}: {e}"));
+        el.select_by_label(label)
+            .await
+            .unwrap_or_else(|e| panic!("choose {label:?} in {id}: {e}"));
     }
 }
 
 /// Saves a PNG of the page as `artifacts/<test name>-<label>.png`, for people to look at.
 pub async fn save_screenshot(client: &Client, label: &str) {
-    let test = std::thread::current().name().unwrap_or("e2e").replace("::", "-");
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("e2e")
+        .replace("::", "-");
     if let Ok(png) = client.screenshot().await {
         let path = super::artifacts_dir().join(format!("{test}-{label}.png"));
         let _ = std::fs::write(path, png);

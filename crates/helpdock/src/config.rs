@@ -281,17 +281,24 @@ struct SecretSources<'a> {
 
 /// The secret and the key it came from, `None` if no source is set; two sources at one level,
 /// an unreadable file or a blank value are errors naming the key.
-fn load_secret(
-    env: Env,
-    sources: SecretSources,
-) -> Result<Option<(Secret, String)>, ConfigError> {
+fn load_secret(env: Env, sources: SecretSources) -> Result<Option<(Secret, String)>, ConfigError> {
     let env_pair = sources.env_var.map(|var| {
         let file_var = format!("{var}_FILE");
-        (env(var).map(Secret::new), env(&file_var).map(PathBuf::from), var.to_owned(), file_var)
+        (
+            env(var).map(Secret::new),
+            env(&file_var).map(PathBuf::from),
+            var.to_owned(),
+            file_var,
+        )
     });
     let (value, path, value_key, path_key) = match env_pair {
         Some(pair) if pair.0.is_some() || pair.1.is_some() => pair,
-        _ => (sources.value, sources.path, sources.value_key, sources.path_key),
+        _ => (
+            sources.value,
+            sources.path,
+            sources.value_key,
+            sources.path_key,
+        ),
     };
     let (secret, key) = match (value, path) {
         (Some(_), Some(_)) => {

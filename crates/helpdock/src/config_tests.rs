@@ -203,7 +203,10 @@ fn helpdesk_timezone_defaults_to_utc_and_names_its_key() {
 
     let bad = ("HELPDOCK_HELPDESK_TIMEZONE", "Mars/Olympus");
     let message = load_err(Some(sites.path()), &[url, token, bad]);
-    assert!(message.starts_with("HELPDOCK_HELPDESK_TIMEZONE:"), "{message}");
+    assert!(
+        message.starts_with("HELPDOCK_HELPDESK_TIMEZONE:"),
+        "{message}"
+    );
     assert!(message.contains("Mars/Olympus"), "{message}");
     let f = file_with(&format!("helpdesk_timezone = \"CET+1\"\n{SITE}"));
     let message = load_err(Some(f.path()), &[url, token]);

@@ -255,10 +255,17 @@ struct SignedIn {
 
 /// Plays the demo shop's backend: a real shop signs the email of the customer it has logged in;
 /// this one believes whatever is typed, which is why it exists only in the demo.
-fn sign_in(gatekeeper: &Gatekeeper, secret: &Secret, email: &str) -> Result<Json<SignedIn>, ApiError> {
+fn sign_in(
+    gatekeeper: &Gatekeeper,
+    secret: &Secret,
+    email: &str,
+) -> Result<Json<SignedIn>, ApiError> {
     let email = normalize_email(email);
     if !is_valid_email(&email) {
-        return Err(ApiError::invalid_field("email", "Enter a valid email address."));
+        return Err(ApiError::invalid_field(
+            "email",
+            "Enter a valid email address.",
+        ));
     }
     if gatekeeper.is_staff(&email) {
         return Err(ApiError::StaffEmail);
@@ -348,10 +355,17 @@ mod tests {
     fn shop_page_embeds_the_widget_from_the_proxy_with_one_tag_after_the_stub() {
         assert_eq!(SHOP_TEMPLATE.matches(PROXY_URL_SLOT).count(), 1);
         let page = shop_page("http://127.0.0.1:8080/");
-        let tag = r#"<script async src="http://127.0.0.1:8080/widget.js" data-site="demo"></script>"#;
+        let tag =
+            r#"<script async src="http://127.0.0.1:8080/widget.js" data-site="demo"></script>"#;
         assert_eq!(page.matches("widget.js\"").count(), 1, "one tag");
-        let (tag_at, stub_at) = (page.find(tag), page.find("window.Helpdock = window.Helpdock ||"));
-        assert!(matches!((stub_at, tag_at), (Some(s), Some(t)) if s < t), "stub before the tag");
+        let (tag_at, stub_at) = (
+            page.find(tag),
+            page.find("window.Helpdock = window.Helpdock ||"),
+        );
+        assert!(
+            matches!((stub_at, tag_at), (Some(s), Some(t)) if s < t),
+            "stub before the tag"
+        );
         for id in ["demo-signin-email", "demo-signin"] {
             assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
         }
@@ -382,8 +396,17 @@ mod tests {
             signed.email, signed.expires, signed.signature
         );
         let parsed = signature::parse(&header).map_err(|e| e.to_string());
-        assert_eq!(parsed.and_then(|p| p.verify(&secret, unix_now()).map_err(|e| e.to_string())), Ok(()));
-        assert!(matches!(sign_in(&gatekeeper, &secret, "agent@helpdesk.example"), Err(ApiError::StaffEmail)));
-        assert!(matches!(sign_in(&gatekeeper, &secret, "nope"), Err(ApiError::InvalidInput(_))));
+        assert_eq!(
+            parsed.and_then(|p| p.verify(&secret, unix_now()).map_err(|e| e.to_string())),
+            Ok(())
+        );
+        assert!(matches!(
+            sign_in(&gatekeeper, &secret, "agent@helpdesk.example"),
+            Err(ApiError::StaffEmail)
+        ));
+        assert!(matches!(
+            sign_in(&gatekeeper, &secret, "nope"),
+            Err(ApiError::InvalidInput(_))
+        ));
     }
 }

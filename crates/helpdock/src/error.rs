@@ -231,7 +231,11 @@ mod tests {
             (ApiError::StaffEmail, 403, ErrorCode::StaffEmail),
             (ApiError::ForbiddenOrigin, 403, ErrorCode::ForbiddenOrigin),
             (ApiError::NotFound, 404, ErrorCode::NotFound),
-            (ApiError::IdempotencyConflict, 409, ErrorCode::IdempotencyConflict),
+            (
+                ApiError::IdempotencyConflict,
+                409,
+                ErrorCode::IdempotencyConflict,
+            ),
             (ApiError::SpamSuspected, 422, ErrorCode::SpamSuspected),
             (
                 ApiError::RateLimited {

@@ -88,7 +88,13 @@ async fn main() -> ExitCode {
             expires_in,
             expires,
             config,
-        } => sign(&email, site.as_deref(), expires_in.as_deref(), expires, config),
+        } => sign(
+            &email,
+            site.as_deref(),
+            expires_in.as_deref(),
+            expires,
+            config,
+        ),
         Command::Demo => demo().await,
         Command::ReferenceHelpdesk { listen, token, db } => {
             reference_helpdesk(listen, token, db).await
@@ -148,7 +154,10 @@ fn sign(
     let site = match (site, config.sites.as_slice()) {
         (Some(id), sites) => sites.iter().find(|s| s.id == id).ok_or_else(|| {
             let ids: Vec<&str> = sites.iter().map(|s| s.id.as_str()).collect();
-            format!("--site {id:?} is not configured (sites: {})", ids.join(", "))
+            format!(
+                "--site {id:?} is not configured (sites: {})",
+                ids.join(", ")
+            )
         })?,
         (None, [only]) => only,
         (None, _) => return Err("the config has several sites: choose one with --site ID".into()),
@@ -164,7 +173,11 @@ fn sign(
         Some(text) => Some(unix_now().saturating_add(parse_duration(text)?)),
         None => expires,
     };
-    announce(&signature::header_value(&site.identity_secret, &email, expires))?;
+    announce(&signature::header_value(
+        &site.identity_secret,
+        &email,
+        expires,
+    ))?;
     Ok(())
 }
 

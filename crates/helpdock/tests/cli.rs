@@ -271,7 +271,12 @@ async fn serve_forwards_to_the_configured_helpdesk() {
         proxy.stderr()
     );
     let mut sign = start(
-        &["sign", "a@example.com", "--config", config.path().to_str().expect("utf-8 path")],
+        &[
+            "sign",
+            "a@example.com",
+            "--config",
+            config.path().to_str().expect("utf-8 path"),
+        ],
         &[("HELPDOCK_UPSTREAM_TOKEN", "any")],
     );
     let identity = sign.next_line();
@@ -327,32 +332,112 @@ fn sign_prints_a_header_value_the_site_secret_verifies() {
         Ok::<_, String>(identity)
     };
 
-    let (ok, out, err) = run(&["sign", " Ann@Example.com", "--site", "shop", "--config", path], &[]);
+    let (ok, out, err) = run(
+        &[
+            "sign",
+            " Ann@Example.com",
+            "--site",
+            "shop",
+            "--config",
+            path,
+        ],
+        &[],
+    );
     assert!(ok, "{err}");
-    assert!(out.starts_with("email=ann%40example.com&signature="), "{out}");
-    assert_eq!(verify(&out, 0).map(|i| (i.email, i.expires)), Ok(("ann@example.com".into(), None)));
+    assert!(
+        out.starts_with("email=ann%40example.com&signature="),
+        "{out}"
+    );
+    assert_eq!(
+        verify(&out, 0).map(|i| (i.email, i.expires)),
+        Ok(("ann@example.com".into(), None))
+    );
 
     let now = helpdock::identity::unix_now();
-    let (ok, out, err) = run(&["sign", "ann@example.com", "--site", "shop", "--expires-in", "2h", "--config", path], &[]);
+    let (ok, out, err) = run(
+        &[
+            "sign",
+            "ann@example.com",
+            "--site",
+            "shop",
+            "--expires-in",
+            "2h",
+            "--config",
+            path,
+        ],
+        &[],
+    );
     assert!(ok, "{err}");
-    let expires = verify(&out, now).map(|i| i.expires.unwrap_or(0)).unwrap_or(0);
+    let expires = verify(&out, now)
+        .map(|i| i.expires.unwrap_or(0))
+        .unwrap_or(0);
     assert!((now + 7200..now + 7300).contains(&expires), "{out}");
     assert_eq!(verify(&out, expires), Err("signature expired".into()));
 
-    let (ok, out, err) = run(&["sign", "ann@example.com", "--site", "shop", "--expires", "4102444800", "--config", path], &[]);
+    let (ok, out, err) = run(
+        &[
+            "sign",
+            "ann@example.com",
+            "--site",
+            "shop",
+            "--expires",
+            "4102444800",
+            "--config",
+            path,
+        ],
+        &[],
+    );
     assert!(ok, "{err}");
     assert!(out.contains("&expires=4102444800&"), "{out}");
 
     let refusals: [(&[&str], &str); 5] = [
         (&["sign", "ann@example.com", "--config", path], "--site"),
-        (&["sign", "ann@example.com", "--site", "nope", "--config", path], "nope"),
-        (&["sign", "ann", "--site", "shop", "--config", path], "not an email"),
-        (&["sign", "bob@helpdesk.example", "--site", "shop", "--config", path], "staff"),
-        (&["sign", "ann@example.com", "--site", "shop", "--expires-in", "soon", "--config", path], "--expires-in"),
+        (
+            &[
+                "sign",
+                "ann@example.com",
+                "--site",
+                "nope",
+                "--config",
+                path,
+            ],
+            "nope",
+        ),
+        (
+            &["sign", "ann", "--site", "shop", "--config", path],
+            "not an email",
+        ),
+        (
+            &[
+                "sign",
+                "bob@helpdesk.example",
+                "--site",
+                "shop",
+                "--config",
+                path,
+            ],
+            "staff",
+        ),
+        (
+            &[
+                "sign",
+                "ann@example.com",
+                "--site",
+                "shop",
+                "--expires-in",
+                "soon",
+                "--config",
+                path,
+            ],
+            "--expires-in",
+        ),
     ];
     for (args, needle) in refusals {
         let (ok, out, err) = run(args, &[]);
-        assert!(!ok && out.is_empty() && err.contains(needle), "{args:?}: {err}");
+        assert!(
+            !ok && out.is_empty() && err.contains(needle),
+            "{args:?}: {err}"
+        );
         assert!(!err.contains("0123456789"), "a secret leaked: {err}");
     }
 }

@@ -51,7 +51,12 @@ async fn assert_all_unavailable(proxy: &support::Proxy, upstream_text: &[&str]) 
         let method = method.parse().expect("method");
         let identity = support::identity(ANN);
         let answer = proxy
-            .send_with(method, &path, body.as_ref(), &[("X-Helpdock-Identity", &identity)])
+            .send_with(
+                method,
+                &path,
+                body.as_ref(),
+                &[("X-Helpdock-Identity", &identity)],
+            )
             .await;
         answer.expect_error(502, "upstream_unavailable");
         for text in upstream_text {

@@ -6,7 +6,7 @@ mod support;
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
-use helpdock::{MAX_BODY_BYTES, HelpdeskTimeZone, Secret, Upstream, UpstreamConfig, app};
+use helpdock::{HelpdeskTimeZone, MAX_BODY_BYTES, Secret, Upstream, UpstreamConfig, app};
 use serde_json::Value;
 use std::time::Duration;
 use tower::ServiceExt;
@@ -173,9 +173,21 @@ async fn bad_bodies_and_queries_are_json_400() {
         as_ann(get("/api/ticket_view.php")),
         as_ann(get("/api/ticket_view.php?ticket_id=abc")),
         // Header syntax: a malformed identity, a site sent twice, an unknown site.
-        with_header(get("/api/tickets_list.php"), "x-helpdock-identity", "a@b.co"),
-        with_header(as_ann(get("/api/tickets_list.php")), "x-helpdock-identity", "x"),
-        with_header(as_ann(get("/api/tickets_list.php")), "x-helpdock-site", "blog"),
+        with_header(
+            get("/api/tickets_list.php"),
+            "x-helpdock-identity",
+            "a@b.co",
+        ),
+        with_header(
+            as_ann(get("/api/tickets_list.php")),
+            "x-helpdock-identity",
+            "x",
+        ),
+        with_header(
+            as_ann(get("/api/tickets_list.php")),
+            "x-helpdock-site",
+            "blog",
+        ),
     ] {
         let what = format!("{} {}", req.method(), req.uri());
         let answer = send(&router, req).await;
@@ -196,7 +208,11 @@ fn with_header(mut request: Request<Body>, name: &'static str, value: &str) -> R
 
 /// `request` as the verified visitor ann@example.com.
 fn as_ann(request: Request<Body>) -> Request<Body> {
-    with_header(request, "x-helpdock-identity", &support::identity(support::ANN))
+    with_header(
+        request,
+        "x-helpdock-identity",
+        &support::identity(support::ANN),
+    )
 }
 
 #[tokio::test]
@@ -207,7 +223,12 @@ async fn visitor_endpoints_without_identity_are_json_401_before_anything_else() 
         get("/api/tickets_list.php?user_email=a@b.co"),
         get("/api/ticket_view.php?ticket_id=1&user_email=a@b.co"),
         get("/api/ticket_view.php?ticket_id=abc"),
-        request("POST", "/api/ticket_reply.php", json, r#"{"ticket_id":1,"user_email":"a@b.co","message":"m"}"#),
+        request(
+            "POST",
+            "/api/ticket_reply.php",
+            json,
+            r#"{"ticket_id":1,"user_email":"a@b.co","message":"m"}"#,
+        ),
         request("POST", "/api/ticket_reply.php", json, "{not json"),
         // Believed only with trust_browser_email, which is off.
         with_header(get("/api/tickets_list.php"), "x-helpdock-email", "a@b.co"),
@@ -221,7 +242,11 @@ async fn visitor_endpoints_without_identity_are_json_401_before_anything_else() 
         );
     }
     let forged = "email=ann%40example.com&signature=00";
-    let answer = send(&router, with_header(get("/api/tickets_list.php"), "x-helpdock-identity", forged)).await;
+    let answer = send(
+        &router,
+        with_header(get("/api/tickets_list.php"), "x-helpdock-identity", forged),
+    )
+    .await;
     assert_eq!(
         (answer.status, answer.error_code().as_str()),
         (StatusCode::UNAUTHORIZED, "invalid_signature")

@@ -88,9 +88,7 @@ pub(crate) fn migrate_and_seed(conn: &Connection) -> rusqlite::Result<()> {
 /// UTC whatever the host's zone (like PHP with `date.timezone = UTC`), so the demo's proxy reads
 /// it with `helpdesk_timezone = "UTC"` and shows the right times on any machine.
 pub(crate) fn now(conn: &Connection) -> rusqlite::Result<String> {
-    conn.query_row(
-        "SELECT strftime('%Y-%m-%d %H:%M:%S', 'now')",
-        [],
-        |row| row.get(0),
-    )
+    conn.query_row("SELECT strftime('%Y-%m-%d %H:%M:%S', 'now')", [], |row| {
+        row.get(0)
+    })
 }

@@ -68,7 +68,12 @@ pub struct ErrorBody {
 impl ErrorBody {
     /// An error about no field in particular.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ErrorBody { code, message: message.into(), field: None, field_errors: BTreeMap::new() }
+        ErrorBody {
+            code,
+            message: message.into(),
+            field: None,
+            field_errors: BTreeMap::new(),
+        }
     }
 }
 
@@ -82,7 +87,11 @@ mod tests {
         let json = serde_json::to_string(&body).unwrap();
         assert_eq!(json, r#"{"code":"upstream_unavailable","message":"down"}"#);
         let later: ErrorBody =
-            serde_json::from_str(r#"{"code":"brand_new","message":"m","field":"subject"}"#).unwrap();
-        assert_eq!((later.code, later.field.as_deref()), (ErrorCode::Unknown, Some("subject")));
+            serde_json::from_str(r#"{"code":"brand_new","message":"m","field":"subject"}"#)
+                .unwrap();
+        assert_eq!(
+            (later.code, later.field.as_deref()),
+            (ErrorCode::Unknown, Some("subject"))
+        );
     }
 }

@@ -11,7 +11,8 @@ pub fn u64_from_any<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 
 /// Like [`u64_from_any`], but `null`, a missing value and `""` read as `None`.
 pub fn opt_u64_from_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    d.deserialize_option(OptVisitor(BlankU64Visitor)).map(Option::flatten)
+    d.deserialize_option(OptVisitor(BlankU64Visitor))
+        .map(Option::flatten)
 }
 
 /// Reads a flag sent as `true`/`false`, `1`/`0` or `"1"`/`"0"`; `null` reads as `false`.
@@ -51,7 +52,9 @@ impl<'de> Visitor<'de> for U64Visitor {
         }
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
-        v.trim().parse().map_err(|_| E::invalid_value(Unexpected::Str(v), &self))
+        v.trim()
+            .parse()
+            .map_err(|_| E::invalid_value(Unexpected::Str(v), &self))
     }
 }
 
@@ -74,7 +77,11 @@ impl<'de> Visitor<'de> for BlankU64Visitor {
         U64Visitor.visit_f64(v).map(Some)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        if v.trim().is_empty() { Ok(None) } else { U64Visitor.visit_str(v).map(Some) }
+        if v.trim().is_empty() {
+            Ok(None)
+        } else {
+            U64Visitor.visit_str(v).map(Some)
+        }
     }
 }
 
@@ -194,7 +201,11 @@ mod tests {
             r#"{"id":" 7","category_id":3.0,"required":true,"name":"A"}"#,
         ] {
             let r = row(json);
-            assert_eq!((r.id, r.category_id, r.required), (7, Some(3), true), "{json}");
+            assert_eq!(
+                (r.id, r.category_id, r.required),
+                (7, Some(3), true),
+                "{json}"
+            );
         }
     }
 

@@ -27,13 +27,17 @@ pub fn is_valid_email(s: &str) -> bool {
     if s.len() > MAX_EMAIL || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
-    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|l| {
@@ -68,14 +72,32 @@ pub fn validate_new_ticket(t: &NewTicket, fields: Option<&CustomFields>) -> Fiel
     if !errors.contains_key("user_email") && !is_valid_email(t.user_email.trim()) {
         errors.insert("user_email".into(), "Enter a valid email address.".into());
     }
-    check_text(&mut errors, "name", t.name.as_deref().unwrap_or(""), false, MAX_NAME);
+    check_text(
+        &mut errors,
+        "name",
+        t.name.as_deref().unwrap_or(""),
+        false,
+        MAX_NAME,
+    );
     // The helpdesk matches `user_email` against names too, so an email here could expose tickets.
     if !errors.contains_key("name") && t.name.as_deref().is_some_and(|n| n.contains('@')) {
         errors.insert("name".into(), "Enter a name, not an email address.".into());
     }
-    check_text(&mut errors, "company", t.company.as_deref().unwrap_or(""), false, MAX_NAME);
+    check_text(
+        &mut errors,
+        "company",
+        t.company.as_deref().unwrap_or(""),
+        false,
+        MAX_NAME,
+    );
     for (id, value) in &t.custom_fields {
-        check_text(&mut errors, &custom_field_key(id), value, false, MAX_FIELD_VALUE);
+        check_text(
+            &mut errors,
+            &custom_field_key(id),
+            value,
+            false,
+            MAX_FIELD_VALUE,
+        );
     }
     if let Some(fields) = fields {
         for (id, _) in t.custom_fields.iter() {
@@ -106,7 +128,9 @@ pub fn validate_new_ticket(t: &NewTicket, fields: Option<&CustomFields>) -> Fiel
 
 fn check_kind(kind: FieldKind, options: &[String], value: &str) -> Option<&'static str> {
     match kind {
-        FieldKind::Select if !options.iter().any(|o| o == value) => Some("Choose one of the options."),
+        FieldKind::Select if !options.iter().any(|o| o == value) => {
+            Some("Choose one of the options.")
+        }
         FieldKind::Checkbox if value != "1" => Some("Must be ticked or not."),
         FieldKind::Number if value.parse::<f64>().map_or(true, |n| !n.is_finite()) => {
             Some("Enter a number.")
@@ -174,7 +198,10 @@ mod tests {
         for ok in ["a@b.co", "ann.lee+tag@mail.example.com", "ÄNN@example.de"] {
             assert!(is_valid_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.de", "a@b..de", ".a@b.de", "a@-b.de", "<a@b.de>", "a@b.de\n"] {
+        for bad in [
+            "", "a", "a@", "@b.co", "a@b", "a b@c.de", "a@b..de", ".a@b.de", "a@-b.de", "<a@b.de>",
+            "a@b.de\n",
+        ] {
             assert!(!is_valid_email(bad), "{bad:?}");
         }
         assert_eq!(normalize_email("  Ann@Example.COM "), "ann@example.com");
@@ -191,8 +218,14 @@ mod tests {
         let e = validate_new_ticket(&t, None);
         let keys: Vec<_> = e.keys().map(String::as_str).collect();
         assert_eq!(keys, ["message", "name", "subject", "user_email"]);
-        let t = NewTicket { name: Some("ann@example.com".into()), ..ticket() };
-        assert!(validate_new_ticket(&t, None).contains_key("name"), "a name that is an email");
+        let t = NewTicket {
+            name: Some("ann@example.com".into()),
+            ..ticket()
+        };
+        assert!(
+            validate_new_ticket(&t, None).contains_key("name"),
+            "a name that is an email"
+        );
     }
 
     #[test]
@@ -203,7 +236,16 @@ mod tests {
             (&[], Some("custom_fields.1")),
             (&[(1, " ")], Some("custom_fields.1")),
             (&[(1, "x"), (2, "Gold")], Some("custom_fields.2")),
-            (&[(1, "x"), (2, "Pro"), (3, "4.5"), (4, "2026-11-28"), (5, "1")], None),
+            (
+                &[
+                    (1, "x"),
+                    (2, "Pro"),
+                    (3, "4.5"),
+                    (4, "2026-11-28"),
+                    (5, "1"),
+                ],
+                None,
+            ),
             (&[(1, "x"), (3, "four")], Some("custom_fields.3")),
             (&[(1, "x"), (4, "28.11.2026")], Some("custom_fields.4")),
             (&[(1, "x"), (5, "yes")], Some("custom_fields.5")),
@@ -211,15 +253,25 @@ mod tests {
         ];
         for (values, want) in cases {
             let mut t = ticket();
-            t.custom_fields = values.iter().map(|(k, v)| (CustomFieldId(*k), v.to_string())).collect();
+            t.custom_fields = values
+                .iter()
+                .map(|(k, v)| (CustomFieldId(*k), v.to_string()))
+                .collect();
             let e = validate_new_ticket(&t, Some(&fields()));
-            assert_eq!(e.keys().next().map(String::as_str), *want, "{values:?}: {e:?}");
+            assert_eq!(
+                e.keys().next().map(String::as_str),
+                *want,
+                "{values:?}: {e:?}"
+            );
         }
     }
 
     #[test]
     fn replies() {
-        let r = NewReply { message: "\n".into(), ..Default::default() };
+        let r = NewReply {
+            message: "\n".into(),
+            ..Default::default()
+        };
         assert!(validate_new_reply(&r).contains_key("message"));
     }
 }

@@ -104,7 +104,10 @@ pub(super) fn identity_settings(
     })
 }
 
-fn staff_list(fc: &FileConfig, file_key: &dyn Fn(&str) -> String) -> Result<StaffList, ConfigError> {
+fn staff_list(
+    fc: &FileConfig,
+    file_key: &dyn Fn(&str) -> String,
+) -> Result<StaffList, ConfigError> {
     let emails = fc.staff_emails.clone().unwrap_or_default();
     for (i, email) in emails.iter().enumerate() {
         if !is_valid_email(&normalize_email(email)) {
@@ -150,7 +153,10 @@ fn sites(
         if !id_ok {
             return Err(ConfigError::Invalid {
                 key: key("id"),
-                message: format!("{:?} must be 1 to {MAX_SITE_ID} of A-Z a-z 0-9 - _", site.id),
+                message: format!(
+                    "{:?} must be 1 to {MAX_SITE_ID} of A-Z a-z 0-9 - _",
+                    site.id
+                ),
             });
         }
         if !seen.insert(id.clone()) {

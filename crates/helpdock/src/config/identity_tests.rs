@@ -16,7 +16,10 @@ fn file_with(text: &str) -> tempfile::NamedTempFile {
 
 fn load(text: &str, env: &[(&str, &str)]) -> Result<Config, String> {
     let f = file_with(&format!("{BASE}{text}"));
-    let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let lookup = move |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     Config::load(Some(f.path()), &lookup).map_err(|e| e.to_string())
 }
@@ -29,8 +32,14 @@ fn defaults() {
     assert_eq!(c.guest_pass_ttl, Duration::from_secs(30 * 86_400));
     assert!(c.staff.is_empty());
     assert_eq!(c.sites.len(), 1);
-    assert_eq!((c.sites[0].id.as_str(), c.sites[0].origins.as_slice()), ("shop", ["https://shop.example.com".to_owned()].as_slice()));
-    assert_eq!(c.sites[0].identity_secret.expose(), "shop-secret-0123456789");
+    assert_eq!(
+        (c.sites[0].id.as_str(), c.sites[0].origins.as_slice()),
+        ("shop", ["https://shop.example.com".to_owned()].as_slice())
+    );
+    assert_eq!(
+        c.sites[0].identity_secret.expose(),
+        "shop-secret-0123456789"
+    );
     assert!(!format!("{c:?}").contains("shop-secret"));
 }
 
@@ -47,15 +56,33 @@ fn everything_set() {
     );
     let c = load(&text, &[]).expect("valid");
     assert!(c.trust_browser_email);
-    assert_eq!(c.guest_pass_secret.as_ref().map(|s| s.expose()), Some("guest-secret-0123456789"));
+    assert_eq!(
+        c.guest_pass_secret.as_ref().map(|s| s.expose()),
+        Some("guest-secret-0123456789")
+    );
     assert_eq!(c.guest_pass_ttl, Duration::from_secs(3600));
-    assert!(c.staff.is_staff("agent@helpdesk.example") && c.staff.is_staff("x@support.example.com"));
+    assert!(
+        c.staff.is_staff("agent@helpdesk.example") && c.staff.is_staff("x@support.example.com")
+    );
     assert_eq!(c.sites[1].id, "blog_2");
-    assert_eq!(c.sites[1].origins, ["https://blog.example.com", "http://localhost:8080"]);
-    assert_eq!(c.sites[1].identity_secret.expose(), "site-two-secret-from-file");
+    assert_eq!(
+        c.sites[1].origins,
+        ["https://blog.example.com", "http://localhost:8080"]
+    );
+    assert_eq!(
+        c.sites[1].identity_secret.expose(),
+        "site-two-secret-from-file"
+    );
     // The environment wins over the file.
-    let c = load(&text, &[("HELPDOCK_GUEST_PASS_SECRET", "guest-secret-from-env-000")]).expect("valid");
-    assert_eq!(c.guest_pass_secret.as_ref().map(|s| s.expose()), Some("guest-secret-from-env-000"));
+    let c = load(
+        &text,
+        &[("HELPDOCK_GUEST_PASS_SECRET", "guest-secret-from-env-000")],
+    )
+    .expect("valid");
+    assert_eq!(
+        c.guest_pass_secret.as_ref().map(|s| s.expose()),
+        Some("guest-secret-from-env-000")
+    );
 }
 
 #[test]
@@ -69,27 +96,90 @@ fn errors_name_the_key() {
         (site(&format!("id = \"\"\n{secret}")), "sites[0].id"),
         (site(&format!("id = \"a b\"\n{secret}")), "sites[0].id"),
         (format!("{SHOP}{SHOP}"), "sites[1].id"),
-        (site(&format!("id = \"s\"\norigins = [\"shop.example.com\"]\n{secret}")), "sites[0].origins[0]"),
-        (site(&format!("id = \"s\"\norigins = [\"https://shop.example.com/path\"]\n{secret}")), "sites[0].origins[0]"),
-        (site(&format!("id = \"s\"\norigins = [\"ftp://shop.example.com\"]\n{secret}")), "sites[0].origins[0]"),
-        (site(&format!("id = \"s\"\norigins = [\"https://*.example.com\"]\n{secret}")), "sites[0].origins[0]"),
-        (site("id = \"s\"\nidentity_secret = \"\""), "sites[0].identity_secret"),
-        (site("id = \"s\"\nidentity_secret = \"short\""), "sites[0].identity_secret"),
-        (site(&format!("id = \"s\"\n{secret}\nidentity_secret_file = \"/x\"")), "sites[0].identity_secret"),
-        (site("id = \"s\"\nidentity_secret_file = \"/nonexistent/secret\""), "sites[0].identity_secret_file"),
-        (site(&format!("id = \"s\"\n{secret}\nsecret = 1")), "key secret: unknown field"),
-        (format!("staff_emails = [\"agent\"]\n{SHOP}"), "staff_emails[0]"),
-        (format!("staff_domains = [\"not a domain\"]\n{SHOP}"), "staff_domains[0]"),
-        (format!("guest_pass_ttl_secs = 5\n{SHOP}"), "guest_pass_ttl_secs"),
-        (format!("guest_pass_secret = \"short\"\n{SHOP}"), "guest_pass_secret"),
-        (format!("guest_pass_secret = \"shop-secret-0123456789\"\n{SHOP}"), "guest_pass_secret"),
-        (format!("trust_browser_email = \"yes\"\n{SHOP}"), "trust_browser_email"),
+        (
+            site(&format!(
+                "id = \"s\"\norigins = [\"shop.example.com\"]\n{secret}"
+            )),
+            "sites[0].origins[0]",
+        ),
+        (
+            site(&format!(
+                "id = \"s\"\norigins = [\"https://shop.example.com/path\"]\n{secret}"
+            )),
+            "sites[0].origins[0]",
+        ),
+        (
+            site(&format!(
+                "id = \"s\"\norigins = [\"ftp://shop.example.com\"]\n{secret}"
+            )),
+            "sites[0].origins[0]",
+        ),
+        (
+            site(&format!(
+                "id = \"s\"\norigins = [\"https://*.example.com\"]\n{secret}"
+            )),
+            "sites[0].origins[0]",
+        ),
+        (
+            site("id = \"s\"\nidentity_secret = \"\""),
+            "sites[0].identity_secret",
+        ),
+        (
+            site("id = \"s\"\nidentity_secret = \"short\""),
+            "sites[0].identity_secret",
+        ),
+        (
+            site(&format!(
+                "id = \"s\"\n{secret}\nidentity_secret_file = \"/x\""
+            )),
+            "sites[0].identity_secret",
+        ),
+        (
+            site("id = \"s\"\nidentity_secret_file = \"/nonexistent/secret\""),
+            "sites[0].identity_secret_file",
+        ),
+        (
+            site(&format!("id = \"s\"\n{secret}\nsecret = 1")),
+            "key secret: unknown field",
+        ),
+        (
+            format!("staff_emails = [\"agent\"]\n{SHOP}"),
+            "staff_emails[0]",
+        ),
+        (
+            format!("staff_domains = [\"not a domain\"]\n{SHOP}"),
+            "staff_domains[0]",
+        ),
+        (
+            format!("guest_pass_ttl_secs = 5\n{SHOP}"),
+            "guest_pass_ttl_secs",
+        ),
+        (
+            format!("guest_pass_secret = \"short\"\n{SHOP}"),
+            "guest_pass_secret",
+        ),
+        (
+            format!("guest_pass_secret = \"shop-secret-0123456789\"\n{SHOP}"),
+            "guest_pass_secret",
+        ),
+        (
+            format!("trust_browser_email = \"yes\"\n{SHOP}"),
+            "trust_browser_email",
+        ),
     ];
     for (text, key) in cases {
         let message = load(&text, &[]).map(|_| ()).expect_err(&text);
         assert!(message.contains(key), "{text}\n→ {message}");
-        assert!(!message.contains("0123456789"), "a secret leaked: {message}");
+        assert!(
+            !message.contains("0123456789"),
+            "a secret leaked: {message}"
+        );
     }
-    let message = load(SHOP, &[("HELPDOCK_GUEST_PASS_SECRET", "short")]).map(|_| ()).expect_err("short");
-    assert!(message.starts_with("HELPDOCK_GUEST_PASS_SECRET"), "{message}");
+    let message = load(SHOP, &[("HELPDOCK_GUEST_PASS_SECRET", "short")])
+        .map(|_| ())
+        .expect_err("short");
+    assert!(
+        message.starts_with("HELPDOCK_GUEST_PASS_SECRET"),
+        "{message}"
+    );
 }

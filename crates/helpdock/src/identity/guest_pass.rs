@@ -166,7 +166,11 @@ mod tests {
         let opened = opened.unwrap_or_else(|e| panic!("{e}"));
         assert!(opened.names(TicketId(9)) && !opened.names(TicketId(8)));
         assert_eq!(opened.expires, NOW + DAY.as_secs());
-        assert!(text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "{text}");
+        assert!(
+            text.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+            "{text}"
+        );
     }
 
     #[test]
@@ -175,30 +179,57 @@ mod tests {
         let (payload, tag) = good.split_once('.').unwrap_or_default();
         let mut forged = pass();
         forged.tickets.push(TicketId(1));
-        let forged_payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap_or_default());
+        let forged_payload =
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap_or_default());
         let mut bad_tag = URL_SAFE_NO_PAD.decode(tag).unwrap_or_default();
         bad_tag[0] ^= 1;
-        let other_key = GuestPassKey::new(Secret::new("another-guest-key-0123456789")).issue(&pass());
+        let other_key =
+            GuestPassKey::new(Secret::new("another-guest-key-0123456789")).issue(&pass());
         let cases = [
-            (format!("{forged_payload}.{tag}"), "shop", NOW, GuestPassError::Invalid),
-            (format!("{payload}.{}", URL_SAFE_NO_PAD.encode(bad_tag)), "shop", NOW, GuestPassError::Invalid),
-            (format!("{payload}.{}", &tag[..10]), "shop", NOW, GuestPassError::Invalid),
+            (
+                format!("{forged_payload}.{tag}"),
+                "shop",
+                NOW,
+                GuestPassError::Invalid,
+            ),
+            (
+                format!("{payload}.{}", URL_SAFE_NO_PAD.encode(bad_tag)),
+                "shop",
+                NOW,
+                GuestPassError::Invalid,
+            ),
+            (
+                format!("{payload}.{}", &tag[..10]),
+                "shop",
+                NOW,
+                GuestPassError::Invalid,
+            ),
             (format!("{payload}."), "shop", NOW, GuestPassError::Invalid),
             (payload.to_owned(), "shop", NOW, GuestPassError::Invalid),
             (other_key, "shop", NOW, GuestPassError::Invalid),
             (good.clone(), "other-shop", NOW, GuestPassError::Invalid),
-            (good.clone(), "shop", NOW + DAY.as_secs(), GuestPassError::Expired),
+            (
+                good.clone(),
+                "shop",
+                NOW + DAY.as_secs(),
+                GuestPassError::Expired,
+            ),
             ("x".repeat(5000), "shop", NOW, GuestPassError::Invalid),
             (String::new(), "shop", NOW, GuestPassError::Invalid),
         ];
         for (text, site, now, expected) in cases {
-            assert_eq!(key().open(&text, site, now), Err(expected), "{text} at {site}");
+            assert_eq!(
+                key().open(&text, site, now),
+                Err(expected),
+                "{text} at {site}"
+            );
         }
     }
 
     #[test]
     fn a_valid_mac_over_junk_is_still_invalid() {
-        let payload = URL_SAFE_NO_PAD.encode(br#"{"s":"shop","e":"a@b.co","t":[],"x":1,"admin":true}"#);
+        let payload =
+            URL_SAFE_NO_PAD.encode(br#"{"s":"shop","e":"a@b.co","t":[],"x":1,"admin":true}"#);
         let tag = URL_SAFE_NO_PAD.encode(key().mac(&payload).finalize().into_bytes());
         assert_eq!(
             key().open(&format!("{payload}.{tag}"), "shop", 0),

@@ -76,7 +76,11 @@ pub fn parse(value: &str) -> Result<SignedIdentity, SignatureError> {
             "email" => &mut email,
             "expires" => &mut expires,
             "signature" => &mut signature,
-            _ => return Err(SignatureError::Malformed("unknown key; use email, expires, signature")),
+            _ => {
+                return Err(SignatureError::Malformed(
+                    "unknown key; use email, expires, signature",
+                ));
+            }
         };
         // A second value could make two checks read different emails.
         if slot.replace(val.into_owned()).is_some() {

@@ -19,10 +19,7 @@ impl StaffList {
     ) -> StaffList {
         StaffList {
             emails: emails.into_iter().map(|e| normalize_email(&e)).collect(),
-            domains: domains
-                .into_iter()
-                .map(|d| normalize_domain(&d))
-                .collect(),
+            domains: domains.into_iter().map(|d| normalize_domain(&d)).collect(),
         }
     }
 

@@ -135,7 +135,9 @@ fn single<'h>(headers: &'h HeaderMap, name: &str) -> Result<Option<&'h str>, Api
         return Ok(None);
     };
     if values.next().is_some() {
-        return Err(ApiError::BadRequest(format!("{name} is sent more than once.")));
+        return Err(ApiError::BadRequest(format!(
+            "{name} is sent more than once."
+        )));
     }
     let text = first
         .to_str()

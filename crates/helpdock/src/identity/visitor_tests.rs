@@ -73,7 +73,12 @@ fn outcome(gk: &Gatekeeper, pairs: &[(&str, &str)]) -> Result<Resolved, String> 
 }
 
 /// (name, gatekeeper, headers, expected outcome).
-type Case<'a> = (&'a str, &'a Gatekeeper, Vec<(&'a str, &'a str)>, Result<Resolved, String>);
+type Case<'a> = (
+    &'a str,
+    &'a Gatekeeper,
+    Vec<(&'a str, &'a str)>,
+    Result<Resolved, String>,
+);
 
 #[test]
 fn resolution_table() {
@@ -106,30 +111,163 @@ fn resolution_table() {
     };
     let cases: Vec<Case> = vec![
         ("nothing: a new guest", &one, vec![], nobody("shop")),
-        ("blank headers are absent", &one, vec![(IDENTITY_HEADER, " "), (GUEST_PASS_HEADER, "")], nobody("shop")),
-        ("verified, only site implied", &one, vec![(IDENTITY_HEADER, &ann)], verified("ann@example.com", "shop")),
-        ("verified, site named", &two, vec![(SITE_HEADER, "shop"), (IDENTITY_HEADER, &ann)], verified("ann@example.com", "shop")),
-        ("two sites need the header", &two, vec![(IDENTITY_HEADER, &ann)], err("400 BadRequest")),
-        ("unknown site", &one, vec![(SITE_HEADER, "nope"), (IDENTITY_HEADER, &ann)], err("400 BadRequest")),
-        ("site sent twice", &one, vec![(SITE_HEADER, "shop"), (SITE_HEADER, "shop")], err("400 BadRequest")),
-        ("another site's secret", &two, vec![(SITE_HEADER, "blog"), (IDENTITY_HEADER, &ann)], err("401 InvalidSignature")),
-        ("expired identity", &one, vec![(IDENTITY_HEADER, &expired_identity)], err("401 SignatureExpired")),
-        ("malformed identity", &one, vec![(IDENTITY_HEADER, "ann@example.com")], err("400 BadRequest")),
-        ("signed non-email", &one, vec![(IDENTITY_HEADER, &non_email)], err("400 BadRequest")),
-        ("signed staff email", &one, vec![(IDENTITY_HEADER, &staff)], err("403 StaffEmail")),
-        ("signed staff domain", &one, vec![(IDENTITY_HEADER, &staff_domain)], err("403 StaffEmail")),
-        ("a bad identity does not fall back to a good pass", &one, vec![(IDENTITY_HEADER, "email=ann%40example.com&signature=00"), (GUEST_PASS_HEADER, &ann_pass)], err("401 InvalidSignature")),
-        ("identity wins over a pass", &one, vec![(IDENTITY_HEADER, &ann), (GUEST_PASS_HEADER, "junk")], verified("ann@example.com", "shop")),
+        (
+            "blank headers are absent",
+            &one,
+            vec![(IDENTITY_HEADER, " "), (GUEST_PASS_HEADER, "")],
+            nobody("shop"),
+        ),
+        (
+            "verified, only site implied",
+            &one,
+            vec![(IDENTITY_HEADER, &ann)],
+            verified("ann@example.com", "shop"),
+        ),
+        (
+            "verified, site named",
+            &two,
+            vec![(SITE_HEADER, "shop"), (IDENTITY_HEADER, &ann)],
+            verified("ann@example.com", "shop"),
+        ),
+        (
+            "two sites need the header",
+            &two,
+            vec![(IDENTITY_HEADER, &ann)],
+            err("400 BadRequest"),
+        ),
+        (
+            "unknown site",
+            &one,
+            vec![(SITE_HEADER, "nope"), (IDENTITY_HEADER, &ann)],
+            err("400 BadRequest"),
+        ),
+        (
+            "site sent twice",
+            &one,
+            vec![(SITE_HEADER, "shop"), (SITE_HEADER, "shop")],
+            err("400 BadRequest"),
+        ),
+        (
+            "another site's secret",
+            &two,
+            vec![(SITE_HEADER, "blog"), (IDENTITY_HEADER, &ann)],
+            err("401 InvalidSignature"),
+        ),
+        (
+            "expired identity",
+            &one,
+            vec![(IDENTITY_HEADER, &expired_identity)],
+            err("401 SignatureExpired"),
+        ),
+        (
+            "malformed identity",
+            &one,
+            vec![(IDENTITY_HEADER, "ann@example.com")],
+            err("400 BadRequest"),
+        ),
+        (
+            "signed non-email",
+            &one,
+            vec![(IDENTITY_HEADER, &non_email)],
+            err("400 BadRequest"),
+        ),
+        (
+            "signed staff email",
+            &one,
+            vec![(IDENTITY_HEADER, &staff)],
+            err("403 StaffEmail"),
+        ),
+        (
+            "signed staff domain",
+            &one,
+            vec![(IDENTITY_HEADER, &staff_domain)],
+            err("403 StaffEmail"),
+        ),
+        (
+            "a bad identity does not fall back to a good pass",
+            &one,
+            vec![
+                (IDENTITY_HEADER, "email=ann%40example.com&signature=00"),
+                (GUEST_PASS_HEADER, &ann_pass),
+            ],
+            err("401 InvalidSignature"),
+        ),
+        (
+            "identity wins over a pass",
+            &one,
+            vec![(IDENTITY_HEADER, &ann), (GUEST_PASS_HEADER, "junk")],
+            verified("ann@example.com", "shop"),
+        ),
         ("guest", &one, vec![(GUEST_PASS_HEADER, &ann_pass)], guest),
-        ("guest pass of another site", &two, vec![(SITE_HEADER, "blog"), (GUEST_PASS_HEADER, &ann_pass)], err("401 InvalidGuestPass")),
-        ("tampered pass", &one, vec![(GUEST_PASS_HEADER, &tampered_pass)], err("401 InvalidGuestPass")),
-        ("expired pass", &one, vec![(GUEST_PASS_HEADER, &expired_pass)], err("401 GuestPassExpired")),
-        ("pass for a now-staff email", &one, vec![(GUEST_PASS_HEADER, &staff_pass)], err("403 StaffEmail")),
-        ("browser email ignored by default", &one, vec![(EMAIL_HEADER, "ann@example.com")], nobody("shop")),
-        ("browser email trusted when configured", &trusting, vec![(EMAIL_HEADER, " ANN@example.com")], Ok(Resolved { site: "shop".into(), visitor: Some(Visitor::Trusted { email: "ann@example.com".into() }) })),
-        ("trusted staff email", &trusting, vec![(EMAIL_HEADER, "agent@helpdesk.example")], err("403 StaffEmail")),
-        ("trusted non-email", &trusting, vec![(EMAIL_HEADER, "ann")], err("400 BadRequest")),
-        ("a pass wins over a trusted email", &trusting, vec![(EMAIL_HEADER, "bob@example.com"), (GUEST_PASS_HEADER, &ann_pass)], Ok(Resolved { site: "shop".into(), visitor: Some(Visitor::Guest { email: "ann@example.com".into(), tickets: vec![TicketId(4), TicketId(7)], site: "shop".into() }) })),
+        (
+            "guest pass of another site",
+            &two,
+            vec![(SITE_HEADER, "blog"), (GUEST_PASS_HEADER, &ann_pass)],
+            err("401 InvalidGuestPass"),
+        ),
+        (
+            "tampered pass",
+            &one,
+            vec![(GUEST_PASS_HEADER, &tampered_pass)],
+            err("401 InvalidGuestPass"),
+        ),
+        (
+            "expired pass",
+            &one,
+            vec![(GUEST_PASS_HEADER, &expired_pass)],
+            err("401 GuestPassExpired"),
+        ),
+        (
+            "pass for a now-staff email",
+            &one,
+            vec![(GUEST_PASS_HEADER, &staff_pass)],
+            err("403 StaffEmail"),
+        ),
+        (
+            "browser email ignored by default",
+            &one,
+            vec![(EMAIL_HEADER, "ann@example.com")],
+            nobody("shop"),
+        ),
+        (
+            "browser email trusted when configured",
+            &trusting,
+            vec![(EMAIL_HEADER, " ANN@example.com")],
+            Ok(Resolved {
+                site: "shop".into(),
+                visitor: Some(Visitor::Trusted {
+                    email: "ann@example.com".into(),
+                }),
+            }),
+        ),
+        (
+            "trusted staff email",
+            &trusting,
+            vec![(EMAIL_HEADER, "agent@helpdesk.example")],
+            err("403 StaffEmail"),
+        ),
+        (
+            "trusted non-email",
+            &trusting,
+            vec![(EMAIL_HEADER, "ann")],
+            err("400 BadRequest"),
+        ),
+        (
+            "a pass wins over a trusted email",
+            &trusting,
+            vec![
+                (EMAIL_HEADER, "bob@example.com"),
+                (GUEST_PASS_HEADER, &ann_pass),
+            ],
+            Ok(Resolved {
+                site: "shop".into(),
+                visitor: Some(Visitor::Guest {
+                    email: "ann@example.com".into(),
+                    tickets: vec![TicketId(4), TicketId(7)],
+                    site: "shop".into(),
+                }),
+            }),
+        ),
     ];
     for (name, gk, pairs, expected) in cases {
         assert_eq!(outcome(gk, &pairs), expected, "{name}");

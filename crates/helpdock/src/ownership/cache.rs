@@ -159,7 +159,11 @@ mod tests {
         let cache = OwnerCache::new(3, HOUR);
         let t0 = Instant::now();
         for id in 1..=5 {
-            cache.insert_at(TicketId(id), "ann@example.com", t0 + Duration::from_secs(id));
+            cache.insert_at(
+                TicketId(id),
+                "ann@example.com",
+                t0 + Duration::from_secs(id),
+            );
             assert!(cache.len() <= 3);
         }
         let now = t0 + Duration::from_secs(6);
@@ -182,11 +186,21 @@ mod tests {
         let t0 = Instant::now();
         cache.insert_at(TicketId(1), "a@example.com", t0);
         cache.insert_at(TicketId(2), "b@example.com", t0 + HOUR);
-        cache.insert_at(TicketId(3), "c@example.com", t0 + HOUR + Duration::from_secs(1));
+        cache.insert_at(
+            TicketId(3),
+            "c@example.com",
+            t0 + HOUR + Duration::from_secs(1),
+        );
         let now = t0 + HOUR + Duration::from_secs(2);
         assert_eq!(cache.get_at(TicketId(1), now), None);
         assert!(cache.get_at(TicketId(2), now).is_some());
         assert!(cache.get_at(TicketId(3), now).is_some());
-        assert!(cache.inner.lock().map(|i| i.order.len() == i.entries.len()).unwrap_or(false));
+        assert!(
+            cache
+                .inner
+                .lock()
+                .map(|i| i.order.len() == i.entries.len())
+                .unwrap_or(false)
+        );
     }
 }

@@ -198,7 +198,11 @@ mod tests {
             (&guest, 1, "bob@example.com", false),
         ];
         for (visitor, id, owner, expected) in cases {
-            assert_eq!(owns(visitor, TicketId(id), owner), expected, "{visitor:?} {id} {owner}");
+            assert_eq!(
+                owns(visitor, TicketId(id), owner),
+                expected,
+                "{visitor:?} {id} {owner}"
+            );
         }
     }
 }

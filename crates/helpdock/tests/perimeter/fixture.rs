@@ -5,7 +5,7 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, request};
 use helpdock::perimeter::{LimitsConfig, SiteOrigins};
-use helpdock::{Perimeter, HelpdeskTimeZone, Secret, Upstream, UpstreamConfig, app};
+use helpdock::{HelpdeskTimeZone, Perimeter, Secret, Upstream, UpstreamConfig, app};
 use reference_helpdesk::Helpdesk;
 use serde_json::Value;
 use std::time::Duration;
