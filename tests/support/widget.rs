@@ -19,6 +19,23 @@ pub struct Widget {
     draft_started: Mutex<Option<Instant>>,
 }
 
+/// The end of a story's patience: each failed look waits a little, until [`PATIENCE`] runs out.
+struct Deadline(Instant);
+
+impl Deadline {
+    fn start() -> Deadline {
+        Deadline(Instant::now())
+    }
+
+    /// Waits before the next look, or fails the story with `why` once patience is out.
+    async fn retry(&self, why: impl FnOnce() -> String) {
+        if self.0.elapsed() > PATIENCE {
+            panic!("{} (after {PATIENCE:?})", why());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn testid(id: &str) -> String {
     format!(r#"[data-testid="{id}"]"#)
 }
@@ -47,23 +64,22 @@ impl Widget {
 
     /// Waits for the first element with `data-testid=id` to be displayed, and returns it.
     pub async fn find(&self, id: &str) -> Element {
-        let start = Instant::now();
+        let deadline = Deadline::start();
         loop {
             for el in self.all(id).await {
                 if el.is_displayed().await.unwrap_or(false) {
                     return el;
                 }
             }
-            if start.elapsed() > PATIENCE {
-                panic!("the widget shows no [data-testid={id}] after {PATIENCE:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            deadline
+                .retry(|| format!("the widget shows no [data-testid={id}]"))
+                .await;
         }
     }
 
     /// Waits until the element `id` has text containing `needle`; returns the whole text.
     pub async fn wait_for_text(&self, id: &str, needle: &str) -> String {
-        let start = Instant::now();
+        let deadline = Deadline::start();
         loop {
             let mut last = String::new();
             for el in self.all(id).await {
@@ -72,16 +88,17 @@ impl Widget {
                     return last;
                 }
             }
-            if start.elapsed() > PATIENCE {
-                panic!("[data-testid={id}] never contained {needle:?}; last text: {last:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            deadline
+                .retry(|| {
+                    format!("[data-testid={id}] never contained {needle:?}; last text: {last:?}")
+                })
+                .await;
         }
     }
 
     /// Waits until `count` elements `id` are shown; returns their texts in document order.
     pub async fn wait_for_count(&self, id: &str, count: usize) -> Vec<String> {
-        let start = Instant::now();
+        let deadline = Deadline::start();
         loop {
             let els = self.all(id).await;
             if els.len() >= count {
@@ -91,26 +108,24 @@ impl Widget {
                 }
                 return texts;
             }
-            if start.elapsed() > PATIENCE {
-                panic!("expected {count} [data-testid={id}], saw {}", els.len());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            deadline
+                .retry(|| format!("expected {count} [data-testid={id}], saw {}", els.len()))
+                .await;
         }
     }
 
     /// Waits until the form control `id` holds `value`; returns the control.
     pub async fn wait_for_value(&self, id: &str, value: &str) -> Element {
-        let start = Instant::now();
+        let deadline = Deadline::start();
         loop {
             let el = self.find(id).await;
             let now = el.prop("value").await.ok().flatten().unwrap_or_default();
             if now == value {
                 return el;
             }
-            if start.elapsed() > PATIENCE {
-                panic!("[data-testid={id}] never held {value:?}; last value: {now:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            deadline
+                .retry(|| format!("[data-testid={id}] never held {value:?}; last value: {now:?}"))
+                .await;
         }
     }
 

@@ -112,10 +112,15 @@ mod tests {
             // Surrounding whitespace is PHP's, not the time's.
             ("UTC", " 2026-11-28 16:44:00\n", "2026-11-28T16:44:00Z"),
         ];
+        assert_all_utc(&cases);
+    }
+
+    /// Each (zone, helpdesk-local time, expected UTC instant) converts as expected.
+    fn assert_all_utc(cases: &[(&str, &str, &str)]) {
         for (name, local, utc) in cases {
             assert_eq!(
                 zone(name).to_utc(local).as_deref(),
-                Some(utc),
+                Some(*utc),
                 "{name} {local}"
             );
         }
@@ -148,13 +153,7 @@ mod tests {
                 "2026-10-25T00:30:00Z",
             ),
         ];
-        for (name, local, utc) in cases {
-            assert_eq!(
-                zone(name).to_utc(local).as_deref(),
-                Some(utc),
-                "{name} {local}"
-            );
-        }
+        assert_all_utc(&cases);
     }
 
     #[test]
