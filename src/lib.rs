@@ -8,6 +8,7 @@ pub mod api;
 pub mod components;
 pub mod identity;
 pub mod linkify;
+pub mod shell;
 #[cfg(test)]
 mod test_support;
 pub mod time;
@@ -16,35 +17,13 @@ use api::Api;
 use components::launcher::Launcher;
 use identity::Identity;
 use leptos::prelude::*;
+use shell::Shell;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 use web_sys::js_sys::{Array, Object, Reflect};
 
 #[cfg(test)]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-/// What the host page can change from outside: shared by the [`Widget`] handle and the views.
-#[derive(Clone, Debug)]
-pub struct Shell {
-    /// Whether the panel is showing.
-    pub open: ArcRwSignal<bool>,
-    /// Bumped when everything typed must go (`reset`, another visitor identified): the panel is
-    /// built afresh.
-    pub generation: ArcRwSignal<u32>,
-}
-
-impl Shell {
-    fn new() -> Shell {
-        Shell {
-            open: ArcRwSignal::new(false),
-            generation: ArcRwSignal::new(0),
-        }
-    }
-
-    fn forget_drafts(&self) {
-        self.generation.update(|g| *g = g.wrapping_add(1));
-    }
-}
 
 /// The mounted widget, as the loader holds it.
 #[wasm_bindgen]
@@ -56,15 +35,21 @@ pub struct Widget {
 /// Mounts the widget into `container` (inside the loader's shadow root). `api_base` is the URL
 /// of the proxy's `api/` directory; `site` is the script tag's `data-site`, when it has one.
 #[wasm_bindgen]
-pub fn mount(container: web_sys::HtmlElement, api_base: String, site: Option<String>) -> Widget {
+pub fn mount(
+    container: web_sys::HtmlElement,
+    api_base: String,
+    site: Option<String>,
+    events: Option<web_sys::js_sys::Function>,
+) -> Widget {
     console_error_panic_hook::set_once();
     let widget = Widget {
         api: Api::new(&api_base, site),
-        shell: Shell::new(),
+        shell: Shell::new(events),
     };
     let (api, shell) = (widget.api.clone(), widget.shell.clone());
     leptos::mount::mount_to(container, move || {
         provide_context(api);
+        provide_context(shell.clone());
         view! { <Launcher open=shell.open.into() generation=shell.generation.into()/> }
     })
     // The widget lives as long as the page; dropping the handle would unmount it.
@@ -343,6 +328,7 @@ mod tests {
                 page.root.clone(),
                 fresh_base("identify"),
                 Some("demo".into()),
+                None,
             );
             identify(&widget, "Ann@Example.com", Some("Ann Lee")).await;
             assert!(
@@ -370,7 +356,7 @@ mod tests {
             let proxy = FakeProxy::install();
             standard_answers(&proxy);
             let page = Page::new();
-            let widget = mount(page.root.clone(), fresh_base("open-close"), None);
+            let widget = mount(page.root.clone(), fresh_base("open-close"), None, None);
             let hidden = || page.get("panel").has_attribute("hidden");
             run(&widget, "toggle").await;
             assert!(!hidden());
@@ -395,7 +381,7 @@ mod tests {
             let base = fresh_base("reset");
             store_guest_pass(&base, "pass-1");
             let page = Page::new();
-            let widget = mount(page.root.clone(), base.clone(), None);
+            let widget = mount(page.root.clone(), base.clone(), None, None);
             identify(&widget, "ann@example.com", None).await;
             run(&widget, "open").await;
             page.type_into("field-subject", "Half a thought").await;

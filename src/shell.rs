@@ -1,0 +1,72 @@
+//! What the host page and the widget's parts share: open or not, the chosen locale, a prefill,
+//! the unread count, and the host page's event listeners. Provided as context by [`crate::mount`].
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+use web_sys::js_sys::Function;
+
+/// Values for the new-ticket form from `Helpdock('prefill', {…})`; `None` leaves a field alone.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Prefill {
+    /// The subject line.
+    pub subject: Option<String>,
+    /// The message body.
+    pub message: Option<String>,
+    /// The visitor's name (ignored while identified: the host page's name wins).
+    pub name: Option<String>,
+    /// The visitor's email (ignored while identified).
+    pub email: Option<String>,
+    /// The company.
+    pub company: Option<String>,
+    /// `low`, `medium` or `high`.
+    pub priority: Option<String>,
+    /// A category id, or a category name as the helpdesk spells it.
+    pub category: Option<String>,
+    /// Custom field id or name → value, as the form would hold it.
+    pub fields: Vec<(String, String)>,
+}
+
+/// The widget's shared state; cheap to clone (every field is a shared signal).
+#[derive(Clone, Debug)]
+pub struct Shell {
+    /// Whether the panel is showing.
+    pub open: ArcRwSignal<bool>,
+    /// Bumped when everything typed must go (`reset`, another visitor identified): the panel is
+    /// built afresh and drafts are dropped.
+    pub generation: ArcRwSignal<u32>,
+    /// The locale the host page asked for (`setLocale`, `data-locale`); `None` follows the page.
+    pub locale: ArcRwSignal<Option<String>>,
+    /// The latest `prefill`, applied by the form to the fields the visitor has not typed in.
+    pub prefill: ArcRwSignal<Option<Prefill>>,
+    /// Threads with a support reply the visitor has not seen yet.
+    pub unread: ArcRwSignal<u32>,
+    /// The loader's event dispatcher, `(name, detail)`; absent in tests and old loaders.
+    events: Option<Function>,
+}
+
+impl Shell {
+    /// A closed widget with nothing set; `events` receives [`Shell::emit`]'s events.
+    pub fn new(events: Option<Function>) -> Shell {
+        Shell {
+            open: ArcRwSignal::new(false),
+            generation: ArcRwSignal::new(0),
+            locale: ArcRwSignal::new(None),
+            prefill: ArcRwSignal::new(None),
+            unread: ArcRwSignal::new(0),
+            events,
+        }
+    }
+
+    /// Forgets everything typed: the panel is rebuilt from nothing.
+    pub fn forget_drafts(&self) {
+        self.generation.update(|g| *g = g.wrapping_add(1));
+    }
+
+    /// Tells the host page's `Helpdock('on', name, cb)` listeners; the loader catches what they
+    /// throw, so a broken listener cannot break the widget.
+    pub fn emit(&self, name: &str, detail: &JsValue) {
+        if let Some(events) = &self.events {
+            _ = events.call2(&JsValue::NULL, &JsValue::from_str(name), detail);
+        }
+    }
+}
