@@ -1,107 +1,173 @@
-/*! Helpdock loader: <script async src="https://support.example.com/widget.js" data-site="shop"></script>
- * Puts the widget in a shadow root (so host styles and ours never mix), loads its stylesheet,
- * the wasm-bindgen glue and the wasm next to this file, and mounts it. It never throws into the
- * host page: every failure ends as one console warning. ES5 apart from `import()`, which only
- * browsers with WebAssembly need to understand.
- *
- * The page talks to the widget with Helpdock('identify', {email, name?, signature, expires?}),
- * 'open', 'close', 'toggle' and 'reset'. Calls made before this script ran wait in the stub's
- * Helpdock.q, later ones until the widget is ready; they run in order. */
+/*! Helpdock loader: see docs/embedding.md. ES5 but for import(), which WebAssembly browsers parse. */
 (function () {
   'use strict';
   var doc = document;
   var win = window;
   var stub = win.Helpdock;
-  if (stub && stub.loader) return; // the tag is on the page twice: the first one serves
-  var queue = [].slice.call((stub && stub.q) || []);
-  var widget; // the mounted widget; false once it cannot start
+  if (stub && stub.loader) return; // the tag is on the page twice
+  var early = [].slice.call((stub && stub.q) || []);
+  var queue = [];
+  var widget; // false once it cannot start or has stopped
+  var me, loading, host, box, base, site, position, theme, launcher, color, ready;
+  var listeners = {}; // here, so 'on' works before the widget loads
+  var EVENTS = 'ready, open, close, ticketCreated, replySent, unreadChanged';
+  var START = 'the support widget could not start:';
 
-  function helpdock() {
+  function helpdock(method) {
+    var args = [].slice.call(arguments);
     try {
-      if (widget) widget.call([].slice.call(arguments));
-      else if (widget !== false) queue.push(arguments);
+      if (method === 'on' || method === 'off') listen(args);
+      else if (widget) widget.call(args);
+      else if (widget !== false) {
+        queue.push(args);
+        if (method === 'open' || method === 'toggle') load();
+      }
     } catch (err) {
-      warn('a Helpdock() call failed:', err);
+      if (ours(err)) fail();
+      else warn('a Helpdock() call failed:', err);
     }
   }
   helpdock.loader = 1;
   win.Helpdock = helpdock;
 
   function warn(what, err) {
-    try {
-      if (win.console && console.warn) console.warn('[helpdock] ' + what, err === undefined ? '' : err);
-    } catch (ignored) { /* a console that throws is not our problem */ }
+    console.warn('[helpdock] ' + what, err || '');
   }
 
-  // document.currentScript is null in some old engines and after the script ran; then the last
-  // script named widget.js is ours (an async script is in the DOM when it runs).
-  function ownScript() {
-    var me = doc.currentScript;
-    if (me && me.src) return me;
-    var scripts = doc.getElementsByTagName('script');
-    for (var i = scripts.length - 1; i >= 0; i--) {
-      if (/\/widget\.js(?:[?#]|$)/.test(scripts[i].src || '')) return scripts[i];
+  function listen(args) {
+    var name = args[1];
+    var callback = args[2];
+    if (args.length !== 3 || typeof callback !== 'function' || EVENTS.split(', ').indexOf(name) < 0) {
+      return warn("Helpdock('" + args[0] + "', event, callback): event is one of " + EVENTS + '; ignored.');
     }
-    return null;
+    var list = listeners[name] = (listeners[name] || []).filter(function (f) { return f !== callback; });
+    if (args[0] === 'on') {
+      list.push(callback);
+      if (name === 'ready' && ready) tell(callback, name);
+    }
   }
 
-  function start(base, site) {
-    if (doc.getElementById('helpdock')) return; // the tag is on the page twice
-    var host = doc.createElement('div');
-    host.id = 'helpdock';
-    var root = host.attachShadow({ mode: 'open' });
-    var css = doc.createElement('link');
-    css.rel = 'stylesheet';
-    css.href = base + 'helpdock.css';
-    var box = doc.createElement('div');
-    root.appendChild(css);
-    root.appendChild(box);
-    // Both downloads start now; nothing shows before the stylesheet applies.
-    var styled = new Promise(function (resolve, reject) {
-      css.onload = resolve;
-      css.onerror = function () { reject(new Error('stylesheet ' + css.href + ' did not load')); };
-    });
-    var wasm = fetch(base + 'helpdock_widget_bg.wasm');
-    wasm['catch'](function () { /* reported through init below */ });
-    doc.body.appendChild(host);
-    import(base + 'helpdock_widget.js')
-      .then(function (glue) {
-        return glue['default']({ module_or_path: wasm }).then(function () { return styled; }).then(function () {
-          widget = glue.mount(box, base + 'api/', site);
-          // The waiting calls, in order; one that fails is reported and the next still runs.
-          while (queue.length) helpdock.apply(null, queue.shift());
-        });
-      })['catch'](function (err) {
-        fail('the support widget could not start:', err);
-        if (host.parentNode) host.parentNode.removeChild(host);
-      });
+  function emit(name, detail) {
+    if (name === 'ready') ready = 1;
+    var list = (listeners[name] || []).slice();
+    for (var i = 0; i < list.length; i++) tell(list[i], name, detail);
   }
 
-  // Calls from now on are dropped: the one warning says why.
+  function tell(callback, name, detail) {
+    try {
+      callback(detail);
+    } catch (err) {
+      warn('a listener for ' + name + ' threw:', err);
+    }
+  }
+
+  // A panic traps: a RuntimeError out of whatever called the wasm. Ours if the stack names our
+  // files, or once the panic hook has hidden the widget.
+  function ours(err) {
+    return !!box && err instanceof WebAssembly.RuntimeError && (box.hidden || String(err.stack).indexOf(base) >= 0);
+  }
+
+  function guard(event) {
+    if (ours(event.error || event.reason)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      fail();
+    }
+  }
+
+  // For good: one warning (for a panic, the hook's) and later calls are dropped.
   function fail(what, err) {
+    if (what && widget !== false && !ours(err)) warn(what, err);
     widget = false;
     queue = [];
-    warn(what, err);
+    if (host) host.remove();
+  }
+
+  function load() {
+    if (loading || widget === false) return;
+    loading = 1;
+    if (doc.body) start();
+    else doc.addEventListener('DOMContentLoaded', start);
+  }
+
+  function start() {
+    try {
+      // No page rule for div… matches it; its :host rules (!important) beat the page's.
+      host = doc.createElement('helpdock-widget');
+      host.id = 'helpdock';
+      var root = host.attachShadow({ mode: 'open' });
+      var css = doc.createElement('link');
+      css.rel = 'stylesheet';
+      css.href = base + 'helpdock.css';
+      box = doc.createElement('div');
+      box.setAttribute('data-position', position);
+      box.setAttribute('data-theme', theme);
+      if (launcher) box.setAttribute('data-launcher', 'off');
+      if (color) box.style.setProperty('--helpdock-color', color);
+      root.appendChild(css);
+      root.appendChild(box);
+      var styled = new Promise(function (resolve, reject) {
+        css.onload = resolve;
+        css.onerror = reject;
+      });
+      var wasm = fetch(base + 'helpdock_widget_bg.wasm');
+      wasm['catch'](Object); // reported by init
+      win.addEventListener('error', guard, true);
+      win.addEventListener('unhandledrejection', guard, true);
+      doc.body.appendChild(host);
+      import(base + 'helpdock_widget.js')
+        .then(function (glue) {
+          return glue['default']({ module_or_path: wasm }).then(function () { return styled; }).then(function () {
+            widget = glue.mount(box, base + 'api/', site, emit);
+            while (widget && queue.length) helpdock.apply(null, queue.shift());
+          });
+        })['catch'](function (err) {
+          fail(START, err);
+        });
+    } catch (err) {
+      fail(START, err);
+    }
+  }
+
+  // data-NAME: one of `allowed`, else the first of them.
+  function option(name, allowed) {
+    var value = me.dataset[name];
+    var fallback = allowed.split('|')[0];
+    if (value === undefined || new RegExp('^(' + allowed + ')$').test(value)) return value || fallback;
+    wrong(name, value);
+    return fallback;
+  }
+
+  function wrong(name, value) {
+    warn('data-' + name + '="' + value + '" is not valid; using the default.');
   }
 
   try {
-    var me = ownScript();
-    if (!me) return fail('cannot find the URL of widget.js');
-    // data-site: which of the proxy's sites this page belongs to (sent as X-Helpdock-Site).
-    var site = me.getAttribute('data-site') || undefined;
-    if (typeof WebAssembly !== 'object' || typeof Promise !== 'function' || typeof fetch !== 'function' ||
-        !doc.documentElement.attachShadow) {
+    me = doc.currentScript;
+    if (typeof WebAssembly !== 'object' || !doc.documentElement.attachShadow) {
       return fail('this browser cannot show the support widget');
     }
-    var base = me.src.replace(/[?#].*$/, '').replace(/[^\/]*$/, '');
-    if (doc.body) {
-      start(base, site);
-    } else {
-      doc.addEventListener('DOMContentLoaded', function () {
-        try { start(base, site); } catch (err) { fail('the support widget could not start:', err); }
-      });
+    base = me.src.replace(/[?#].*$/, '').replace(/[^\/]*$/, '');
+    var data = me.dataset;
+    site = data.site;
+    position = option('position', 'right|left');
+    theme = option('theme', 'auto|light|dark');
+    launcher = /f/.test(option('launcher', 'on|true|off|false')); // off, false
+    color = data.color;
+    if (color && !CSS.supports('color', color)) {
+      wrong('color', color);
+      color = 0;
     }
+    if (data.locale) queue.push(['setLocale', data.locale]);
+    for (var i = 0; i < early.length; i++) helpdock.apply(null, early[i]);
+    if (launcher) return; // off: the page's Helpdock('open') loads it
+    var idle = function () {
+      if (win.requestIdleCallback) requestIdleCallback(load, { timeout: 3000 });
+      else setTimeout(load, 500);
+    };
+    if (doc.readyState === 'complete') idle();
+    else win.addEventListener('load', idle);
   } catch (err) {
-    fail('the support widget could not start:', err);
+    fail(START, err);
   }
 })();

@@ -17,10 +17,10 @@ use api::Api;
 use components::launcher::Launcher;
 use identity::Identity;
 use leptos::prelude::*;
-use shell::Shell;
+use shell::{Prefill, Shell};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
-use web_sys::js_sys::{Array, Object, Reflect};
+use web_sys::js_sys::{Array, JSON, Object, Reflect};
 
 #[cfg(test)]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -33,7 +33,9 @@ pub struct Widget {
 }
 
 /// Mounts the widget into `container` (inside the loader's shadow root). `api_base` is the URL
-/// of the proxy's `api/` directory; `site` is the script tag's `data-site`, when it has one.
+/// of the proxy's `api/` directory; `site` is the script tag's `data-site`, when it has one;
+/// `events(name, detail)` tells the host page's listeners. A container with
+/// `data-launcher="off"` gets no launcher button: the host page opens the panel itself.
 #[wasm_bindgen]
 pub fn mount(
     container: web_sys::HtmlElement,
@@ -41,7 +43,9 @@ pub fn mount(
     site: Option<String>,
     events: Option<web_sys::js_sys::Function>,
 ) -> Widget {
-    console_error_panic_hook::set_once();
+    #[cfg(not(test))]
+    stop_on_panic(&container);
+    let no_button = container.get_attribute("data-launcher").as_deref() == Some("off");
     let widget = Widget {
         api: Api::new(&api_base, site),
         shell: Shell::new(events),
@@ -50,11 +54,49 @@ pub fn mount(
     leptos::mount::mount_to(container, move || {
         provide_context(api);
         provide_context(shell.clone());
-        view! { <Launcher open=shell.open.into() generation=shell.generation.into()/> }
+        shell.announce_changes();
+        view! {
+            <Launcher
+                open=shell.open.into()
+                generation=shell.generation.into()
+                unread=Signal::from(shell.unread.clone())
+                no_button
+            />
+        }
     })
     // The widget lives as long as the page; dropping the handle would unmount it.
     .forget();
+    widget.shell.emit("ready", &JsValue::UNDEFINED);
     widget
+}
+
+#[cfg(not(test))]
+thread_local! {
+    /// The mounted container, for the panic hook to hide.
+    static MOUNTED: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A panic aborts the wasm (`panic = "abort"`): nothing in it can run again. The hook says so
+/// once and hides the widget rather than leave a panel that no longer answers; the loader keeps
+/// the resulting trap from the host page's error handlers (it recognises the hidden container).
+#[cfg(not(test))]
+fn stop_on_panic(container: &web_sys::HtmlElement) {
+    MOUNTED.with(|mounted| {
+        if let Ok(mut mounted) = mounted.try_borrow_mut() {
+            *mounted = Some(container.clone());
+        }
+    });
+    std::panic::set_hook(Box::new(|info| {
+        _ = MOUNTED.try_with(|mounted| {
+            if let Some(container) = mounted.try_borrow().ok().as_deref().flatten() {
+                container.set_hidden(true);
+            }
+        });
+        web_sys::console::warn_2(
+            &"[helpdock] the support widget stopped:".into(),
+            &info.to_string().into(),
+        );
+    }));
 }
 
 #[wasm_bindgen]
@@ -80,6 +122,8 @@ impl Widget {
                     self.shell.forget_drafts();
                 }
             }
+            Command::Prefill(prefill) => self.shell.prefill.set(Some(prefill)),
+            Command::SetLocale(locale) => self.shell.locale.set(locale),
             Command::Open => self.shell.open.set(true),
             Command::Close => self.shell.open.set(false),
             Command::Toggle => self.shell.open.update(|open| *open = !*open),
@@ -92,11 +136,16 @@ impl Widget {
     }
 }
 
-/// The host page's calls: `Helpdock('identify', {…})`, `'open'`, `'close'`, `'toggle'`, `'reset'`.
+/// The host page's calls: `Helpdock('identify', {…})`, `'prefill'`, `'setLocale'`, `'open'`,
+/// `'close'`, `'toggle'`, `'reset'` (`'on'` and `'off'` stay in the loader).
 #[derive(Debug, PartialEq)]
 enum Command {
     /// The visitor is who the host site's backend signed.
     Identify(Identity),
+    /// Values for the new-ticket form's untouched fields.
+    Prefill(Prefill),
+    /// The widget's language; `None` follows the page again.
+    SetLocale(Option<String>),
     /// Shows the panel.
     Open,
     /// Hides the panel.
@@ -107,8 +156,10 @@ enum Command {
     Reset,
 }
 
-const METHODS: &str = "identify, open, close, toggle or reset";
+const METHODS: &str = "identify, prefill, setLocale, open, close, toggle, reset, on or off";
 const IDENTIFY_USAGE: &str = "Helpdock('identify', {email, name?, signature, expires?})";
+const PREFILL_USAGE: &str = "Helpdock('prefill', {subject?, message?, name?, email?, company?, priority?, category?, fields?})";
+const LOCALE_USAGE: &str = "Helpdock('setLocale', tag) takes one language tag such as 'de' or 'pt-BR' (null: follow the page); the call was ignored.";
 
 impl Command {
     /// Reads `[method, …args]`; the error is the whole warning.
@@ -132,6 +183,18 @@ impl Command {
             "identify" => Err(format!(
                 "{IDENTIFY_USAGE} takes one object; the call was ignored."
             )),
+            "prefill" if args == 1 => {
+                prefill_args(&call.get(1))
+                    .map(Command::Prefill)
+                    .map_err(|problem| {
+                        [PREFILL_USAGE, ": ", &problem, "; the call was ignored."].concat()
+                    })
+            }
+            "prefill" => Err([PREFILL_USAGE, " takes one object; the call was ignored."].concat()),
+            "setLocale" if args == 1 => locale_arg(&call.get(1))
+                .map(Command::SetLocale)
+                .ok_or_else(|| LOCALE_USAGE.into()),
+            "setLocale" => Err(LOCALE_USAGE.into()),
             "open" => no_args(Command::Open),
             "close" => no_args(Command::Close),
             "toggle" => no_args(Command::Toggle),
@@ -143,9 +206,98 @@ impl Command {
     }
 }
 
+/// A `{…}` literal (not an array, a function or a primitive).
+fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object() && !Array::is_array(value) && !value.is_function()
+}
+
+/// `{subject?, message?, name?, email?, company?, priority?, category?, fields?}`; `null` or
+/// `undefined` leaves a field alone. `fields` maps a custom field's id or name to a string,
+/// number or boolean (a checkbox: true is "1").
+fn prefill_args(value: &JsValue) -> Result<Prefill, String> {
+    if !is_plain_object(value) {
+        return Err("the argument must be an object".into());
+    }
+    let mut prefill = Prefill::default();
+    for (key, v) in entries(value) {
+        let must = |what: &str| [key.as_str(), " must be ", what].concat();
+        match key.as_str() {
+            "priority" => {
+                let priority = v
+                    .as_string()
+                    .filter(|p| matches!(p.as_str(), "low" | "medium" | "high"));
+                prefill.priority = Some(priority.ok_or_else(|| must("'low', 'medium' or 'high'"))?);
+            }
+            "category" => {
+                let category = v.as_bool().is_none().then(|| scalar(&v)).flatten();
+                prefill.category = Some(category.ok_or_else(|| must("a category id or name"))?);
+            }
+            "fields" if is_plain_object(&v) => {
+                for (field, value) in entries(&v) {
+                    let value = scalar(&value).ok_or_else(|| {
+                        ["fields.", &field, " must be a string, number or boolean"].concat()
+                    })?;
+                    prefill.fields.push((field, value));
+                }
+            }
+            "fields" => return Err(must("an object")),
+            _ => {
+                let slot = match key.as_str() {
+                    "subject" => &mut prefill.subject,
+                    "message" => &mut prefill.message,
+                    "name" => &mut prefill.name,
+                    "email" => &mut prefill.email,
+                    "company" => &mut prefill.company,
+                    _ => return Err(["unknown key \"", &key, "\""].concat()),
+                };
+                *slot = Some(v.as_string().ok_or_else(|| must("a string"))?);
+            }
+        }
+    }
+    Ok(prefill)
+}
+
+/// The object's own keys and values, leaving out those set to `null` or `undefined`.
+fn entries(object: &JsValue) -> Vec<(String, JsValue)> {
+    Object::keys(&Object::from(object.clone()))
+        .iter()
+        .filter_map(|key| {
+            let value = Reflect::get(object, &key).ok()?;
+            let key = key.as_string()?;
+            (!value.is_undefined() && !value.is_null()).then_some((key, value))
+        })
+        .collect()
+}
+
+/// A form value from a string, a finite number (as JavaScript writes it) or a boolean ("1"/"0").
+fn scalar(value: &JsValue) -> Option<String> {
+    match value.as_bool() {
+        Some(checked) => Some(if checked { "1" } else { "0" }.into()),
+        None if value.as_f64().is_some_and(f64::is_finite) => {
+            JSON::stringify(value).ok()?.as_string()
+        }
+        None => value.as_string(),
+    }
+}
+
+/// `'de'`, `'pt-BR'`…: a BCP 47 language tag's shape; `null` is `Some(None)`.
+fn locale_arg(value: &JsValue) -> Option<Option<String>> {
+    if value.is_null() {
+        return Some(None);
+    }
+    let tag = value.as_string()?;
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or_default();
+    let well_formed = (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    well_formed.then_some(Some(tag))
+}
+
 /// `{email, name?, signature, expires?}`: `expires` may be a number or a string of digits.
 fn identify_args(value: &JsValue) -> Result<Identity, String> {
-    if !value.is_object() || Array::is_array(value) || value.is_function() {
+    if !is_plain_object(value) {
         return Err("the argument must be an object".into());
     }
     for key in Object::keys(&Object::from(value.clone())) {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
-use web_sys::js_sys::Function;
+use web_sys::js_sys::{Function, Object, Reflect};
 
 /// Values for the new-ticket form from `Helpdock('prefill', {…})`; `None` leaves a field alone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -60,6 +60,31 @@ impl Shell {
     /// Forgets everything typed: the panel is rebuilt from nothing.
     pub fn forget_drafts(&self) {
         self.generation.update(|g| *g = g.wrapping_add(1));
+    }
+
+    /// Tells the host page about each change it can listen for: `open` and `close` on every
+    /// transition (whatever caused it), `unreadChanged` with `{count}`. Call once, inside the
+    /// mounted view (the effects live as long as it).
+    pub fn announce_changes(&self) {
+        let shell = self.clone();
+        Effect::new(move |before: Option<bool>| {
+            let open = shell.open.get();
+            if before.is_some_and(|before| before != open) {
+                let name = if open { "open" } else { "close" };
+                shell.emit(name, &JsValue::UNDEFINED);
+            }
+            open
+        });
+        let shell = self.clone();
+        Effect::new(move |before: Option<u32>| {
+            let count = shell.unread.get();
+            if before.is_some_and(|before| before != count) {
+                let detail = Object::new();
+                _ = Reflect::set(&detail, &"count".into(), &count.into());
+                shell.emit("unreadChanged", &detail);
+            }
+            count
+        });
     }
 
     /// Tells the host page's `Helpdock('on', name, cb)` listeners; the loader catches what they

@@ -1,17 +1,56 @@
-//! The round button in the corner that opens and closes the panel.
+//! The round button in the corner that opens and closes the panel, with the unread badge.
 
 use super::panel::Panel;
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+use web_sys::js_sys::Reflect;
+
+/// How an unread count reads (the badge's accessible text); in one place for translations.
+pub(crate) fn unread_text(count: u32) -> String {
+    match count {
+        1 => "1 unread reply".into(),
+        n => [n.to_string().as_str(), " unread replies"].concat(),
+    }
+}
 
 /// The widget's root: the launcher button and, once first opened, the panel. `open` is also
 /// driven by the host page (`Helpdock('open')`); a new `generation` builds the panel afresh,
-/// forgetting everything typed.
+/// forgetting everything typed. `unread` threads show as a badge on the button; with
+/// `no_button` (`data-launcher="off"`) the host page opens the panel itself.
 #[component]
-pub fn Launcher(open: RwSignal<bool>, generation: Signal<u32>) -> impl IntoView {
+pub fn Launcher(
+    open: RwSignal<bool>,
+    generation: Signal<u32>,
+    #[prop(optional, into)] unread: Signal<u32>,
+    #[prop(optional)] no_button: bool,
+) -> impl IntoView {
     // The panel is created on first open (no requests before the visitor asks for help) and then
     // only hidden, so nothing typed is lost when it is closed.
     let opened_once =
         Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get());
+    let root = NodeRef::<leptos::html::Div>::new();
+    let button = NodeRef::<leptos::html::Button>::new();
+    // Without a launcher, focus goes back where it was when the panel opened.
+    let before = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |was_open: Option<bool>| {
+        let now = open.get();
+        if now && was_open != Some(true) {
+            before.set_value(active_element());
+        } else if !now
+            && was_open == Some(true)
+            && root.get_untracked().is_some_and(|r| focus_was_ours(&r))
+        {
+            // Only when focus was in the panel: a page that closes us must keep its own focus.
+            let target = button
+                .get_untracked()
+                .map(|b| (*b).clone())
+                .or_else(|| before.get_value());
+            if let Some(target) = target {
+                _ = target.focus();
+            }
+        }
+        now
+    });
 
     let toggle = move |_| open.update(|o| *o = !*o);
     let close = Callback::new(move |()| open.set(false));
@@ -21,16 +60,33 @@ pub fn Launcher(open: RwSignal<bool>, generation: Signal<u32>) -> impl IntoView 
             .get()
             .then(|| view! { <Panel open=open.into() on_close=close/> })
     };
-
-    view! {
-        <div class="hd-root">
-            {panel}
+    let label = move || {
+        let action = if open.get() {
+            "Close support"
+        } else {
+            "Open support"
+        };
+        match unread.get() {
+            0 => action.to_owned(),
+            n => [action, " (", &unread_text(n), ")"].concat(),
+        }
+    };
+    let badge = move || {
+        let count = unread.get();
+        (count > 0).then(|| {
+            view! { <span class="hd-badge" data-testid="unread-badge" aria-hidden="true">{count}</span> }
+        })
+    };
+    let launcher = (!no_button).then(|| {
+        view! {
             <button
                 type="button"
                 class="hd-launcher"
                 class:hd-launcher-open=move || open.get()
                 data-testid="launcher"
-                aria-label=move || if open.get() { "Close support" } else { "Open support" }
+                node_ref=button
+                aria-label=label
+                aria-haspopup="dialog"
                 aria-expanded=move || open.get().to_string()
                 on:click=toggle
             >
@@ -40,7 +96,34 @@ pub fn Launcher(open: RwSignal<bool>, generation: Signal<u32>) -> impl IntoView 
                 <svg class="hd-icon-close" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M6 6l12 12M18 6L6 18"></path>
                 </svg>
+                {badge}
             </button>
+        }
+    });
+
+    view! {
+        <div class="hd-root" node_ref=root>
+            {panel}
+            {launcher}
         </div>
     }
+}
+
+/// The focused element of the document (outside our shadow root: the page's).
+fn active_element() -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    document().active_element()?.dyn_into().ok()
+}
+
+/// Whether focus is in the widget under `root`, or nowhere (the hidden panel dropped it).
+fn focus_was_ours(root: &web_sys::Element) -> bool {
+    let document = document();
+    let Some(active) = document.active_element() else {
+        return true;
+    };
+    // In the loader's shadow root the page sees the host as focused.
+    let host = Reflect::get(&root.get_root_node(), &JsValue::from_str("host")).unwrap_or_default();
+    document.body().is_some_and(|body| *active == **body)
+        || root.contains(Some(&active))
+        || JsValue::from(active) == host
 }

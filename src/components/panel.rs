@@ -1,9 +1,13 @@
-//! The card above the launcher: header, the two tabs, and their content.
+//! The card above the launcher: a modal dialog with a header, the two tabs, and their content.
 
 use super::ticket_form::TicketForm;
 use super::ticket_history::TicketHistory;
 use helpdock_wire::TicketId;
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::js_sys::{Array, Function, Reflect};
+use web_sys::{Element, HtmlElement};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
@@ -11,9 +15,43 @@ enum Tab {
     History,
 }
 
-/// The panel; hidden (not unmounted) while `open` is false.
+/// What Tab can reach in the dialog (those hidden are left out when it is used).
+const FOCUSABLE: &str = "a[href],button:not([disabled]),input:not([disabled]):not([tabindex='-1']),select:not([disabled]),textarea:not([disabled]),[tabindex='0']";
+
+/// The panel, a modal dialog; hidden (not unmounted) while `open` is false. On open focus moves
+/// to its selected tab; Tab and Shift+Tab stay inside; Esc closes it from anywhere inside.
 #[component]
 pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |was_open: Option<bool>| {
+        let now = open.get();
+        if now && was_open != Some(true) {
+            // After this change is on screen: a hidden element cannot take focus.
+            set_timeout(
+                move || {
+                    let tab = dialog.get_untracked().and_then(|d| {
+                        d.query_selector("[role=tab][aria-selected=true]")
+                            .ok()
+                            .flatten()
+                    });
+                    if let Some(tab) = tab.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                        _ = tab.focus();
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+        now
+    });
+    let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
+        "Escape" => on_close.run(()),
+        "Tab" => {
+            if let Some(dialog) = dialog.get_untracked() {
+                keep_focus_inside(&dialog, &ev);
+            }
+        }
+        _ => {}
+    };
     let tab = RwSignal::new(Tab::New);
     // The ticket "My tickets" shows as a thread; set from the list or from a confirmation.
     let selected = RwSignal::new(None::<TicketId>);
@@ -47,22 +85,22 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
         <section
             class="hd-panel"
             data-testid="panel"
+            node_ref=dialog
             hidden=move || !open.get()
-            aria-label="Support"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    on_close.run(());
-                }
-            }
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="hd-title"
+            on:keydown=on_keydown
         >
             <header class="hd-header">
                 <div>
-                    <h2 class="hd-title">"How can we help?"</h2>
+                    <h2 class="hd-title" id="hd-title">"How can we help?"</h2>
                     <p class="hd-subtitle">"We usually answer within a day."</p>
                 </div>
                 <button
                     type="button"
                     class="hd-close"
+                    data-testid="close-panel"
                     aria-label="Close support"
                     on:click=move |_| on_close.run(())
                 >
@@ -86,4 +124,38 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// Tab on the last reachable element goes to the first, Shift+Tab on the first to the last.
+fn keep_focus_inside(dialog: &Element, ev: &KeyboardEvent) {
+    let reachable: Vec<HtmlElement> = select_all(dialog, FOCUSABLE)
+        .iter()
+        .filter_map(|e| e.dyn_into::<HtmlElement>().ok())
+        // Inside a hidden tab or view: not on screen, so not reachable.
+        .filter(|e| e.offset_width() > 0 || e.offset_height() > 0)
+        .collect();
+    let (Some(first), Some(last)) = (reachable.first(), reachable.last()) else {
+        return;
+    };
+    let from = ev.target().map(JsValue::from).unwrap_or_default();
+    let (edge, wrap_to) = if ev.shift_key() {
+        (first, last)
+    } else {
+        (last, first)
+    };
+    let inside = reachable.iter().any(|e| JsValue::from(e) == from);
+    if JsValue::from(edge) == from || !inside {
+        ev.prevent_default();
+        _ = wrap_to.focus();
+    }
+}
+
+/// `root.querySelectorAll(selector)` as an array (web-sys's NodeList is not in the build).
+fn select_all(root: &Element, selector: &str) -> Array {
+    Reflect::get(root, &JsValue::from_str("querySelectorAll"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(|f| f.call1(root, &JsValue::from_str(selector)).ok())
+        .map(|list| Array::from(&list))
+        .unwrap_or_default()
 }
