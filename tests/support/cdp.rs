@@ -1,5 +1,6 @@
-//! What the browser received, read back from Chromium itself: the DevTools network events of
-//! ChromeDriver's performance log, and each response body through `Network.getResponseBody`.
+//! Chromium's own view, through ChromeDriver: the DevTools network events of its performance log
+//! and each response body (what the browser received), its console log, and DevTools commands
+//! (media emulation).
 
 use base64::Engine;
 use fantoccini::Client;
@@ -103,4 +104,46 @@ async fn body(client: &Client, request_id: &str) -> Option<Vec<u8>> {
     } else {
         Some(text.as_bytes().to_vec())
     }
+}
+
+/// Runs one Chrome DevTools Protocol command (e.g. `Emulation.setEmulatedMedia`) and returns its
+/// result.
+pub async fn cdp(client: &Client, cmd: &str, params: Value) -> Value {
+    client
+        .issue_cmd(VendorCommand {
+            path: "goog/cdp/execute",
+            body: json!({"cmd": cmd, "params": params}),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("DevTools {cmd}: {e}"))
+}
+
+/// The browser's console and error log since the last call, as `(level, message)` pairs
+/// (`SEVERE` for errors and uncaught exceptions, `WARNING` for `console.warn`).
+pub async fn browser_log(client: &Client) -> Vec<(String, String)> {
+    let log = client
+        .issue_cmd(VendorCommand {
+            path: "se/log",
+            body: json!({"type": "browser"}),
+        })
+        .await
+        .expect("browser log");
+    log.as_array()
+        .into_iter()
+        .flatten()
+        .map(|entry| {
+            let text = |key: &str| entry[key].as_str().unwrap_or_default().to_owned();
+            (text("level"), text("message"))
+        })
+        .collect()
+}
+
+/// Makes the page report `prefers-color-scheme: scheme` (`light` or `dark`) from now on.
+pub async fn emulate_color_scheme(client: &Client, scheme: &str) {
+    cdp(
+        client,
+        "Emulation.setEmulatedMedia",
+        json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+    )
+    .await;
 }

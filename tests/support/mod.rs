@@ -2,12 +2,17 @@
 //! reference helpdesk + host page) and a headless Chromium through ChromeDriver, and always stops
 //! both, also when a test panics.
 
+pub mod audit;
 pub mod browser;
 pub mod cdp;
+pub mod host;
+pub mod keyboard;
 pub mod stack;
 pub mod widget;
 
 pub use browser::with_browser;
+pub use host::HostPages;
+pub use keyboard::Keyboard;
 pub use stack::DemoStack;
 pub use widget::Widget;
 

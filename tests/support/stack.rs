@@ -2,7 +2,7 @@
 
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -19,7 +19,7 @@ pub struct DemoStack {
     pub proxy_url: String,
     /// Everything the demo printed so far (stdout and stderr), for assertions on logs.
     pub output: Arc<Mutex<String>>,
-    _data_dir: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
 }
 
 fn helpdock_bin() -> PathBuf {
@@ -31,15 +31,21 @@ fn helpdock_bin() -> PathBuf {
 impl DemoStack {
     /// Starts `helpdock demo` on free ports with a fresh data directory and waits for its URLs.
     pub fn start() -> DemoStack {
-        DemoStack::launch(None)
+        DemoStack::launch(None, None)
     }
 
     /// Like [`DemoStack::start`], with a known upstream token (for leak tests).
     pub fn start_with_token(token: &str) -> DemoStack {
-        DemoStack::launch(Some(token))
+        DemoStack::launch(Some(token), None)
     }
 
-    fn launch(token: Option<&str>) -> DemoStack {
+    /// Like [`DemoStack::start`], also letting pages of `origin` (a test's own host pages, see
+    /// [`super::HostPages`]) call the API as the demo site.
+    pub fn start_for_origin(origin: &str) -> DemoStack {
+        DemoStack::launch(None, Some(origin))
+    }
+
+    fn launch(token: Option<&str>, extra_origin: Option<&str>) -> DemoStack {
         let bin = helpdock_bin();
         assert!(
             bin.exists(),
@@ -56,6 +62,9 @@ impl DemoStack {
         let mut command = Command::new(&bin);
         if let Some(token) = token {
             command.env("HELPDOCK_UPSTREAM_TOKEN", token);
+        }
+        if let Some(origin) = extra_origin {
+            command.env("HELPDOCK_DEMO_EXTRA_ORIGINS", origin);
         }
         let mut child = command
             .arg("demo")
@@ -118,8 +127,68 @@ impl DemoStack {
             url,
             proxy_url,
             output,
-            _data_dir: data_dir,
+            data_dir,
         }
+    }
+
+    /// The reference helpdesk's SQLite file, for stories that look at or change what it stores.
+    pub fn helpdesk_db(&self) -> PathBuf {
+        self.data_dir.path().join("helpdesk.sqlite3")
+    }
+
+    /// Runs one statement on the reference helpdesk's database (as its admin would change a
+    /// setting) and returns the first column of the first row, if any, as text.
+    pub fn helpdesk_sql(&self, sql: &str) -> Option<String> {
+        let conn = rusqlite::Connection::open(self.helpdesk_db())
+            .unwrap_or_else(|e| panic!("open {}: {e}", self.helpdesk_db().display()));
+        conn.busy_timeout(Duration::from_secs(5))
+            .expect("busy timeout");
+        let mut stmt = conn
+            .prepare(sql)
+            .unwrap_or_else(|e| panic!("prepare {sql:?}: {e}"));
+        let mut rows = stmt
+            .query([])
+            .unwrap_or_else(|e| panic!("run {sql:?}: {e}"));
+        let row = rows.next().unwrap_or_else(|e| panic!("run {sql:?}: {e}"))?;
+        let value: rusqlite::types::Value = row.get(0).ok()?;
+        Some(match value {
+            rusqlite::types::Value::Integer(n) => n.to_string(),
+            rusqlite::types::Value::Real(x) => x.to_string(),
+            rusqlite::types::Value::Text(t) => t,
+            _ => return None,
+        })
+    }
+
+    /// Signs `email` in at the demo shop's backend, as the shop's page does: the
+    /// `{email, expires, signature}` a page hands to `Helpdock('identify', …)`.
+    pub fn sign_in(&self, email: &str) -> serde_json::Value {
+        let url = url::Url::parse(&self.url).expect("shop URL");
+        let addr = (
+            url.host_str().unwrap_or("127.0.0.1"),
+            url.port().unwrap_or(80),
+        );
+        let body = serde_json::json!({ "email": email }).to_string();
+        let request = format!(
+            "POST /demo/sign-in HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            addr.0,
+            addr.1,
+            body.len()
+        );
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect to the shop");
+        stream
+            .write_all(request.as_bytes())
+            .expect("send the sign-in");
+        let mut answer = String::new();
+        stream
+            .read_to_string(&mut answer)
+            .expect("read the sign-in answer");
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        assert!(
+            head.starts_with("HTTP/1.1 200"),
+            "the shop refused to sign {email} in: {answer}"
+        );
+        serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("sign-in answer {body:?}: {e}"))
     }
 
     /// The demo's output so far.

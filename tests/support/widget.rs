@@ -19,16 +19,25 @@ pub struct Widget {
     draft_started: Mutex<Option<Instant>>,
 }
 
+/// The element the loader puts on the page, whose shadow root holds the widget: the
+/// `<helpdock-widget>` custom element (`div#helpdock` from older loaders).
+pub const HOST: &str = "helpdock-widget, #helpdock";
+
+/// JavaScript that sets `root` to the widget's shadow root (or `null`), for in-page scripts.
+pub const FIND_ROOT: &str = "const host = document.querySelector('helpdock-widget, #helpdock'); \
+                             const root = host && host.shadowRoot;";
+
 /// The end of a story's patience: each failed look waits a little, until [`PATIENCE`] runs out.
-struct Deadline(Instant);
+pub struct Deadline(Instant);
 
 impl Deadline {
-    fn start() -> Deadline {
+    /// Patience starts now.
+    pub fn start() -> Deadline {
         Deadline(Instant::now())
     }
 
     /// Waits before the next look, or fails the story with `why` once patience is out.
-    async fn retry(&self, why: impl FnOnce() -> String) {
+    pub async fn retry(&self, why: impl FnOnce() -> String) {
         if self.0.elapsed() > PATIENCE {
             panic!("{} (after {PATIENCE:?})", why());
         }
@@ -51,7 +60,7 @@ impl Widget {
 
     /// All elements with `data-testid=id` in the widget's shadow root, now (possibly none).
     pub async fn all(&self, id: &str) -> Vec<Element> {
-        let Ok(host) = self.client.find(Locator::Css("#helpdock")).await else {
+        let Ok(host) = self.client.find(Locator::Css(HOST)).await else {
             return vec![];
         };
         let Ok(root) = host.shadow_root().await else {

@@ -161,8 +161,17 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
     let shop_addr = local_addr(&shop_listener)?;
     // The shop's backend and the proxy share this secret; here both live in this process.
     let identity_secret = random_token()?;
-    // The shop's page is the only one allowed to call the API (the proxy's own origin always is).
-    let origins = vec![format!("http://{shop_addr}")];
+    // The shop's page is the only one allowed to call the API (the proxy's own origin always is),
+    // besides the origins of test host pages (HELPDOCK_DEMO_EXTRA_ORIGINS, comma-separated).
+    let mut origins = vec![format!("http://{shop_addr}")];
+    let extra = std::env::var("HELPDOCK_DEMO_EXTRA_ORIGINS").unwrap_or_default();
+    origins.extend(
+        extra
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned),
+    );
     let perimeter = Perimeter::new(
         LimitsConfig::default(),
         &[SiteOrigins {
