@@ -11,18 +11,15 @@ use std::time::Duration;
 const HUMAN_FILL: Duration = Duration::from_millis(2500);
 
 async fn file_first_ticket(w: &Widget) -> String {
-    w.type_into("field-email", "dee@example.com").await;
-    w.type_into("field-subject", "First: beans").await;
-    w.type_into("field-message", "Where are my beans?").await;
-    w.type_into("field-custom-1", "ORD-7007").await;
+    w.fill(&[
+        ("field-email", "dee@example.com"),
+        ("field-subject", "First: beans"),
+        ("field-message", "Where are my beans?"),
+        ("field-custom-1", "ORD-7007"),
+    ])
+    .await;
     w.submit_ticket().await;
-    let id = w
-        .find("created-ticket-id")
-        .await
-        .text()
-        .await
-        .expect("ticket number");
-    id.trim().trim_start_matches('#').to_owned()
+    w.created_ticket_id().await
 }
 
 #[tokio::test]
@@ -44,9 +41,7 @@ async fn a_guest_draft_survives_a_reload_and_is_sent_once() {
             ("field-company", "Dee's Diner"),
             ("field-custom-1", "ORD-8008"),
         ];
-        for (id, text) in draft {
-            w.type_into(id, text).await;
-        }
+        w.fill(&draft).await;
         w.choose("field-custom-2", "Pro").await;
         // Drafts are saved as the visitor types; give a debounce time to pass.
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -68,13 +63,7 @@ async fn a_guest_draft_survives_a_reload_and_is_sent_once() {
 
         tokio::time::sleep(HUMAN_FILL).await;
         w.submit_ticket().await;
-        let second = w
-            .find("created-ticket-id")
-            .await
-            .text()
-            .await
-            .expect("ticket number");
-        let second = second.trim().trim_start_matches('#').to_owned();
+        let second = w.created_ticket_id().await;
         assert_ne!(second, first);
         let count = |subject: &str| {
             helpdesk.helpdesk_sql(&format!(

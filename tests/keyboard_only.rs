@@ -51,13 +51,7 @@ async fn create_find_and_reply_with_the_keyboard_alone() {
         tokio::time::sleep_until((started + HUMAN_FILL).into()).await;
         keys.tab_to("submit-ticket", true).await;
         keys.press(Key::Space).await;
-        let id = w
-            .find("created-ticket-id")
-            .await
-            .text()
-            .await
-            .expect("ticket number");
-        let id = id.trim().trim_start_matches('#').to_owned();
+        let id = w.created_ticket_id().await;
 
         // "My tickets": by Tab, or by arrow keys inside the tab list.
         keys.tab_to("tab-new", true).await;

@@ -52,9 +52,7 @@ async fn a_field_error_only_the_server_knows_lands_on_its_field_and_keeps_the_dr
             ("field-message", "Can I pause my plan?"),
             ("field-custom-1", "ORD-5005"),
         ];
-        for (id, text) in typed {
-            w.type_into(id, text).await;
-        }
+        w.fill(&typed).await;
 
         // The admin changes the helpdesk after the form was loaded.
         admin.helpdesk_sql("UPDATE custom_fields SET required = 1 WHERE id = 2");

@@ -19,13 +19,7 @@ async fn no_response_of_a_full_session_contains_the_token() {
         w.type_into("field-email", "bo@example.com").await;
         w.type_into("field-custom-1", "ORD-2002").await;
         w.submit_ticket().await;
-        let id = w
-            .find("created-ticket-id")
-            .await
-            .text()
-            .await
-            .expect("ticket number");
-        let id = id.trim().trim_start_matches('#').to_owned();
+        let id = w.created_ticket_id().await;
         w.click("tab-history").await;
         w.click(&format!("ticket-row-{id}")).await;
         w.type_into("reply-input", "Any news?").await;

@@ -19,13 +19,7 @@ async fn file_ticket(w: &Widget, subject: &str, email: Option<&str>) -> String {
     }
     w.type_into("field-custom-1", "ORD-3003").await;
     w.submit_ticket().await;
-    let id = w
-        .find("created-ticket-id")
-        .await
-        .text()
-        .await
-        .expect("ticket number");
-    id.trim().trim_start_matches('#').to_owned()
+    w.created_ticket_id().await
 }
 
 async fn sign_in(client: &Client, email: &str) {

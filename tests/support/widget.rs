@@ -160,6 +160,29 @@ impl Widget {
             .unwrap_or_else(|e| panic!("type into [data-testid={id}]: {e}"));
     }
 
+    /// Types each `(field, text)` in order.
+    pub async fn fill(&self, fields: &[(&str, &str)]) {
+        for (id, text) in fields {
+            self.type_into(id, text).await;
+        }
+    }
+
+    /// Waits for the confirmation of a filed ticket and returns its number (without `#`).
+    pub async fn created_ticket_id(&self) -> String {
+        let id = self
+            .find("created-ticket-id")
+            .await
+            .text()
+            .await
+            .expect("ticket number");
+        let id = id.trim().trim_start_matches('#').to_owned();
+        assert!(
+            id.parse::<u64>().is_ok(),
+            "the confirmation shows a ticket number, got {id:?}"
+        );
+        id
+    }
+
     /// Sends the ticket form, no sooner than a person could have filled it.
     pub async fn submit_ticket(&self) {
         let started = self
