@@ -5,7 +5,7 @@
   var win = window;
   var stub = win.Helpdock;
   if (stub && stub.loader) return; // the tag is on the page twice
-  var early = [].slice.call((stub && stub.q) || []);
+  var early = (stub && stub.q) || [];
   var queue = [];
   var widget; // false once it cannot start or has stopped
   var me, loading, host, box, base, site, position, theme, launcher, color, ready;
@@ -100,7 +100,7 @@
       css.rel = 'stylesheet';
       css.href = base + 'helpdock.css';
       box = doc.createElement('div');
-      box.setAttribute('data-position', position);
+      if (position) box.setAttribute('data-position', position);
       box.setAttribute('data-theme', theme);
       if (launcher) box.setAttribute('data-launcher', 'off');
       if (color) box.style.setProperty('--helpdock-color', color);
@@ -150,7 +150,7 @@
     base = me.src.replace(/[?#].*$/, '').replace(/[^\/]*$/, '');
     var data = me.dataset;
     site = data.site;
-    position = option('position', 'right|left');
+    position = option('position', '|right|left'); // none: the inline end
     theme = option('theme', 'auto|light|dark');
     launcher = /f/.test(option('launcher', 'on|true|off|false')); // off, false
     color = data.color;

@@ -388,6 +388,60 @@ mod tests {
             call(&[s("identify"), unexpiring]),
             Ok(Command::Identify(_))
         ));
+
+        let fields = object(&[
+            ("Order number", s("A-17")),
+            ("3", JsValue::from_f64(2.5)),
+            ("Gift", JsValue::TRUE),
+        ]);
+        let prefill = object(&[
+            ("subject", s("Refund")),
+            ("message", s("Hello")),
+            ("name", s("Ann")),
+            ("email", s("ann@example.com")),
+            ("company", s("Lee & Co")),
+            ("priority", s("high")),
+            ("category", JsValue::from_f64(4.0)),
+            ("fields", fields),
+            ("email", JsValue::NULL),
+        ]);
+        let expected = Prefill {
+            subject: Some("Refund".into()),
+            message: Some("Hello".into()),
+            name: Some("Ann".into()),
+            email: None,
+            company: Some("Lee & Co".into()),
+            priority: Some("high".into()),
+            category: Some("4".into()),
+            fields: vec![
+                ("3".into(), "2.5".into()),
+                ("Order number".into(), "A-17".into()),
+                ("Gift".into(), "1".into()),
+            ],
+        };
+        assert_eq!(
+            call(&[s("prefill"), prefill]),
+            Ok(Command::Prefill(expected))
+        );
+        let by_name = object(&[("category", s("Billing"))]);
+        let expected = Prefill {
+            category: Some("Billing".into()),
+            ..Prefill::default()
+        };
+        assert_eq!(
+            call(&[s("prefill"), by_name]),
+            Ok(Command::Prefill(expected))
+        );
+        for tag in ["de", "pt-BR", "zh-Hans-CN", "ar"] {
+            assert_eq!(
+                call(&[s("setLocale"), s(tag)]),
+                Ok(Command::SetLocale(Some(tag.into())))
+            );
+        }
+        assert_eq!(
+            call(&[s("setLocale"), JsValue::NULL]),
+            Ok(Command::SetLocale(None))
+        );
     }
 
     #[test]
@@ -437,6 +491,47 @@ mod tests {
                 vec![s("identify"), object(&[("email", s("ann")), signature()])],
                 "email must be an email address",
             ),
+            (vec![s("prefill")], "takes one object"),
+            (vec![s("prefill"), s("Refund")], "must be an object"),
+            (
+                vec![s("prefill"), object(&[("title", s("x"))])],
+                "unknown key \"title\"",
+            ),
+            (
+                vec![s("prefill"), object(&[("subject", JsValue::from_f64(1.0))])],
+                "subject must be a string",
+            ),
+            (
+                vec![s("prefill"), object(&[("priority", s("urgent"))])],
+                "priority must be 'low', 'medium' or 'high'",
+            ),
+            (
+                vec![s("prefill"), object(&[("category", JsValue::TRUE)])],
+                "category must be a category id or name",
+            ),
+            (
+                vec![s("prefill"), object(&[("fields", s("a=1"))])],
+                "fields must be an object",
+            ),
+            (
+                vec![
+                    s("prefill"),
+                    object(&[("fields", object(&[("Plan", object(&[]))]))]),
+                ],
+                "fields.Plan must be a string, number or boolean",
+            ),
+            (vec![s("setLocale")], "takes one language tag"),
+            (
+                vec![s("setLocale"), s("de"), s("fr")],
+                "takes one language tag",
+            ),
+            (vec![s("setLocale"), s("pt_BR")], "takes one language tag"),
+            (vec![s("setLocale"), s("")], "takes one language tag"),
+            (
+                vec![s("setLocale"), JsValue::from_f64(7.0)],
+                "takes one language tag",
+            ),
+            (vec![s("on")], "is not a method; use identify, prefill"),
         ];
         for (args, expected) in cases {
             let problem = call(&args).err().unwrap_or_default();
@@ -453,6 +548,7 @@ mod tests {
             FakeProxy, Page, fresh_base, one_ticket, standard_answers, store_guest_pass,
             stored_guest_pass, tick,
         };
+        use wasm_bindgen::JsCast;
         use wasm_bindgen_test::wasm_bindgen_test as test;
 
         async fn identify(widget: &Widget, email: &str, name: Option<&str>) {
@@ -469,6 +565,124 @@ mod tests {
         async fn run(widget: &Widget, method: &str) {
             widget.call([s(method)].iter().collect());
             tick().await;
+        }
+
+        /// An event dispatcher as the loader passes it, and what it was told: `name` or
+        /// `name {detail as JSON}`.
+        fn recorder() -> (Array, web_sys::js_sys::Function) {
+            let pair: Array = web_sys::js_sys::Function::new_no_args(
+                "const told = [];
+                 return [told, (name, detail) =>
+                   told.push(detail === undefined ? name : name + ' ' + JSON.stringify(detail))];",
+            )
+            .call0(&JsValue::NULL)
+            .expect("a recorder")
+            .unchecked_into();
+            (pair.get(0).unchecked_into(), pair.get(1).unchecked_into())
+        }
+
+        fn told(events: &Array) -> Vec<String> {
+            events.iter().filter_map(|e| e.as_string()).collect()
+        }
+
+        #[test]
+        async fn the_host_page_hears_ready_open_close_and_unread_changes() {
+            let proxy = FakeProxy::install();
+            standard_answers(&proxy);
+            let page = Page::new();
+            let (events, dispatch) = recorder();
+            let widget = mount(
+                page.root.clone(),
+                fresh_base("events"),
+                None,
+                Some(dispatch),
+            );
+            assert_eq!(told(&events), ["ready"], "ready once mounted");
+            run(&widget, "open").await;
+            run(&widget, "open").await;
+            page.click("launcher").await;
+            run(&widget, "toggle").await;
+            widget.call([s("open"), s("now")].iter().collect());
+            tick().await;
+            assert_eq!(told(&events), ["ready", "open", "close", "open"]);
+            widget.shell.unread.set(2);
+            tick().await;
+            widget.shell.unread.set(2);
+            tick().await;
+            widget.shell.unread.set(0);
+            tick().await;
+            assert_eq!(
+                told(&events)[4..],
+                ["unreadChanged {\"count\":2}", "unreadChanged {\"count\":0}"]
+            );
+        }
+
+        #[test]
+        async fn prefill_and_set_locale_reach_the_shell() {
+            let page = Page::new();
+            let widget = mount(page.root.clone(), fresh_base("prefill"), None, None);
+            let prefill = object(&[("subject", s("Refund")), ("priority", s("low"))]);
+            widget.call([s("prefill"), prefill].iter().collect());
+            widget.call([s("setLocale"), s("pt-BR")].iter().collect());
+            let expected = Prefill {
+                subject: Some("Refund".into()),
+                priority: Some("low".into()),
+                ..Prefill::default()
+            };
+            assert_eq!(widget.shell.prefill.get_untracked(), Some(expected));
+            assert_eq!(
+                widget.shell.locale.get_untracked().as_deref(),
+                Some("pt-BR")
+            );
+            widget.call([s("setLocale"), s("pt_BR")].iter().collect());
+            widget.call([s("prefill"), s("Refund")].iter().collect());
+            assert_eq!(
+                widget.shell.locale.get_untracked().as_deref(),
+                Some("pt-BR"),
+                "a wrong call changes nothing"
+            );
+            assert!(widget.shell.prefill.get_untracked().is_some());
+            widget.call([s("setLocale"), JsValue::NULL].iter().collect());
+            assert_eq!(widget.shell.locale.get_untracked(), None);
+        }
+
+        #[test]
+        async fn nothing_is_stored_before_the_visitor_opens_the_widget() {
+            let proxy = FakeProxy::install();
+            standard_answers(&proxy);
+            let storage = web_sys::window()
+                .and_then(|w| w.local_storage().ok().flatten())
+                .expect("localStorage");
+            let before = JSON::stringify(&storage).ok().and_then(|j| j.as_string());
+            let page = Page::new();
+            let widget = mount(page.root.clone(), fresh_base("no-storage"), None, None);
+            identify(&widget, "ann@example.com", Some("Ann")).await;
+            let prefill = object(&[("subject", s("Refund")), ("message", s("Hello"))]);
+            widget.call([s("prefill"), prefill].iter().collect());
+            widget.call([s("setLocale"), s("de")].iter().collect());
+            tick().await;
+            tick().await;
+            let after = JSON::stringify(&storage).ok().and_then(|j| j.as_string());
+            assert_eq!(before, after);
+            assert!(
+                proxy.calls().is_empty(),
+                "and nothing was asked of the proxy"
+            );
+        }
+
+        #[test]
+        async fn without_a_launcher_the_page_opens_the_panel() {
+            let proxy = FakeProxy::install();
+            standard_answers(&proxy);
+            let page = Page::new();
+            page.root
+                .set_attribute("data-launcher", "off")
+                .expect("set");
+            let widget = mount(page.root.clone(), fresh_base("no-launcher"), None, None);
+            assert!(!page.has("launcher"));
+            run(&widget, "open").await;
+            assert!(!page.get("panel").has_attribute("hidden"));
+            assert!(!page.has("launcher"));
         }
 
         #[test]

@@ -66,24 +66,27 @@ impl Shell {
     /// transition (whatever caused it), `unreadChanged` with `{count}`. Call once, inside the
     /// mounted view (the effects live as long as it).
     pub fn announce_changes(&self) {
+        // Compared with the value at mount: a change made before an effect first runs counts.
         let shell = self.clone();
-        Effect::new(move |before: Option<bool>| {
+        let mut was_open = shell.open.get_untracked();
+        Effect::new(move || {
             let open = shell.open.get();
-            if before.is_some_and(|before| before != open) {
+            if open != was_open {
+                was_open = open;
                 let name = if open { "open" } else { "close" };
                 shell.emit(name, &JsValue::UNDEFINED);
             }
-            open
         });
         let shell = self.clone();
-        Effect::new(move |before: Option<u32>| {
+        let mut last_count = shell.unread.get_untracked();
+        Effect::new(move || {
             let count = shell.unread.get();
-            if before.is_some_and(|before| before != count) {
+            if count != last_count {
+                last_count = count;
                 let detail = Object::new();
                 _ = Reflect::set(&detail, &"count".into(), &count.into());
                 shell.emit("unreadChanged", &detail);
             }
-            count
         });
     }
 

@@ -127,3 +127,113 @@ fn focus_was_ours(root: &web_sys::Element) -> bool {
         || root.contains(Some(&active))
         || JsValue::from(active) == host
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::panel::tests::{FocusLog, press};
+    use crate::test_support::{FakeProxy, Page, fresh_base, standard_answers, tick};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn unread_counts_read_in_words() {
+        assert_eq!(unread_text(1), "1 unread reply");
+        assert_eq!(unread_text(3), "3 unread replies");
+    }
+
+    #[test]
+    async fn the_badge_follows_the_unread_count() {
+        let page = Page::new();
+        let widget = crate::mount(page.root.clone(), fresh_base("badge"), None, None);
+        let label = || {
+            page.get("launcher")
+                .get_attribute("aria-label")
+                .unwrap_or_default()
+        };
+        assert!(!page.has("unread-badge"));
+        assert_eq!(label(), "Open support");
+        widget.shell.unread.set(2);
+        tick().await;
+        assert_eq!(page.text("unread-badge"), "2");
+        assert_eq!(label(), "Open support (2 unread replies)");
+        widget.shell.unread.set(0);
+        tick().await;
+        assert!(!page.has("unread-badge"));
+        assert_eq!(label(), "Open support");
+    }
+
+    #[test]
+    async fn focus_goes_into_the_panel_and_back_to_the_launcher() {
+        let proxy = FakeProxy::install();
+        standard_answers(&proxy);
+        let page = Page::new();
+        let focus = FocusLog::new(&page.root);
+        let _widget = crate::mount(page.root.clone(), fresh_base("focus"), None, None);
+        let launcher = page.get("launcher");
+        assert_eq!(
+            launcher.get_attribute("aria-expanded").as_deref(),
+            Some("false")
+        );
+        page.click("launcher").await;
+        assert_eq!(
+            launcher.get_attribute("aria-expanded").as_deref(),
+            Some("true")
+        );
+        assert_eq!(focus.last().as_deref(), Some("tab-new"));
+
+        // Esc from anywhere inside closes, and focus is back on the launcher.
+        page.get("field-subject")
+            .unchecked_into::<web_sys::HtmlElement>()
+            .focus()
+            .expect("focus");
+        press(&page.get("field-subject"), "Escape", false).await;
+        assert!(page.get("panel").has_attribute("hidden"));
+        assert_eq!(focus.last().as_deref(), Some("launcher"));
+
+        page.click("launcher").await;
+        assert_eq!(focus.last().as_deref(), Some("tab-new"));
+        page.click("close-panel").await;
+        assert!(page.get("panel").has_attribute("hidden"));
+        assert_eq!(focus.last().as_deref(), Some("launcher"));
+    }
+
+    #[test]
+    async fn without_a_launcher_focus_returns_to_where_it_was() {
+        let proxy = FakeProxy::install();
+        standard_answers(&proxy);
+        let page = Page::new();
+        let help: web_sys::HtmlElement = document()
+            .create_element("button")
+            .expect("a button")
+            .unchecked_into();
+        help.set_attribute("data-testid", "page-help").expect("set");
+        page.root.append_child(&help).expect("appended");
+        let container: web_sys::HtmlElement = document()
+            .create_element("div")
+            .expect("a div")
+            .unchecked_into();
+        container
+            .set_attribute("data-launcher", "off")
+            .expect("set");
+        page.root.append_child(&container).expect("appended");
+        let focus = FocusLog::new(&page.root);
+        let widget = crate::mount(container, fresh_base("no-launcher-focus"), None, None);
+
+        help.focus().expect("focus");
+        widget.call([JsValue::from_str("open")].iter().collect());
+        tick().await;
+        assert_eq!(focus.last().as_deref(), Some("tab-new"));
+        press(&page.get("tab-new"), "Escape", false).await;
+        assert_eq!(focus.last().as_deref(), Some("page-help"));
+
+        // A page that closes the panel while the visitor works elsewhere keeps its focus.
+        widget.call([JsValue::from_str("open")].iter().collect());
+        tick().await;
+        help.focus().expect("focus");
+        let moves = focus.count();
+        widget.call([JsValue::from_str("close")].iter().collect());
+        tick().await;
+        assert_eq!(focus.count(), moves, "focus stays where the visitor put it");
+    }
+}

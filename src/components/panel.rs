@@ -26,20 +26,17 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
     Effect::new(move |was_open: Option<bool>| {
         let now = open.get();
         if now && was_open != Some(true) {
-            // After this change is on screen: a hidden element cannot take focus.
-            set_timeout(
-                move || {
-                    let tab = dialog.get_untracked().and_then(|d| {
-                        d.query_selector("[role=tab][aria-selected=true]")
-                            .ok()
-                            .flatten()
-                    });
-                    if let Some(tab) = tab.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-                        _ = tab.focus();
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
+            // After the update that shows the panel has run: a hidden element takes no focus.
+            queue_microtask(move || {
+                let tab = dialog.get_untracked().and_then(|d| {
+                    d.query_selector("[role=tab][aria-selected=true]")
+                        .ok()
+                        .flatten()
+                });
+                if let Some(tab) = tab.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                    _ = tab.focus();
+                }
+            });
         }
         now
     });
@@ -158,4 +155,100 @@ fn select_all(root: &Element, selector: &str) -> Array {
         .and_then(|f| f.call1(root, &JsValue::from_str(selector)).ok())
         .map(|list| Array::from(&list))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::test_support::{FakeProxy, Page, fresh_base, standard_answers, tick};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+    use web_sys::Element;
+    use web_sys::js_sys::{Array, Function};
+
+    /// Presses `key` (with Shift when `shift`) on `target` as a keydown that bubbles; false when
+    /// the widget prevented the browser's default (for Tab: moving focus on its own).
+    pub(crate) async fn press(target: &Element, key: &str, shift: bool) -> bool {
+        let dispatched = Function::new_with_args(
+            "el, key, shiftKey",
+            "return el.dispatchEvent(new KeyboardEvent('keydown', \
+             {key, shiftKey, bubbles: true, cancelable: true, composed: true}));",
+        )
+        .call3(&JsValue::NULL, target, &key.into(), &shift.into())
+        .expect("dispatched")
+        .as_bool()
+        .unwrap_or(true);
+        tick().await;
+        dispatched
+    }
+
+    /// Where focus went inside `root`, by `data-testid`, oldest first. Tests run concurrently
+    /// in one document, so another test's widget may take focus later: what matters is where
+    /// ours put it.
+    pub(crate) struct FocusLog(Array);
+
+    impl FocusLog {
+        pub(crate) fn new(root: &Element) -> FocusLog {
+            let log = Function::new_with_args(
+                "root",
+                "const log = []; \
+                 root.addEventListener('focusin', e => log.push(e.target.getAttribute('data-testid'))); \
+                 return log;",
+            )
+            .call1(&JsValue::NULL, root)
+            .expect("a focus log");
+            FocusLog(log.unchecked_into())
+        }
+
+        /// The element that took focus last.
+        pub(crate) fn last(&self) -> Option<String> {
+            self.0.get(self.0.length().wrapping_sub(1)).as_string()
+        }
+
+        /// How many times focus moved in.
+        pub(crate) fn count(&self) -> u32 {
+            self.0.length()
+        }
+    }
+
+    #[test]
+    async fn the_panel_is_a_labelled_modal_dialog_that_keeps_tab_inside() {
+        let proxy = FakeProxy::install();
+        standard_answers(&proxy);
+        let page = Page::new();
+        let focus = FocusLog::new(&page.root);
+        let widget = crate::mount(page.root.clone(), fresh_base("dialog"), None, None);
+        widget.call([JsValue::from_str("open")].iter().collect());
+        tick().await;
+        page.wait_for("field-custom-2").await;
+
+        let dialog = page.get("panel");
+        assert_eq!(dialog.get_attribute("role").as_deref(), Some("dialog"));
+        assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+        let title = dialog.get_attribute("aria-labelledby").unwrap_or_default();
+        let title = page
+            .root
+            .query_selector(&format!("#{title}"))
+            .ok()
+            .flatten();
+        assert_eq!(
+            title.and_then(|t| t.text_content()).as_deref(),
+            Some("How can we help?")
+        );
+        assert_eq!(focus.last().as_deref(), Some("tab-new"), "focus moved in");
+
+        // The last control of the form is its submit button; Tab there goes back to the top.
+        let last = page.get("submit-ticket");
+        let first = page.get("close-panel");
+        assert!(
+            !press(&last, "Tab", false).await,
+            "the browser does not move focus"
+        );
+        assert_eq!(focus.last().as_deref(), Some("close-panel"));
+        assert!(!press(&first, "Tab", true).await);
+        assert_eq!(focus.last().as_deref(), Some("submit-ticket"));
+        // In the middle, Tab is the browser's.
+        assert!(press(&page.get("field-subject"), "Tab", false).await);
+        assert!(press(&page.get("tab-new"), "Tab", true).await);
+    }
 }
