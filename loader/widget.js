@@ -1,15 +1,15 @@
 /*! Helpdock loader: see docs/embedding.md. ES5 but for import(), which WebAssembly browsers parse. */
 (function () {
-  'use strict';
   var doc = document;
   var win = window;
   var stub = win.Helpdock;
-  if (stub && stub.loader) return; // the tag is on the page twice
+  if (stub && stub.loader) return; // the tag is there twice
   var early = (stub && stub.q) || [];
   var queue = [];
-  var widget; // false once it cannot start or has stopped
-  var me, loading, host, box, base, site, position, theme, launcher, color, ready;
-  var listeners = {}; // here, so 'on' works before the widget loads
+  var widget; // false: it could not start or stopped
+  var me, loading, host, box, base, color, ready;
+  var options = {}; // data-* for the container
+  var listeners = {};
   var EVENTS = 'ready, open, close, ticketCreated, replySent, unreadChanged';
   var START = 'the support widget could not start:';
 
@@ -61,8 +61,7 @@
     }
   }
 
-  // A panic traps: a RuntimeError out of whatever called the wasm. Ours if the stack names our
-  // files, or once the panic hook has hidden the widget.
+  // A panic traps: a RuntimeError, ours if our files are on its stack or the panic hook hid us.
   function ours(err) {
     return !!box && err instanceof WebAssembly.RuntimeError && (box.hidden || String(err.stack).indexOf(base) >= 0);
   }
@@ -75,7 +74,6 @@
     }
   }
 
-  // For good: one warning (for a panic, the hook's) and later calls are dropped.
   function fail(what, err) {
     if (what && widget !== false && !ours(err)) warn(what, err);
     widget = false;
@@ -92,7 +90,6 @@
 
   function start() {
     try {
-      // No page rule for div… matches it; its :host rules (!important) beat the page's.
       host = doc.createElement('helpdock-widget');
       host.id = 'helpdock';
       var root = host.attachShadow({ mode: 'open' });
@@ -100,9 +97,7 @@
       css.rel = 'stylesheet';
       css.href = base + 'helpdock.css';
       box = doc.createElement('div');
-      if (position) box.setAttribute('data-position', position);
-      box.setAttribute('data-theme', theme);
-      if (launcher) box.setAttribute('data-launcher', 'off');
+      for (var name in options) box.setAttribute('data-' + name, options[name]);
       if (color) box.style.setProperty('--helpdock-color', color);
       root.appendChild(css);
       root.appendChild(box);
@@ -111,14 +106,12 @@
         css.onerror = reject;
       });
       var wasm = fetch(base + 'helpdock_widget_bg.wasm');
-      wasm['catch'](Object); // reported by init
-      win.addEventListener('error', guard, true);
-      win.addEventListener('unhandledrejection', guard, true);
+      wasm['catch'](Object);
       doc.body.appendChild(host);
       import(base + 'helpdock_widget.js')
         .then(function (glue) {
           return glue['default']({ module_or_path: wasm }).then(function () { return styled; }).then(function () {
-            widget = glue.mount(box, base + 'api/', site, emit);
+            widget = glue.mount(box, base + 'api/', me.dataset.site, emit);
             while (widget && queue.length) helpdock.apply(null, queue.shift());
           });
         })['catch'](function (err) {
@@ -129,15 +122,14 @@
     }
   }
 
-  // data-NAME: one of `allowed`, else the first of them.
   function option(name, allowed) {
     var value = me.dataset[name];
     var fallback = allowed.split('|')[0];
-    if (value === undefined || new RegExp('^(' + allowed + ')$').test(value)) return value || fallback;
-    wrong(name, value);
-    return fallback;
+    if (value !== undefined && !new RegExp('^(' + allowed + ')$').test(value)) value = wrong(name, value);
+    return (options[name] = value || fallback);
   }
 
+  // Warns, and is no value.
   function wrong(name, value) {
     warn('data-' + name + '="' + value + '" is not valid; using the default.');
   }
@@ -148,19 +140,17 @@
       return fail('this browser cannot show the support widget');
     }
     base = me.src.replace(/[?#].*$/, '').replace(/[^\/]*$/, '');
-    var data = me.dataset;
-    site = data.site;
-    position = option('position', '|right|left'); // none: the inline end
-    theme = option('theme', 'auto|light|dark');
-    launcher = /f/.test(option('launcher', 'on|true|off|false')); // off, false
-    color = data.color;
-    if (color && !CSS.supports('color', color)) {
-      wrong('color', color);
-      color = 0;
-    }
-    if (data.locale) queue.push(['setLocale', data.locale]);
+    win.addEventListener('error', guard, true);
+    win.addEventListener('unhandledrejection', guard, true);
+    option('position', '|right|left');
+    option('theme', 'auto|light|dark');
+    var off = /f/.test(option('launcher', 'on|true|off|false')); // off, false
+    options.launcher = off ? 'off' : '';
+    color = me.dataset.color;
+    if (color && !CSS.supports('color', color)) color = wrong('color', color);
+    if (me.dataset.locale) queue.push(['setLocale', me.dataset.locale]);
     for (var i = 0; i < early.length; i++) helpdock.apply(null, early[i]);
-    if (launcher) return; // off: the page's Helpdock('open') loads it
+    if (off) return; // loads on the first open
     var idle = function () {
       if (win.requestIdleCallback) requestIdleCallback(load, { timeout: 3000 });
       else setTimeout(load, 500);
