@@ -4,10 +4,13 @@
 //! widget's look, and a ticket is filed end to end. The widget's CSS does not leak out either.
 
 use fantoccini::Client;
+use helpdock_e2e::audit::save_state_screenshot;
 use helpdock_e2e::host::loader_tag;
 use helpdock_e2e::widget::FIND_ROOT;
 use helpdock_e2e::{DemoStack, HostPages, Widget, with_browser};
 use serde_json::Value;
+
+const STORY: &str = "hostile_host_css";
 
 const HOSTILE_CSS: &str = "
   * { all: unset !important; }
@@ -114,6 +117,7 @@ async fn hostile_host_css_neither_breaks_the_widget_nor_gets_its_styles() {
             .expect("host div");
         assert_eq!(shop_div, "none", "the hostile CSS is in force on the page");
 
+        save_state_screenshot(&client, STORY, "closed", "hostile").await;
         let launcher = look(&client, "launcher").await;
         assert_looks_like_ours("launcher", &launcher);
         for side in ["w", "h"] {
@@ -164,6 +168,7 @@ async fn hostile_host_css_neither_breaks_the_widget_nor_gets_its_styles() {
             ("field-custom-1", "ORD-9009"),
         ])
         .await;
+        save_state_screenshot(&client, STORY, "form", "hostile").await;
         let submit = look(&client, "submit-ticket").await;
         assert_looks_like_ours("submit-ticket", &submit);
         assert!(
