@@ -41,10 +41,10 @@ async fn check(
     });
 }
 
-/// Whether the widget lays itself out right to left (its launcher's computed `direction`).
-async fn widget_is_rtl(client: &Client) -> bool {
+/// Whether the open panel lays itself out right to left (its computed `direction`).
+async fn panel_is_rtl(client: &Client) -> bool {
     let script = format!(
-        "{FIND_ROOT} const el = root && root.querySelector('[data-testid=launcher]');
+        "{FIND_ROOT} const el = root && root.querySelector('[data-testid=panel]');
          return !!el && getComputedStyle(el).direction === 'rtl';"
     );
     client
@@ -61,20 +61,26 @@ async fn walk_states(client: &Client, url: &str, theme: &'static str, findings: 
     let w = Widget::new(client);
     w.find("launcher").await;
     if theme == "rtl" {
+        // Arabic, as the host page would ask; the panel shows whether the widget followed.
         client
-            .execute("Helpdock('setLocale', 'ar');", vec![])
+            .execute("Helpdock('setLocale', 'ar'); Helpdock('open');", vec![])
             .await
             .expect("Helpdock('setLocale', 'ar')");
-        // setLocale may re-render; give it a moment before deciding.
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        if !widget_is_rtl(client).await {
+        w.find("field-custom-1").await;
+        let rtl = panel_is_rtl(client).await;
+        client
+            .execute("Helpdock('close');", vec![])
+            .await
+            .expect("Helpdock('close')");
+        if !rtl {
             // TODO(lead): make this strict once helper B's locales (ar, dir=rtl) are merged.
             println!(
-                "SKIPPED the rtl theme: after Helpdock('setLocale', 'ar') the widget still lays \
+                "SKIPPED the rtl theme: after Helpdock('setLocale', 'ar') the panel still lays \
                  out left to right (no dir=rtl support yet)"
             );
             return;
         }
+        w.wait_for_hidden("panel").await;
     }
     check(client, findings, "closed", theme).await;
 

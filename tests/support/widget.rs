@@ -105,6 +105,22 @@ impl Widget {
         }
     }
 
+    /// Waits until no element `id` is displayed (hidden or gone).
+    pub async fn wait_for_hidden(&self, id: &str) {
+        let deadline = Deadline::start();
+        'look: loop {
+            for el in self.all(id).await {
+                if el.is_displayed().await.unwrap_or(false) {
+                    deadline
+                        .retry(|| format!("[data-testid={id}] is still shown"))
+                        .await;
+                    continue 'look;
+                }
+            }
+            return;
+        }
+    }
+
     /// Waits until `count` elements `id` are shown; returns their texts in document order.
     pub async fn wait_for_count(&self, id: &str, count: usize) -> Vec<String> {
         let deadline = Deadline::start();
