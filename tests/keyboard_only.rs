@@ -25,11 +25,7 @@ async fn create_find_and_reply_with_the_keyboard_alone() {
         keys.press(Key::Enter).await;
         w.find("panel").await;
         w.find("field-custom-1").await;
-        let focus = keys.focused().await;
-        assert!(
-            focus.in_panel,
-            "opening moves the focus into the dialog, not {focus:?}"
-        );
+        keys.assert_focus_in_panel("opening the widget").await;
 
         let started = std::time::Instant::now();
         for (id, text) in [
@@ -52,6 +48,8 @@ async fn create_find_and_reply_with_the_keyboard_alone() {
         keys.tab_to("submit-ticket", true).await;
         keys.press(Key::Space).await;
         let id = w.created_ticket_id().await;
+        keys.assert_focus_in_panel("sending the ticket (the form became the confirmation)")
+            .await;
 
         // "My tickets": by Tab, or by arrow keys inside the tab list.
         keys.tab_to("tab-new", true).await;
@@ -66,6 +64,8 @@ async fn create_find_and_reply_with_the_keyboard_alone() {
         keys.press(Key::Enter).await;
         w.wait_for_text("thread-subject", "Typed without a mouse")
             .await;
+        keys.assert_focus_in_panel("opening a ticket (the list became its thread)")
+            .await;
 
         keys.tab_to("reply-input", true).await;
         keys.type_text("Replying by keyboard too.").await;
@@ -76,6 +76,7 @@ async fn create_find_and_reply_with_the_keyboard_alone() {
             messages[1].contains("Replying by keyboard too."),
             "the reply is shown last: {messages:?}"
         );
+        keys.assert_focus_in_panel("sending a reply").await;
 
         // The focus is trapped: a full lap of Tab never leaves the open dialog.
         for _ in 0..30 {

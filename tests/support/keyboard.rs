@@ -116,6 +116,21 @@ impl Keyboard {
         panic!("{MAX_TABS} presses of Tab never reached [data-testid={testid}]: {path:?}");
     }
 
+    /// Fails unless the focus is inside the open panel, saying `after` what it was lost.
+    pub async fn assert_focus_in_panel(&self, after: &str) {
+        let focus = self.focused().await;
+        assert!(
+            focus.in_panel,
+            "after {after}, the focus should stay in the dialog, but it is on {:?}{}",
+            focus.name,
+            if focus.in_widget {
+                ""
+            } else {
+                " outside the widget"
+            }
+        );
+    }
+
     /// Fails unless the control `testid` has focus.
     pub async fn assert_focus_on(&self, testid: &str, why: &str) {
         let focus = self.focused().await;
