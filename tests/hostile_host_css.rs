@@ -1,5 +1,6 @@
 //! A host page whose own CSS is hostile (`* { all: unset !important }`, `div { display: none
-//! !important }`, red 40 px buttons, tiny root font, garish inputs) cannot break the widget: the
+//! !important }`, red 40 px buttons, tiny root font, garish inputs, every child of `body` moved,
+//! blurred, faded and hidden) cannot break the widget: the
 //! launcher is a 56 px circle in the corner, the panel opens at full size, the controls keep the
 //! widget's look, and a ticket is filed end to end. The widget's CSS does not leak out either.
 
@@ -21,6 +22,8 @@ const HOSTILE_CSS: &str = "
   section, form, label, p, ul, li { display: inline !important; margin: 50px !important; }
   svg { display: none !important; }
   [hidden] { display: block !important; }
+  body > * { transform: translateX(-300px) !important; filter: blur(4px) !important;
+             opacity: 0.2 !important; visibility: hidden !important; }
 ";
 
 /// A host page with `css` in its head, some content of its own, and the embed tag.
@@ -118,6 +121,21 @@ async fn hostile_host_css_neither_breaks_the_widget_nor_gets_its_styles() {
         assert_eq!(shop_div, "none", "the hostile CSS is in force on the page");
 
         save_state_screenshot(&client, STORY, "closed", "hostile").await;
+        let host_style = client
+            .execute(
+                &format!(
+                    "{FIND_ROOT} const s = getComputedStyle(host);
+                     return [s.opacity, s.filter, s.transform, s.visibility];"
+                ),
+                vec![],
+            )
+            .await
+            .expect("the widget's host element");
+        assert_eq!(
+            host_style,
+            serde_json::json!(["1", "none", "none", "visible"]),
+            "the page's rules for body's children do not reach the widget's host"
+        );
         let launcher = look(&client, "launcher").await;
         assert_looks_like_ours("launcher", &launcher);
         for side in ["w", "h"] {
