@@ -187,10 +187,13 @@ impl Command {
                 prefill_args(&call.get(1))
                     .map(Command::Prefill)
                     .map_err(|problem| {
-                        [PREFILL_USAGE, ": ", &problem, "; the call was ignored."].concat()
+                        joined(&[PREFILL_USAGE, ": ", &problem, "; the call was ignored."])
                     })
             }
-            "prefill" => Err([PREFILL_USAGE, " takes one object; the call was ignored."].concat()),
+            "prefill" => Err(joined(&[
+                PREFILL_USAGE,
+                " takes one object; the call was ignored.",
+            ])),
             "setLocale" if args == 1 => locale_arg(&call.get(1))
                 .map(Command::SetLocale)
                 .ok_or_else(|| LOCALE_USAGE.into()),
@@ -204,6 +207,15 @@ impl Command {
             )),
         }
     }
+}
+
+/// The pieces one after the other: smaller in wasm than `concat` or `format!`.
+pub(crate) fn joined(parts: &[&str]) -> String {
+    let mut text = String::new();
+    for part in parts {
+        text.push_str(part);
+    }
+    text
 }
 
 /// A `{…}` literal (not an array, a function or a primitive).
@@ -220,7 +232,7 @@ fn prefill_args(value: &JsValue) -> Result<Prefill, String> {
     }
     let mut prefill = Prefill::default();
     for (key, v) in entries(value) {
-        let must = |what: &str| [key.as_str(), " must be ", what].concat();
+        let must = |what: &str| joined(&[key.as_str(), " must be ", what]);
         match key.as_str() {
             "priority" => {
                 let priority = v
@@ -235,7 +247,7 @@ fn prefill_args(value: &JsValue) -> Result<Prefill, String> {
             "fields" if is_plain_object(&v) => {
                 for (field, value) in entries(&v) {
                     let value = scalar(&value).ok_or_else(|| {
-                        ["fields.", &field, " must be a string, number or boolean"].concat()
+                        joined(&["fields.", &field, " must be a string, number or boolean"])
                     })?;
                     prefill.fields.push((field, value));
                 }
@@ -248,7 +260,7 @@ fn prefill_args(value: &JsValue) -> Result<Prefill, String> {
                     "name" => &mut prefill.name,
                     "email" => &mut prefill.email,
                     "company" => &mut prefill.company,
-                    _ => return Err(["unknown key \"", &key, "\""].concat()),
+                    _ => return Err(joined(&["unknown key \"", &key, "\""])),
                 };
                 *slot = Some(v.as_string().ok_or_else(|| must("a string"))?);
             }

@@ -66,25 +66,22 @@ impl Shell {
     /// transition (whatever caused it), `unreadChanged` with `{count}`. Call once, inside the
     /// mounted view (the effects live as long as it).
     pub fn announce_changes(&self) {
-        // Compared with the value at mount: a change made before an effect first runs counts.
+        // Compared with the values at mount: a change made before the effect first runs counts.
+        // One effect for both: each costs wasm bytes.
         let shell = self.clone();
-        let mut was_open = shell.open.get_untracked();
+        let (mut was_open, mut was_unread) =
+            (self.open.get_untracked(), self.unread.get_untracked());
         Effect::new(move || {
-            let open = shell.open.get();
+            let (open, unread) = (shell.open.get(), shell.unread.get());
             if open != was_open {
                 was_open = open;
                 let name = if open { "open" } else { "close" };
                 shell.emit(name, &JsValue::UNDEFINED);
             }
-        });
-        let shell = self.clone();
-        let mut last_count = shell.unread.get_untracked();
-        Effect::new(move || {
-            let count = shell.unread.get();
-            if count != last_count {
-                last_count = count;
+            if unread != was_unread {
+                was_unread = unread;
                 let detail = Object::new();
-                _ = Reflect::set(&detail, &"count".into(), &count.into());
+                _ = Reflect::set(&detail, &"count".into(), &unread.into());
                 shell.emit("unreadChanged", &detail);
             }
         });

@@ -1,15 +1,14 @@
 //! The round button in the corner that opens and closes the panel, with the unread badge.
 
 use super::panel::Panel;
+use crate::joined;
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
-use web_sys::js_sys::Reflect;
 
 /// How an unread count reads (the badge's accessible text); in one place for translations.
 pub(crate) fn unread_text(count: u32) -> String {
     match count {
         1 => "1 unread reply".into(),
-        n => [n.to_string().as_str(), " unread replies"].concat(),
+        n => joined(&[n.to_string().as_str(), " unread replies"]),
     }
 }
 
@@ -28,29 +27,6 @@ pub fn Launcher(
     // only hidden, so nothing typed is lost when it is closed.
     let opened_once =
         Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get());
-    let root = NodeRef::<leptos::html::Div>::new();
-    let button = NodeRef::<leptos::html::Button>::new();
-    // Without a launcher, focus goes back where it was when the panel opened.
-    let before = StoredValue::new_local(None::<web_sys::HtmlElement>);
-    Effect::new(move |was_open: Option<bool>| {
-        let now = open.get();
-        if now && was_open != Some(true) {
-            before.set_value(active_element());
-        } else if !now
-            && was_open == Some(true)
-            && root.get_untracked().is_some_and(|r| focus_was_ours(&r))
-        {
-            // Only when focus was in the panel: a page that closes us must keep its own focus.
-            let target = button
-                .get_untracked()
-                .map(|b| (*b).clone())
-                .or_else(|| before.get_value());
-            if let Some(target) = target {
-                _ = target.focus();
-            }
-        }
-        now
-    });
 
     let toggle = move |_| open.update(|o| *o = !*o);
     let close = Callback::new(move |()| open.set(false));
@@ -68,7 +44,7 @@ pub fn Launcher(
         };
         match unread.get() {
             0 => action.to_owned(),
-            n => [action, " (", &unread_text(n), ")"].concat(),
+            n => joined(&[action, " (", &unread_text(n), ")"]),
         }
     };
     let badge = move || {
@@ -84,7 +60,6 @@ pub fn Launcher(
                 class="hd-launcher"
                 class:hd-launcher-open=move || open.get()
                 data-testid="launcher"
-                node_ref=button
                 aria-label=label
                 aria-haspopup="dialog"
                 aria-expanded=move || open.get().to_string()
@@ -102,30 +77,12 @@ pub fn Launcher(
     });
 
     view! {
-        <div class="hd-root" node_ref=root>
+        // The panel comes first: it finds the launcher as its next sibling to give focus back.
+        <div class="hd-root">
             {panel}
             {launcher}
         </div>
     }
-}
-
-/// The focused element of the document (outside our shadow root: the page's).
-fn active_element() -> Option<web_sys::HtmlElement> {
-    use wasm_bindgen::JsCast;
-    document().active_element()?.dyn_into().ok()
-}
-
-/// Whether focus is in the widget under `root`, or nowhere (the hidden panel dropped it).
-fn focus_was_ours(root: &web_sys::Element) -> bool {
-    let document = document();
-    let Some(active) = document.active_element() else {
-        return true;
-    };
-    // In the loader's shadow root the page sees the host as focused.
-    let host = Reflect::get(&root.get_root_node(), &JsValue::from_str("host")).unwrap_or_default();
-    document.body().is_some_and(|body| *active == **body)
-        || root.contains(Some(&active))
-        || JsValue::from(active) == host
 }
 
 #[cfg(test)]
@@ -133,7 +90,7 @@ mod tests {
     use super::*;
     use crate::components::panel::tests::{FocusLog, press};
     use crate::test_support::{FakeProxy, Page, fresh_base, standard_answers, tick};
-    use wasm_bindgen::JsCast;
+    use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]

@@ -23,20 +23,34 @@ const FOCUSABLE: &str = "a[href],button:not([disabled]),input:not([disabled]):no
 #[component]
 pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Section>::new();
+    // Where focus goes back on close when there is no launcher: where it was on open.
+    let mut before: Option<HtmlElement> = None;
     Effect::new(move |was_open: Option<bool>| {
         let now = open.get();
+        let Some(dialog) = dialog.get_untracked() else {
+            return now;
+        };
         if now && was_open != Some(true) {
+            before = document().active_element().and_then(|e| e.dyn_into().ok());
             // After the update that shows the panel has run: a hidden element takes no focus.
             queue_microtask(move || {
-                let tab = dialog.get_untracked().and_then(|d| {
-                    d.query_selector("[role=tab][aria-selected=true]")
-                        .ok()
-                        .flatten()
-                });
-                if let Some(tab) = tab.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                let tab = dialog.query_selector("[role=tab][aria-selected=true]");
+                if let Some(tab) = tab
+                    .ok()
+                    .flatten()
+                    .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                {
                     _ = tab.focus();
                 }
             });
+        } else if !now && was_open == Some(true) && focus_was_inside(&dialog) {
+            // Only then: a page that closes the panel while the visitor is elsewhere keeps focus.
+            let launcher = dialog
+                .next_element_sibling()
+                .and_then(|e| e.dyn_into().ok());
+            if let Some(target) = launcher.or_else(|| before.clone()) {
+                _ = target.focus();
+            }
         }
         now
     });
@@ -145,6 +159,20 @@ fn keep_focus_inside(dialog: &Element, ev: &KeyboardEvent) {
         ev.prevent_default();
         _ = wrap_to.focus();
     }
+}
+
+/// Whether focus is in the dialog, or nowhere (hiding it dropped focus).
+fn focus_was_inside(dialog: &Element) -> bool {
+    let document = document();
+    let Some(active) = document.active_element() else {
+        return true;
+    };
+    // In the loader's shadow root the page sees the host element as focused.
+    let host =
+        Reflect::get(&dialog.get_root_node(), &JsValue::from_str("host")).unwrap_or_default();
+    document.body().is_some_and(|body| *active == **body)
+        || dialog.contains(Some(&active))
+        || JsValue::from(active) == host
 }
 
 /// `root.querySelectorAll(selector)` as an array (web-sys's NodeList is not in the build).
