@@ -3,7 +3,7 @@
 use super::ticket_form::TicketForm;
 use super::ticket_history::TicketHistory;
 use helpdock_wire::TicketId;
-use leptos::ev::KeyboardEvent;
+use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::{Array, Function, Reflect};
@@ -19,7 +19,8 @@ enum Tab {
 const FOCUSABLE: &str = "a[href],button:not([disabled]),input:not([disabled]):not([tabindex='-1']),select:not([disabled]),textarea:not([disabled]),[tabindex='0']";
 
 /// The panel, a modal dialog; hidden (not unmounted) while `open` is false. On open focus moves
-/// to its selected tab; Tab and Shift+Tab stay inside; Esc closes it from anywhere inside.
+/// to its selected tab; Tab and Shift+Tab stay inside; Esc closes it from anywhere inside; on
+/// close focus goes back to the launcher (or, without one, where it was).
 #[component]
 pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Section>::new();
@@ -33,16 +34,7 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
         if now && was_open != Some(true) {
             before = document().active_element().and_then(|e| e.dyn_into().ok());
             // After the update that shows the panel has run: a hidden element takes no focus.
-            queue_microtask(move || {
-                let tab = dialog.query_selector("[role=tab][aria-selected=true]");
-                if let Some(tab) = tab
-                    .ok()
-                    .flatten()
-                    .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-                {
-                    _ = tab.focus();
-                }
-            });
+            queue_microtask(move || focus_selected_tab(&dialog));
         } else if !now && was_open == Some(true) && focus_was_inside(&dialog) {
             // Only then: a page that closes the panel while the visitor is elsewhere keeps focus.
             let launcher = dialog
@@ -62,6 +54,22 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
             }
         }
         _ => {}
+    };
+    // A view that changes under the focused element (a sent form, an opened ticket) removes,
+    // hides or disables it, and focus would fall out of the dialog to the page: keep it inside.
+    let on_focusout = move |ev: FocusEvent| {
+        let lost = ev.related_target().is_none();
+        let from = ev.target().and_then(|t| t.dyn_into::<HtmlElement>().ok());
+        if let (true, Some(from), Some(dialog)) = (lost, from, dialog.get_untracked()) {
+            queue_microtask(move || {
+                let gone = !from.is_connected()
+                    || (from.offset_width() == 0 && from.offset_height() == 0)
+                    || from.matches(":disabled").unwrap_or(false);
+                if gone && open.get_untracked() {
+                    focus_selected_tab(&dialog);
+                }
+            });
+        }
     };
     let tab = RwSignal::new(Tab::New);
     // The ticket "My tickets" shows as a thread; set from the list or from a confirmation.
@@ -102,6 +110,7 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
             aria-modal="true"
             aria-labelledby="hd-title"
             on:keydown=on_keydown
+            on:focusout=on_focusout
         >
             <header class="hd-header">
                 <div>
@@ -134,6 +143,18 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
                 </Show>
             </div>
         </section>
+    }
+}
+
+/// Focus on the selected tab: where the visitor starts in the dialog.
+fn focus_selected_tab(dialog: &Element) {
+    let tab = dialog.query_selector("[role=tab][aria-selected=true]");
+    if let Some(tab) = tab
+        .ok()
+        .flatten()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+    {
+        _ = tab.focus();
     }
 }
 
@@ -278,5 +299,16 @@ pub(crate) mod tests {
         // In the middle, Tab is the browser's.
         assert!(press(&page.get("field-subject"), "Tab", false).await);
         assert!(press(&page.get("tab-new"), "Tab", true).await);
+
+        // A view that takes away the focused element leaves focus in the dialog.
+        let subject = page.get("field-subject");
+        subject
+            .clone()
+            .unchecked_into::<web_sys::HtmlElement>()
+            .focus()
+            .expect("focus");
+        subject.remove();
+        tick().await;
+        assert_eq!(focus.last().as_deref(), Some("tab-new"));
     }
 }
