@@ -163,3 +163,58 @@ async fn polling_slows_down_after_errors() {
         "a failed poll leaves the thread on screen"
     );
 }
+
+#[test]
+async fn a_conflict_says_an_earlier_version_arrived_and_sending_again_is_a_new_reply() {
+    let proxy = FakeProxy::install();
+    proxy.answer("ticket_view.php", 200, thread_42()).answer(
+        "ticket_reply.php",
+        409,
+        json!({"code": "idempotency_conflict", "message": "Key reused."}),
+    );
+    let api = verified_api("reply-conflict");
+    let page = Page::new();
+    let _thread = thread(&page, &api, &Shell::new(None), 42, SLOW);
+    page.wait_for("reply-input").await;
+    page.type_into("reply-input", "Second try").await;
+    page.click("reply-send").await;
+    page.wait_for("reply-error").await;
+    assert!(
+        page.text("reply-error").contains("earlier version"),
+        "{}",
+        page.text("reply-error")
+    );
+    assert_eq!(reply_box(&page), "Second try", "kept");
+
+    proxy.answer("ticket_reply.php", 201, json!({"reply_id": 9}));
+    page.click("reply-send").await;
+    until("the reply", || reply_box(&page).is_empty()).await;
+    let keys = idempotency_keys(&proxy, "ticket_reply.php");
+    assert!(keys.len() == 2 && keys[0] != keys[1], "{keys:?}");
+}
+
+#[test]
+async fn no_polls_while_the_panel_is_closed() {
+    let proxy = FakeProxy::install();
+    proxy.answer("ticket_view.php", 200, thread_42());
+    let api = verified_api("poll-closed");
+    let shell = Shell::new(None);
+    let page = Page::new();
+    let _thread = thread(&page, &api, &shell, 42, Duration::from_millis(20));
+    until("a few polls", || {
+        proxy.calls_to("ticket_view.php").len() >= 3
+    })
+    .await;
+    shell.open.set(false);
+    tick().await;
+    let asked = proxy.calls_to("ticket_view.php").len();
+    for _ in 0..10 {
+        tick().await;
+    }
+    assert_eq!(proxy.calls_to("ticket_view.php").len(), asked);
+    shell.open.set(true);
+    until("asked again at once", || {
+        proxy.calls_to("ticket_view.php").len() > asked
+    })
+    .await;
+}
