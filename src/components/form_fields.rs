@@ -193,7 +193,10 @@ pub(crate) fn category_select(
 }
 
 /// Low, medium or high.
-pub(crate) fn priority_select(value: RwSignal<Priority>) -> impl IntoView {
+pub(crate) fn priority_select(
+    value: RwSignal<Priority>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
     let options = Priority::ALL.map(|p| {
         view! {
             <option value=p.as_str() selected=move || value.get() == p>
@@ -207,10 +210,13 @@ pub(crate) fn priority_select(value: RwSignal<Priority>) -> impl IntoView {
             <select
                 id="hd-priority"
                 data-testid="field-priority"
+                aria-invalid=invalid(errors, "priority")
+                aria-describedby=described_by(errors, "priority")
                 on:change:target=move |ev| value.set(Priority::parse(&ev.target().value()).unwrap_or_default())
             >
                 {options.collect_view()}
             </select>
+            {field_error(errors, "priority".into())}
         </div>
     }
 }

@@ -14,12 +14,23 @@ use crate::api::{Api, ApiError, new_idempotency_key};
 use crate::drafts::{NOT_SENT_YET, event_detail, keep_key_after, on_back_online};
 use crate::shell::Shell;
 use draft::Draft;
-use helpdock_wire::validate::{FieldErrors, validate_new_ticket};
+use helpdock_wire::validate::{FieldErrors, custom_field_key, validate_new_ticket};
 use helpdock_wire::{NewTicket, TicketId};
 use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::Reflect;
+
+/// The error keys of the form's own fields (custom fields are `custom_fields.<id>`).
+const FORM_KEYS: [&str; 7] = [
+    "user_email",
+    "name",
+    "company",
+    "subject",
+    "message",
+    "category_id",
+    "priority",
+];
 
 /// The ticket form, or the confirmation once a ticket is filed. What the visitor types is kept
 /// as a draft ([`crate::drafts`]) until the proxy confirms the ticket; a send that could not
@@ -168,6 +179,25 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         created.set(None);
     });
 
+    // What the proxy said about a field the form does not show (one it no longer offers, say):
+    // said here, since no field can carry it.
+    let unplaced = move || {
+        let shown: Vec<String> = fields
+            .get()
+            .and_then(Result::ok)
+            .map(|f| f.fields.iter().map(|f| custom_field_key(f.id)).collect())
+            .unwrap_or_default();
+        let messages: Vec<String> = errors.with(|e| {
+            e.iter()
+                .filter(|(key, _)| !FORM_KEYS.contains(&key.as_str()) && !shown.contains(key))
+                .map(|(_, message)| message.clone())
+                .collect()
+        });
+        (!messages.is_empty()).then(|| {
+            view! { <p class="hd-alert" role="alert" data-testid="form-error-other">{messages.join(" ")}</p> }
+        })
+    };
+
     // What the host site vouched for is shown, not typed.
     let signed_email =
         Signal::derive(move || identity.with(|i| i.as_ref().map(|i| i.email().to_owned())));
@@ -179,6 +209,7 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         view! {
             <form class="hd-form" novalidate on:submit=on_submit on:input=move |ev| on_typed.run(ev) on:change=move |ev| on_typed.run(ev)>
                 {move || failure.get().map(|error| view! { <ErrorView error testid="form-error"/> })}
+                {unplaced}
                 {move || waiting.get().then(|| view! {
                     <p class="hd-alert" role="alert" data-testid="form-pending">{NOT_SENT_YET}</p>
                 })}
@@ -194,7 +225,7 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                 </div>
                 <div class="hd-row">
                     {category_select(categories, draft.category, errors)}
-                    {priority_select(draft.priority)}
+                    {priority_select(draft.priority, errors)}
                 </div>
                 {move || match fields.get() {
                     Some(Ok(known)) => known

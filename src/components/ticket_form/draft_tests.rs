@@ -179,13 +179,26 @@ async fn a_refused_ticket_keeps_its_draft_and_an_edit_goes_under_a_new_key() {
         "nothing was filed: the key is dropped"
     );
 
+    assert!(!page.has("form-error-other"), "every error has its field");
+
+    // A field the form does not offer (any more) still gets its word said.
+    proxy.answer(
+        "tickets_create.php",
+        422,
+        json!({"code": "invalid_input", "message": "Unknown field.",
+               "field": "custom_fields.9", "field_errors": {"custom_fields.9": "Unknown field."}}),
+    );
+    page.click("submit-ticket").await;
+    page.wait_for("form-error-other").await;
+    assert_eq!(page.text("form-error-other"), "Unknown field.");
+
     page.type_into("field-custom-2", "Pro").await;
     proxy.answer("tickets_create.php", 201, json!({"ticket_id": 43}));
     page.click("submit-ticket").await;
     page.wait_for("ticket-created").await;
     let keys = idempotency_keys(&proxy, "tickets_create.php");
-    assert_eq!(keys.len(), 2);
-    assert_ne!(keys[0], keys[1]);
+    assert_eq!(keys.len(), 3);
+    assert!(keys[0] != keys[1] && keys[1] != keys[2], "{keys:?}");
 }
 
 #[test]
