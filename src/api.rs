@@ -127,6 +127,11 @@ impl Api {
         self.guest_pass.set(None);
     }
 
+    /// The proxy's `api/` URL, with its trailing slash; names what is stored for this proxy.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     fn url(&self, script: &str) -> String {
         format!("{}{script}", self.base)
     }

@@ -6,12 +6,15 @@
 
 pub mod api;
 pub mod components;
+pub mod drafts;
 pub mod identity;
 pub mod linkify;
+pub mod polling;
 pub mod shell;
 #[cfg(test)]
 mod test_support;
 pub mod time;
+pub mod unread;
 
 use api::Api;
 use components::launcher::Launcher;
@@ -130,6 +133,7 @@ impl Widget {
             Command::Reset => {
                 self.api.set_identity(None);
                 self.api.forget_guest_pass();
+                drafts::forget_all(&self.api);
                 self.shell.forget_drafts();
             }
         }

@@ -60,6 +60,8 @@ impl Shell {
     /// Forgets everything typed: the panel is rebuilt from nothing.
     pub fn forget_drafts(&self) {
         self.generation.update(|g| *g = g.wrapping_add(1));
+        // The count was the previous visitor's.
+        self.unread.set(0);
     }
 
     /// Tells the host page about each change it can listen for: `open` and `close` on every

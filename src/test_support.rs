@@ -167,6 +167,7 @@ window.fetch = async (input, init) => {
   const script = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
   const body = request.method === 'GET' ? '' : await request.text();
   calls.push({ method: request.method, script, query: url.search, headers, body });
+  if (routes[script] === 'offline') throw new TypeError('Failed to fetch');
   const [status, answer] = routes[script] || [404, { code: 'not_found', message: 'Not found.' }];
   return new Response(JSON.stringify(answer), { status, headers: { 'content-type': 'application/json' } });
 };
@@ -190,6 +191,13 @@ impl FakeProxy {
     pub fn answer(&self, script: &str, status: u16, body: Value) -> &FakeProxy {
         let answer = JSON::parse(&serde_json::json!([status, body]).to_string()).expect("JSON");
         Reflect::set(&self.routes, &JsValue::from_str(script), &answer).expect("set");
+        self
+    }
+
+    /// From now on requests to `script` fail as they do offline (the request is still recorded:
+    /// like one whose answer was lost).
+    pub fn go_offline(&self, script: &str) -> &FakeProxy {
+        Reflect::set(&self.routes, &JsValue::from_str(script), &"offline".into()).expect("set");
         self
     }
 
@@ -225,13 +233,66 @@ pub fn standard_answers(proxy: &FakeProxy) -> &FakeProxy {
         )
 }
 
-/// An API base no other test uses, so guest passes stored in `localStorage` never mix.
+/// An API base no other test uses, so guest passes, drafts and "last seen" stored in
+/// `localStorage` never mix.
 pub fn fresh_base(test: &str) -> String {
     let base = format!("https://proxy.test/{test}/api/");
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         _ = storage.remove_item(&format!("helpdock.guest_pass:{base}"));
     }
+    crate::drafts::forget_all(&crate::api::Api::new(&base, None));
     base
+}
+
+/// The `Idempotency-Key` of each request to `script`, oldest first.
+pub fn idempotency_keys(proxy: &FakeProxy, script: &str) -> Vec<String> {
+    proxy
+        .calls_to(script)
+        .iter()
+        .map(|c| c.header("idempotency-key").unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Tells the widget the browser is back online.
+pub fn back_online() {
+    let online = Event::new("online").expect("an event");
+    web_sys::window()
+        .expect("a window")
+        .dispatch_event(&online)
+        .expect("dispatched");
+}
+
+/// A shell whose host-page events are recorded, for [`events`].
+pub fn recording_shell() -> crate::shell::Shell {
+    let record = Function::new_with_args(
+        "name, detail",
+        "(window.__helpdockEvents = window.__helpdockEvents || []).push([name, JSON.stringify(detail)])",
+    );
+    _ = Reflect::set(
+        &web_sys::window().expect("a window"),
+        &"__helpdockEvents".into(),
+        &Array::new(),
+    );
+    crate::shell::Shell::new(Some(record))
+}
+
+/// The events a [`recording_shell`] emitted: `(name, detail as JSON)`.
+pub fn events() -> Vec<(String, Value)> {
+    let window = web_sys::window().expect("a window");
+    let recorded: Array = Reflect::get(&window, &"__helpdockEvents".into())
+        .map(JsCast::unchecked_into)
+        .unwrap_or_default();
+    recorded
+        .iter()
+        .map(|pair| {
+            let pair: Array = pair.unchecked_into();
+            let detail = pair.get(1).as_string().unwrap_or_default();
+            (
+                pair.get(0).as_string().unwrap_or_default(),
+                serde_json::from_str(&detail).unwrap_or(Value::Null),
+            )
+        })
+        .collect()
 }
 
 fn document() -> web_sys::Document {

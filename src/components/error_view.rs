@@ -27,7 +27,10 @@ fn describe(error: &ApiError) -> String {
         }
         ErrorCode::ForbiddenOrigin => "Support can't be reached from this website.".into(),
         ErrorCode::StaffEmail => "That address belongs to our support team. Please use your own.".into(),
-        ErrorCode::IdempotencyConflict => "This was already sent with other content. Please send it again.".into(),
+        // The key's earlier version was filed; a new key is used if the visitor sends again.
+        ErrorCode::IdempotencyConflict => {
+            "An earlier version of this was already received. Check your tickets before you send it again.".into()
+        }
         ErrorCode::SpamSuspected => "That was quick! Please check your message and send it again.".into(),
         ErrorCode::PayloadTooLarge => "That is too long to send. Please shorten it.".into(),
         ErrorCode::RateLimited => "Too many requests. Please wait a minute and try again.".into(),

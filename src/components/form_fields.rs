@@ -77,6 +77,7 @@ pub(crate) fn text_input(
                 data-testid=spec.testid
                 aria-required=spec.required.to_string()
                 aria-invalid=invalid(errors, spec.key)
+                aria-describedby=described_by(errors, spec.key)
                 bind:value=value
             ></textarea>
         }
@@ -90,6 +91,7 @@ pub(crate) fn text_input(
                 autocomplete=spec.autocomplete
                 aria-required=spec.required.to_string()
                 aria-invalid=invalid(errors, spec.key)
+                aria-describedby=described_by(errors, spec.key)
                 readonly=move || locked.with(Option::is_some)
                 prop:value=move || locked.get().unwrap_or_else(|| value.get())
                 on:input:target=move |ev| value.set(ev.target().value())
@@ -118,6 +120,21 @@ fn invalid(errors: RwSignal<FieldErrors>, key: &str) -> impl Fn() -> &'static st
     }
 }
 
+/// The id of `key`'s error line.
+fn error_id(key: &str) -> String {
+    format!("hd-error-{key}")
+}
+
+/// `aria-describedby` while `key` has an error: its error line, so it is read with the field.
+fn described_by(errors: RwSignal<FieldErrors>, key: &str) -> impl Fn() -> Option<String> + use<> {
+    let key = key.to_owned();
+    move || {
+        errors
+            .with(|e| e.contains_key(&key))
+            .then(|| error_id(&key))
+    }
+}
+
 /// The asterisk after a required field's label.
 fn required_mark(required: bool) -> impl IntoView {
     required.then(|| view! { <span class="hd-required" title="Required">"*"</span> })
@@ -125,10 +142,10 @@ fn required_mark(required: bool) -> impl IntoView {
 
 /// The message under a field, shown while the field has an error (`error-<key>`).
 fn field_error(errors: RwSignal<FieldErrors>, key: String) -> impl IntoView {
-    let testid = format!("error-{key}");
+    let (id, testid) = (error_id(&key), format!("error-{key}"));
     move || {
         errors.with(|e| e.get(&key).cloned()).map(|message| {
-            view! { <p class="hd-field-error" data-testid=testid.clone()>{message}</p> }
+            view! { <p class="hd-field-error" id=id.clone() data-testid=testid.clone()>{message}</p> }
         })
     }
 }
@@ -164,6 +181,7 @@ pub(crate) fn category_select(
                 id="hd-category_id"
                 data-testid="field-category"
                 aria-invalid=invalid(errors, "category_id")
+                aria-describedby=described_by(errors, "category_id")
                 on:change:target=move |ev| value.set(ev.target().value().parse().ok())
             >
                 <option value="" selected=move || value.get().is_none()>"Choose…"</option>
@@ -175,7 +193,10 @@ pub(crate) fn category_select(
 }
 
 /// Low, medium or high.
-pub(crate) fn priority_select(value: RwSignal<Priority>) -> impl IntoView {
+pub(crate) fn priority_select(
+    value: RwSignal<Priority>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
     let options = Priority::ALL.map(|p| {
         view! {
             <option value=p.as_str() selected=move || value.get() == p>
@@ -189,10 +210,13 @@ pub(crate) fn priority_select(value: RwSignal<Priority>) -> impl IntoView {
             <select
                 id="hd-priority"
                 data-testid="field-priority"
+                aria-invalid=invalid(errors, "priority")
+                aria-describedby=described_by(errors, "priority")
                 on:change:target=move |ev| value.set(Priority::parse(&ev.target().value()).unwrap_or_default())
             >
                 {options.collect_view()}
             </select>
+            {field_error(errors, "priority".into())}
         </div>
     }
 }
@@ -226,6 +250,7 @@ pub(crate) fn custom_field_input(
                             type="checkbox"
                             data-testid=testid
                             aria-invalid=aria_invalid
+                            aria-describedby=described_by(errors, &key)
                             prop:checked=move || current() == "1"
                             on:change:target=move |ev| set(if ev.target().checked() { "1" } else { "0" }.into())
                         />
@@ -243,6 +268,7 @@ pub(crate) fn custom_field_input(
                 data-testid=testid
                 aria-required=required.to_string()
                 aria-invalid=aria_invalid
+                aria-describedby=described_by(errors, &key)
                 prop:value=current
                 on:input:target=move |ev| set(ev.target().value())
             ></textarea>
@@ -259,6 +285,7 @@ pub(crate) fn custom_field_input(
                     data-testid=testid
                     aria-required=required.to_string()
                     aria-invalid=aria_invalid
+                    aria-describedby=described_by(errors, &key)
                     on:change:target=move |ev| set(ev.target().value())
                 >
                     <option value="" selected=move || current().is_empty()>"Choose…"</option>
@@ -283,6 +310,7 @@ pub(crate) fn custom_field_input(
                     data-testid=testid
                     aria-required=required.to_string()
                     aria-invalid=aria_invalid
+                    aria-describedby=described_by(errors, &key)
                     prop:value=current
                     on:input:target=move |ev| set(ev.target().value())
                 />

@@ -2,6 +2,7 @@
 
 use super::ticket_form::TicketForm;
 use super::ticket_history::TicketHistory;
+use crate::unread::UnreadWatch;
 use helpdock_wire::TicketId;
 use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::prelude::*;
@@ -131,6 +132,8 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
                 {tab_button(Tab::New, "New ticket", "tab-new")}
                 {tab_button(Tab::History, "My tickets", "tab-history")}
             </nav>
+            // The launcher's unread count, while "My tickets" is not there to keep it.
+            <UnreadWatch paused=Signal::derive(move || tab.get() == Tab::History)/>
             <div class="hd-body">
                 <div role="tabpanel" hidden=move || tab.get() != Tab::New>
                     <TicketForm on_show_ticket=show_ticket/>

@@ -1,5 +1,9 @@
 //! "New ticket": the form, checked with the wire rules before it is sent.
 
+mod draft;
+#[cfg(test)]
+mod draft_tests;
+
 use super::confirmation::Confirmation;
 use super::error_view::ErrorView;
 use super::form_fields::{
@@ -7,123 +11,35 @@ use super::form_fields::{
     text_input,
 };
 use crate::api::{Api, ApiError, new_idempotency_key};
-use crate::identity::Identity;
-use helpdock_wire::validate::{FieldErrors, validate_new_ticket};
-use helpdock_wire::{
-    CategoryId, CustomFieldId, CustomFields, FieldKind, NewTicket, Priority, TicketId,
-};
-use leptos::ev::SubmitEvent;
+use crate::drafts::{NOT_SENT_YET, event_detail, keep_key_after, on_back_online};
+use crate::shell::Shell;
+use draft::Draft;
+use helpdock_wire::validate::{FieldErrors, custom_field_key, validate_new_ticket};
+use helpdock_wire::{NewTicket, TicketId};
+use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
-use std::collections::BTreeMap;
+use wasm_bindgen::JsValue;
+use web_sys::js_sys::Reflect;
 
-/// Everything the visitor typed, kept across errors and panel closes.
-#[derive(Clone, Copy)]
-struct Draft {
-    /// As typed; a verified visitor's email replaces it.
-    email: RwSignal<String>,
-    subject: RwSignal<String>,
-    message: RwSignal<String>,
-    name: RwSignal<String>,
-    company: RwSignal<String>,
-    priority: RwSignal<Priority>,
-    category: RwSignal<Option<CategoryId>>,
-    custom: RwSignal<BTreeMap<CustomFieldId, String>>,
-    /// The honeypot: hidden from people, so only a bot fills it.
-    website: RwSignal<String>,
-    /// When this draft began (ms since the epoch), for `elapsed_ms`.
-    started: StoredValue<f64>,
-    /// The last ticket sent and its `Idempotency-Key`: a retry of the same ticket reuses the key,
-    /// so a lost answer never files it twice.
-    last_sent: StoredValue<Option<(NewTicket, String)>>,
-}
+/// The error keys of the form's own fields (custom fields are `custom_fields.<id>`).
+const FORM_KEYS: [&str; 7] = [
+    "user_email",
+    "name",
+    "company",
+    "subject",
+    "message",
+    "category_id",
+    "priority",
+];
 
-impl Draft {
-    fn new() -> Draft {
-        Draft {
-            email: RwSignal::new(String::new()),
-            subject: RwSignal::new(String::new()),
-            message: RwSignal::new(String::new()),
-            name: RwSignal::new(String::new()),
-            company: RwSignal::new(String::new()),
-            priority: RwSignal::new(Priority::default()),
-            category: RwSignal::new(None),
-            custom: RwSignal::new(BTreeMap::new()),
-            website: RwSignal::new(String::new()),
-            started: StoredValue::new(now_ms()),
-            last_sent: StoredValue::new(None),
-        }
-    }
-
-    /// The ticket as it would be sent; unticked checkboxes of known fields say "0". A verified
-    /// visitor's email and name are theirs, not what was typed.
-    fn ticket(&self, identity: Option<&Identity>, fields: Option<&CustomFields>) -> NewTicket {
-        let optional = |s: RwSignal<String>| {
-            Some(s.get_untracked().trim().to_owned()).filter(|s| !s.is_empty())
-        };
-        let mut custom_fields: BTreeMap<CustomFieldId, String> = self
-            .custom
-            .get_untracked()
-            .into_iter()
-            .map(|(id, value)| (id, value.trim().to_owned()))
-            .filter(|(_, value)| !value.is_empty())
-            .collect();
-        for field in fields.iter().flat_map(|f| &f.fields) {
-            if field.kind == FieldKind::Checkbox {
-                custom_fields.entry(field.id).or_insert_with(|| "0".into());
-            }
-        }
-        NewTicket {
-            subject: self.subject.get_untracked().trim().to_owned(),
-            message: self.message.get_untracked().trim().to_owned(),
-            user_email: match identity {
-                Some(identity) => identity.email().to_owned(),
-                None => self.email.get_untracked().trim().to_owned(),
-            },
-            name: identity
-                .and_then(|i| i.name())
-                .map(str::to_owned)
-                .or_else(|| optional(self.name)),
-            company: optional(self.company),
-            priority: self.priority.get_untracked(),
-            category_id: self.category.get_untracked(),
-            custom_fields,
-            website: self.website.get_untracked(),
-            elapsed_ms: Some((now_ms() - self.started.get_value()).max(0.0) as u64),
-        }
-    }
-
-    /// The `Idempotency-Key` for sending `ticket`: the last one again if only the time changed.
-    fn idempotency_key(&self, ticket: &NewTicket) -> String {
-        let timeless = |t: &NewTicket| NewTicket {
-            elapsed_ms: None,
-            ..t.clone()
-        };
-        let retry = self.last_sent.with_value(|last| match last {
-            Some((sent, key)) if timeless(sent) == timeless(ticket) => Some(key.clone()),
-            _ => None,
-        });
-        let key = retry.unwrap_or_else(new_idempotency_key);
-        self.last_sent
-            .set_value(Some((ticket.clone(), key.clone())));
-        key
-    }
-
-    /// Forgets what belongs to one ticket; who the visitor is stays filled in.
-    fn clear_ticket(&self) {
-        self.subject.set(String::new());
-        self.message.set(String::new());
-        self.priority.set(Priority::default());
-        self.category.set(None);
-        self.custom.set(BTreeMap::new());
-        self.started.set_value(now_ms());
-        self.last_sent.set_value(None);
-    }
-}
-
-/// The ticket form, or the confirmation once a ticket is filed.
+/// The ticket form, or the confirmation once a ticket is filed. What the visitor types is kept
+/// as a draft ([`crate::drafts`]) until the proxy confirms the ticket; a send that could not
+/// reach the proxy goes again, with the same `Idempotency-Key`, when the browser is back online.
 #[component]
 pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     let api = expect_context::<Api>();
+    let shell = use_context::<Shell>();
+    let prefill = shell.as_ref().map(|s| s.prefill.clone());
     let identity = Memo::new({
         let api = api.clone();
         move |_| api.identity()
@@ -143,49 +59,144 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         }
     });
     let draft = Draft::new();
+    let resume = draft.restore(&api);
     let errors = RwSignal::new(FieldErrors::new());
     let failure = RwSignal::new(None::<ApiError>);
     let created = RwSignal::new(None::<TicketId>);
-    let create = Action::new_local(move |(ticket, key): &(NewTicket, String)| {
-        let (api, ticket, key) = (api.clone(), ticket.clone(), key.clone());
-        async move {
-            match api.create_ticket(&ticket, &key).await {
-                Ok(done) => {
-                    draft.clear_ticket();
-                    created.set(Some(done.ticket_id));
+    // A send that found no network waits for the browser to come back online.
+    let waiting = RwSignal::new(false);
+    let create = Action::new_local({
+        let api = api.clone();
+        move |(ticket, key): &(NewTicket, String)| {
+            let (api, shell, ticket, key) =
+                (api.clone(), shell.clone(), ticket.clone(), key.clone());
+            async move {
+                let result = api.create_ticket(&ticket, &key).await;
+                // Rebuilt meanwhile (`reset`, another visitor): this draft is no one's now.
+                if created.is_disposed() {
+                    return;
                 }
-                Err(error) => {
-                    errors.set(error.field_errors());
-                    failure.set(Some(error));
+                match result {
+                    Ok(done) => {
+                        draft.clear_ticket(&api);
+                        waiting.set(false);
+                        created.set(Some(done.ticket_id));
+                        if let Some(shell) = &shell {
+                            shell.emit("ticketCreated", &event_detail(&[("id", done.ticket_id.0)]));
+                        }
+                    }
+                    Err(error) => {
+                        if !keep_key_after(&error) {
+                            draft.key.set_value(None);
+                            draft.save(&api);
+                        }
+                        errors.set(error.field_errors());
+                        waiting.set(error == ApiError::Network);
+                        failure.set(Some(error).filter(|e| *e != ApiError::Network));
+                    }
                 }
             }
         }
     });
     let sending = create.pending();
 
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if sending.get_untracked() {
-            return;
-        }
-        let known_fields = fields.get_untracked().and_then(Result::ok);
-        let ticket = draft.ticket(identity.get_untracked().as_ref(), known_fields.as_ref());
-        let problems = validate_new_ticket(&ticket, known_fields.as_ref());
-        if problems.is_empty() {
+    // Checked with the wire rules, then sent under the draft's key (a new one for a new draft).
+    let send = UnsyncCallback::new({
+        let api = api.clone();
+        move |()| {
+            if sending.get_untracked() {
+                return;
+            }
+            let known_fields = fields.get_untracked().and_then(Result::ok);
+            let ticket = draft.ticket(identity.get_untracked().as_ref(), known_fields.as_ref());
+            let problems = validate_new_ticket(&ticket, known_fields.as_ref());
+            if !problems.is_empty() {
+                errors.set(problems.clone());
+                failure.set(Some(ApiError::invalid(problems)));
+                return;
+            }
             errors.set(FieldErrors::new());
             failure.set(None);
-            let key = draft.idempotency_key(&ticket);
+            let key = draft.key.get_value().unwrap_or_else(new_idempotency_key);
+            draft.key.set_value(Some(key.clone()));
+            draft.save(&api);
             create.dispatch((ticket, key));
-        } else {
-            errors.set(problems.clone());
-            failure.set(Some(ApiError::invalid(problems)));
         }
+    });
+    on_back_online(move || {
+        if waiting.get_untracked() {
+            send.try_run(());
+        }
+    });
+    if resume {
+        // Sent before the page went away, answer unknown: again under its key, once the form
+        // knows its fields. The proxy answers the first result if it did arrive.
+        Effect::new(move |done: Option<bool>| {
+            if done != Some(true) && fields.get().is_some() {
+                send.run(());
+                return true;
+            }
+            done.unwrap_or(false)
+        });
+    }
+    // The host page's prefill, into what the visitor left empty; again when it changes and as
+    // categories and fields arrive (they are matched by name too).
+    if let Some(prefill) = prefill {
+        Effect::new(move |_| {
+            let (known_categories, known_fields) = (categories.get(), fields.get());
+            if let Some(prefill) = prefill.get() {
+                draft.prefill(
+                    &prefill,
+                    identity.get_untracked().is_some(),
+                    known_categories.and_then(Result::ok).as_ref(),
+                    known_fields.and_then(Result::ok).as_ref(),
+                );
+            }
+        });
+    }
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        send.run(());
     };
+    // Every control's own handler has updated the draft by the time the event gets here.
+    let on_typed = UnsyncCallback::new({
+        let api = api.clone();
+        move |ev: Event| {
+            let id = ev
+                .target()
+                .and_then(|t| Reflect::get(&t, &JsValue::from_str("id")).ok())
+                .and_then(|id| id.as_string());
+            if id.as_deref() == Some("hd-priority") {
+                draft.priority_chosen.set_value(true);
+            }
+            draft.save(&api);
+        }
+    });
     let on_new = Callback::new(move |()| {
         errors.set(FieldErrors::new());
         failure.set(None);
         created.set(None);
     });
+
+    // What the proxy said about a field the form does not show (one it no longer offers, say):
+    // said here, since no field can carry it.
+    let unplaced = move || {
+        let shown: Vec<String> = fields
+            .get()
+            .and_then(Result::ok)
+            .map(|f| f.fields.iter().map(|f| custom_field_key(f.id)).collect())
+            .unwrap_or_default();
+        let messages: Vec<String> = errors.with(|e| {
+            e.iter()
+                .filter(|(key, _)| !FORM_KEYS.contains(&key.as_str()) && !shown.contains(key))
+                .map(|(_, message)| message.clone())
+                .collect()
+        });
+        (!messages.is_empty()).then(|| {
+            view! { <p class="hd-alert" role="alert" data-testid="form-error-other">{messages.join(" ")}</p> }
+        })
+    };
 
     // What the host site vouched for is shown, not typed.
     let signed_email =
@@ -196,8 +207,12 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
 
     let form = move || {
         view! {
-            <form class="hd-form" novalidate on:submit=on_submit>
+            <form class="hd-form" novalidate on:submit=on_submit on:input=move |ev| on_typed.run(ev) on:change=move |ev| on_typed.run(ev)>
                 {move || failure.get().map(|error| view! { <ErrorView error testid="form-error"/> })}
+                {unplaced}
+                {move || waiting.get().then(|| view! {
+                    <p class="hd-alert" role="alert" data-testid="form-pending">{NOT_SENT_YET}</p>
+                })}
                 {text_input(&EMAIL, draft.email, signed_email, errors)}
                 <div class="hd-row">
                     {text_input(&NAME, draft.name, signed_name, errors)}
@@ -210,7 +225,7 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                 </div>
                 <div class="hd-row">
                     {category_select(categories, draft.category, errors)}
-                    {priority_select(draft.priority)}
+                    {priority_select(draft.priority, errors)}
                 </div>
                 {move || match fields.get() {
                     Some(Ok(known)) => known
@@ -246,13 +261,10 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     }
 }
 
-fn now_ms() -> f64 {
-    web_sys::js_sys::Date::now()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identity::Identity;
     use crate::test_support::{FakeProxy, Page, fresh_base, standard_answers, stored_guest_pass};
     use serde_json::{Value, json};
     use wasm_bindgen_test::wasm_bindgen_test as test;

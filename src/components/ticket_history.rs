@@ -4,10 +4,16 @@ use super::error_view::ErrorView;
 use super::ticket_thread::TicketThread;
 use super::{priority_label, status_class};
 use crate::api::{Api, ApiError, Visitor};
+use crate::polling::{Poll, PollEvery};
+use crate::shell::Shell;
 use crate::time;
+use crate::unread;
 use helpdock_wire::{TicketId, TicketSummary};
 use leptos::prelude::*;
 use std::time::Duration;
+
+/// Read out with a ticket that has news the visitor has not seen.
+const NEW_REPLY: &str = "New reply";
 
 #[derive(Clone, Debug, PartialEq)]
 enum ListState {
@@ -18,10 +24,13 @@ enum ListState {
 }
 
 /// Lists the visitor's tickets, or shows the `selected` one: all of a verified visitor's, the
-/// guest pass's for a guest, and for anyone else a word on where tickets will appear.
+/// guest pass's for a guest, and for anyone else a word on where tickets will appear. The list
+/// asks again while on screen ([`Poll`]); tickets with news since the visitor last saw their
+/// thread are marked, and counted into `Shell::unread` for the launcher's badge.
 #[component]
 pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     let api = expect_context::<Api>();
+    let unread_count: Option<RwSignal<u32>> = use_context::<Shell>().map(|s| s.unread.into());
     // Follows `identify`, `reset`, and a guest pass arriving or being refused.
     let visitor = Memo::new({
         let api = api.clone();
@@ -29,13 +38,27 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     });
     // Bumped after a reply, so the list shows the ticket's new place and status.
     let changed = RwSignal::new(0_usize);
-    let list = LocalResource::new(move || {
-        let (api, visitor) = (api.clone(), visitor.get());
-        changed.track();
-        async move {
-            match visitor {
-                Visitor::Anonymous => None,
-                Visitor::Verified(_) | Visitor::Guest => Some(api.list_tickets().await),
+    // Bumped when a thread was seen, so its row and the count follow.
+    let seen = RwSignal::new(0_usize);
+    let poll = Poll::start(use_context::<PollEvery>().unwrap_or_default().list);
+    let list = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let (api, visitor) = (api.clone(), visitor.get());
+            changed.track();
+            poll.track();
+            async move {
+                match visitor {
+                    Visitor::Anonymous => None,
+                    Visitor::Verified(_) | Visitor::Guest => {
+                        let answer = api.list_tickets().await;
+                        poll.report(answer.is_ok());
+                        if let Ok(list) = &answer {
+                            unread::meet(&api, &list.tickets);
+                        }
+                        Some(answer)
+                    }
+                }
             }
         }
     });
@@ -55,8 +78,24 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
             .unwrap_or_default()
     });
 
+    let unread_ids = Memo::new(move |_| {
+        seen.track();
+        tickets.with(|tickets| unread::unread(&api, tickets))
+    });
+    // Only from a list that loaded: a failed poll keeps the count where it was.
+    if let Some(count) = unread_count {
+        Effect::new(move |_| {
+            let listed = matches!(state.get(), ListState::Ready | ListState::Empty);
+            let now = unread_ids.with(Vec::len) as u32;
+            if listed && count.get_untracked() != now {
+                count.set(now);
+            }
+        });
+    }
+
     let on_back = Callback::new(move |()| selected.set(None));
     let on_replied = Callback::new(move |()| changed.update(|n| *n += 1));
+    let on_seen = Callback::new(move |()| seen.update(|n| *n += 1));
 
     move || {
         match (visitor.get(), selected.get()) {
@@ -67,7 +106,7 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
             </p>
         }
         .into_any(),
-        (_, Some(id)) => view! { <TicketThread id on_back on_replied/> }.into_any(),
+        (_, Some(id)) => view! { <TicketThread id on_back on_replied on_seen/> }.into_any(),
         (visitor, None) => view! {
             <div class="hd-history">
                 <p class="hd-muted hd-history-who">
@@ -84,7 +123,7 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
                     ListState::Empty => view! {
                         <p class="hd-empty" data-testid="empty-history">"You have no tickets yet."</p>
                     }.into_any(),
-                    ListState::Ready => ticket_rows(tickets.into(), selected).into_any(),
+                    ListState::Ready => ticket_rows(tickets.into(), unread_ids.into(), selected).into_any(),
                 }}
             </div>
         }
@@ -96,6 +135,7 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
 /// The rows, keyed by ticket (and its last change, so an updated ticket is redrawn).
 fn ticket_rows(
     tickets: Signal<Vec<TicketSummary>>,
+    unread: Signal<Vec<TicketId>>,
     selected: RwSignal<Option<TicketId>>,
 ) -> impl IntoView {
     // "3 minutes ago" must not go stale while the list stays open.
@@ -113,15 +153,24 @@ fn ticket_rows(
                 key=|t| (t.id, t.status.clone(), t.updated_at.clone())
                 children=move |t: TicketSummary| {
                     let (id, badge) = (t.id, status_class(&t.status));
+                    let is_unread = move || unread.with(|u| u.contains(&id));
                     view! {
                         <li>
                             <button
                                 type="button"
                                 class="hd-list-row"
                                 data-testid=format!("ticket-row-{id}")
+                                data-unread=move || is_unread().to_string()
                                 on:click=move |_| selected.set(Some(id))
                             >
-                                <span class="hd-list-subject">{t.subject}</span>
+                                <span class="hd-list-subject">
+                                    {move || is_unread().then(|| view! {
+                                        <span class="hd-unread" data-testid=format!("ticket-unread-{id}")>
+                                            <span class="hd-visually-hidden">{NEW_REPLY}</span>
+                                        </span>
+                                    })}
+                                    {t.subject}
+                                </span>
                                 <span class="hd-list-meta">
                                     <span class=badge data-testid=format!("ticket-status-{id}")>
                                         {t.status}
@@ -170,6 +219,7 @@ fn updated(
 mod tests {
     use super::*;
     use crate::identity::Identity;
+    use crate::shell::Shell;
     use crate::test_support::{
         FakeProxy, Page, fresh_base, one_ticket, store_guest_pass, stored_guest_pass, thread_42,
         tick, until,
@@ -408,6 +458,52 @@ mod tests {
             time.text_content().is_some_and(|t| t.contains("2026")),
             "a localized date and time"
         );
+    }
+
+    #[test]
+    async fn news_since_a_thread_was_last_seen_counts_as_unread_until_it_is_opened() {
+        let proxy = FakeProxy::install();
+        let mut list = one_ticket();
+        list["tickets"]
+            .as_array_mut()
+            .expect("tickets")
+            .push(json!({
+                "id": 43, "subject": "Never opened here", "status": "open", "priority": "low",
+                "created_at": "2026-11-21T10:00:00Z", "updated_at": "2026-11-21T10:45:00Z",
+            }));
+        proxy.answer("tickets_list.php", 200, list);
+        proxy.answer("ticket_view.php", 200, thread_42());
+        let api = Api::new(&fresh_base("unread"), None);
+        api.set_identity(Identity::new("ann@example.com", None, None, "ab12").ok());
+        // Ticket 42 was last seen before support's answer of 10:30.
+        let before = js_sys::Date::parse("2026-11-21T10:00:00Z");
+        crate::unread::mark_seen(&api, TicketId(42), before);
+        let shell = Shell::new(None);
+        let page = Page::new();
+        let _history = leptos::mount::mount_to(page.root.clone(), {
+            let (api, shell) = (api.clone(), shell.clone());
+            move || {
+                provide_context(api);
+                provide_context(shell);
+                view! { <TicketHistory selected=RwSignal::new(None)/> }
+            }
+        });
+
+        page.wait_for("ticket-unread-42").await;
+        until("the count", || shell.unread.get_untracked() == 1).await;
+        let row = page.get("ticket-row-42");
+        assert_eq!(row.get_attribute("data-unread").as_deref(), Some("true"));
+        assert!(
+            !page.has("ticket-unread-43"),
+            "a ticket met for the first time counts as seen"
+        );
+
+        page.click("ticket-row-42").await;
+        page.wait_for("reply-input").await;
+        until("seen", || shell.unread.get_untracked() == 0).await;
+        page.click("back-to-list").await;
+        page.wait_for("ticket-row-42").await;
+        assert!(!page.has("ticket-unread-42"));
     }
 
     #[test]

@@ -3,14 +3,21 @@
 use super::error_view::ErrorView;
 use super::{priority_label, status_class};
 use crate::api::{Api, ApiError, new_idempotency_key};
+use crate::drafts::{self, NOT_SENT_YET, event_detail, keep_key_after, on_back_online, set, text};
 use crate::linkify::{Segment, segments};
+use crate::polling::{Poll, PollEvery};
+use crate::shell::Shell;
 use crate::time;
+use crate::unread;
 use helpdock_wire::validate::validate_new_reply;
 use helpdock_wire::{
     CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, TicketDetail, TicketId,
+    TicketThread as Thread,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+use web_sys::js_sys::Object;
 
 #[derive(Clone, Debug, PartialEq)]
 enum ThreadState {
@@ -19,94 +26,165 @@ enum ThreadState {
     Ready,
 }
 
-/// The thread of ticket `id`, as the visitor the [`Api`] speaks for.
+/// The thread of ticket `id`, as the visitor the [`Api`] speaks for; asks again for new replies
+/// while it is on screen ([`Poll`]), and tells `on_seen` each time the visitor has seen it all.
+/// The reply box keeps its draft per ticket until the proxy confirms the reply; see
+/// [`crate::drafts`] for when a new `Idempotency-Key` is used.
 #[component]
 pub fn TicketThread(
     id: TicketId,
     on_back: Callback<()>,
     on_replied: Callback<()>,
+    #[prop(optional)] on_seen: Option<Callback<()>>,
 ) -> impl IntoView {
     let api = expect_context::<Api>();
+    let shell = use_context::<Shell>();
+    let stored_as = format!("reply-{id}");
     let draft = RwSignal::new(String::new());
+    // The key of the reply under way or waiting to be sent again.
+    let key = StoredValue::new(None::<String>);
+    let resume = match drafts::load(&api, &stored_as) {
+        Some(stored) => {
+            draft.set(text(&stored, "message").unwrap_or_default());
+            key.set_value(text(&stored, "key"));
+            key.with_value(Option::is_some)
+        }
+        None => false,
+    };
+    let save = {
+        let (api, stored_as) = (api.clone(), stored_as.clone());
+        move || {
+            let stored = Object::new();
+            set(
+                &stored,
+                "message",
+                &JsValue::from_str(&draft.get_untracked()),
+            );
+            if let Some(key) = key.get_value() {
+                set(&stored, "key", &JsValue::from_str(&key));
+            }
+            drafts::save(&api, &stored_as, &stored);
+        }
+    };
     let failure = RwSignal::new(None::<ApiError>);
+    let waiting = RwSignal::new(false);
     let replies_sent = RwSignal::new(0_usize);
-    // The last reply sent and its `Idempotency-Key`, reused when the same text is sent again.
-    let last_sent = StoredValue::new(None::<(String, String)>);
     let send = Action::new_local({
-        let api = api.clone();
-        move |(reply, key): &(NewReply, String)| {
-            let (api, reply, key) = (api.clone(), reply.clone(), key.clone());
+        let (api, save) = (api.clone(), save.clone());
+        move |(reply, reply_key): &(NewReply, String)| {
+            let (api, shell, save) = (api.clone(), shell.clone(), save.clone());
+            let (reply, reply_key, stored_as) =
+                (reply.clone(), reply_key.clone(), stored_as.clone());
             async move {
-                match api.reply(&reply, &key).await {
-                    Ok(_) => {
-                        last_sent.set_value(None);
+                let result = api.reply(&reply, &reply_key).await;
+                // Rebuilt meanwhile (`reset`, another visitor): this draft is no one's now.
+                if draft.is_disposed() {
+                    return;
+                }
+                match result {
+                    Ok(done) => {
+                        key.set_value(None);
                         draft.set(String::new());
+                        drafts::remove(&api, &stored_as);
+                        waiting.set(false);
                         replies_sent.update(|n| *n += 1);
+                        if let Some(shell) = &shell {
+                            let detail = [("ticketId", id.0), ("replyId", done.reply_id.0)];
+                            shell.emit("replySent", &event_detail(&detail));
+                        }
                         // The list may be gone by now (panel closed mid-send): then no one to tell.
                         on_replied.try_run(());
                     }
-                    Err(error) => failure.set(Some(error)),
+                    Err(error) => {
+                        if !keep_key_after(&error) {
+                            key.set_value(None);
+                            save();
+                        }
+                        waiting.set(error == ApiError::Network);
+                        failure.set(Some(error).filter(|e| *e != ApiError::Network));
+                    }
                 }
             }
         }
     });
-    let thread = LocalResource::new(move || {
-        replies_sent.track();
-        // Again when the visitor changes: a fresh signature may open what an expired one did not.
-        api.visitor();
+    let poll = Poll::start(use_context::<PollEvery>().unwrap_or_default().thread);
+    let thread = LocalResource::new({
         let api = api.clone();
-        async move { api.view_ticket(id).await }
+        move || {
+            replies_sent.track();
+            poll.track();
+            // Again when the visitor changes: a fresh signature may open what an expired one did not.
+            api.visitor();
+            let api = api.clone();
+            async move {
+                let answer = api.view_ticket(id).await;
+                poll.report(answer.is_ok());
+                if let Ok(thread) = &answer
+                    && let Some(newest) = unread::newest(thread)
+                {
+                    unread::mark_seen(&api, id, newest);
+                    if let Some(on_seen) = on_seen {
+                        on_seen.try_run(());
+                    }
+                }
+                answer
+            }
+        }
     });
-    // Shape and content are separate memos, so a refetch after a reply updates in place and
-    // never clears the reply box.
-    let state = Memo::new(move |_| match thread.get() {
-        None => ThreadState::Loading,
-        Some(Err(error)) => ThreadState::Failed(error),
-        Some(Ok(_)) => ThreadState::Ready,
+    // The last thread that loaded: a failed poll leaves it (and the reply box) on screen.
+    let shown = Memo::new(move |before: Option<&Option<Thread>>| match thread.get() {
+        Some(Ok(thread)) => Some(thread),
+        _ => before.cloned().flatten(),
     });
-    let detail = Memo::new(move |_| {
-        thread
-            .get()
-            .and_then(Result::ok)
-            .map(|t| (t.ticket, t.custom_fields))
+    // Shape and content are separate memos, so a refetch updates in place and never clears the
+    // reply box.
+    let state = Memo::new(move |_| match (shown.with(Option::is_some), thread.get()) {
+        (true, _) => ThreadState::Ready,
+        (false, None | Some(Ok(_))) => ThreadState::Loading,
+        (false, Some(Err(error))) => ThreadState::Failed(error),
     });
-    let replies = Memo::new(move |_| {
-        thread
-            .get()
-            .and_then(Result::ok)
-            .map(|t| t.replies)
-            .unwrap_or_default()
-    });
+    let detail = Memo::new(move |_| shown.get().map(|t| (t.ticket, t.custom_fields)));
+    let replies = Memo::new(move |_| shown.get().map(|t| t.replies).unwrap_or_default());
     let sending = send.pending();
 
+    let send_reply = UnsyncCallback::new({
+        let save = save.clone();
+        move |()| {
+            if sending.get_untracked() {
+                return;
+            }
+            // No `user_email`: the proxy answers as the visitor the identity headers name.
+            let reply = NewReply {
+                ticket_id: id,
+                message: draft.get_untracked().trim().to_owned(),
+                ..NewReply::default()
+            };
+            if !validate_new_reply(&reply).is_empty() {
+                let empty = ErrorBody::new(ErrorCode::InvalidInput, "Write your reply first.");
+                failure.set(Some(ApiError::Rejected(empty)));
+                return;
+            }
+            failure.set(None);
+            let reply_key = key.get_value().unwrap_or_else(new_idempotency_key);
+            key.set_value(Some(reply_key.clone()));
+            save();
+            send.dispatch((reply, reply_key));
+        }
+    });
+    on_back_online(move || {
+        if waiting.get_untracked() {
+            send_reply.try_run(());
+        }
+    });
+    if resume {
+        // Sent before the page went away, answer unknown: again under its key.
+        send_reply.run(());
+    }
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if sending.get_untracked() {
-            return;
-        }
-        let message = draft.get_untracked().trim().to_owned();
-        // No `user_email`: the proxy answers as the visitor the identity headers name.
-        let reply = NewReply {
-            ticket_id: id,
-            message,
-            ..NewReply::default()
-        };
-        if validate_new_reply(&reply).is_empty() {
-            failure.set(None);
-            let key = last_sent
-                .with_value(|last| {
-                    last.as_ref()
-                        .filter(|(m, _)| *m == reply.message)
-                        .map(|(_, k)| k.clone())
-                })
-                .unwrap_or_else(new_idempotency_key);
-            last_sent.set_value(Some((reply.message.clone(), key.clone())));
-            send.dispatch((reply, key));
-        } else {
-            let empty = ErrorBody::new(ErrorCode::InvalidInput, "Write your reply first.");
-            failure.set(Some(ApiError::Rejected(empty)));
-        }
+        send_reply.run(());
     };
+    let on_typed = UnsyncCallback::new(move |()| save());
 
     view! {
         <div class="hd-thread" data-testid="thread">
@@ -126,9 +204,16 @@ pub fn TicketThread(
                         rows="3"
                         placeholder="Write a reply…"
                         data-testid="reply-input"
-                        bind:value=draft
+                        prop:value=move || draft.get()
+                        on:input:target=move |ev| {
+                            draft.set(ev.target().value());
+                            on_typed.run(());
+                        }
                     ></textarea>
                     {move || failure.get().map(|error| view! { <ErrorView error testid="reply-error"/> })}
+                    {move || waiting.get().then(|| view! {
+                        <p class="hd-alert" role="alert" data-testid="reply-pending">{NOT_SENT_YET}</p>
+                    })}
                     <button
                         type="submit"
                         class="hd-button"
@@ -235,3 +320,6 @@ fn field_text(field: &CustomFieldValue) -> String {
         _ => "—".into(),
     }
 }
+
+#[cfg(test)]
+mod tests;
