@@ -82,12 +82,16 @@ if [[ "$mode" == serve ]]; then
   exec trunk serve
 fi
 
+# Leptos's type-erased component views (`--cfg erase_components`): measured 5.8 KB less brotli.
+# For this release build only: tests and clippy build the ordinary (debug) widget.
+widget_rustflags="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
+
 # Rebuilding costs ~30 s of wasm-bindgen and wasm-opt even when nothing changed; skip it when every
 # input (sources, manifests, lock file, loader, pinned tools) is the same as for the pkg/ we have.
 mkdir -p "$root/target"
 stamp="$root/target/widget-pkg.inputs"
 inputs=$( { find src loader crates/wire index.html Trunk.toml Cargo.toml Cargo.lock -type f -print0 \
-  | sort -z | xargs -0 sha256sum; trunk --version; wasm-bindgen --version; } | sha256sum | cut -d' ' -f1)
+  | sort -z | xargs -0 sha256sum; trunk --version; wasm-bindgen --version; echo "$widget_rustflags"; } | sha256sum | cut -d' ' -f1)
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$inputs" ]] \
   && [[ -f "$pkg/widget.js" && -f "$pkg/helpdock_widget.js" && -f "$pkg/helpdock_widget_bg.wasm" && -f "$pkg/helpdock.css" ]]; then
   say "pkg/ is up to date"
@@ -96,7 +100,7 @@ fi
 rm -f "$stamp"
 
 say "building (trunk build --release)"
-trunk build --release --dist "$dist"
+RUSTFLAGS="$widget_rustflags" trunk build --release --dist "$dist"
 
 say "assembling $pkg"
 rm -rf "$pkg"

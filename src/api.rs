@@ -2,6 +2,9 @@
 //!
 //! Success bodies decode to the wire types, refusals to [`ErrorBody`]; anything else becomes an
 //! [`ApiError`] value for [`ErrorView`](crate::components::error_view::ErrorView) to render.
+//! JSON goes through the browser's own `JSON` ([`json`]): no serde in the widget.
+
+mod json;
 
 use crate::identity::Identity;
 use helpdock_wire::{
@@ -11,11 +14,10 @@ use helpdock_wire::{
 use leptos::prelude::{
     ArcRwSignal, ArcTrigger, Get, GetUntracked, Notify, ReadUntracked, Set, Track,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::js_sys::Object;
 use web_sys::{Headers, RequestInit, Response};
 
 /// Why a request did not succeed.
@@ -80,11 +82,10 @@ pub struct Api {
 impl Api {
     /// An API rooted at `base` (a missing trailing slash is added), speaking for `site`.
     pub fn new(base: &str, site: Option<String>) -> Api {
-        let base = if base.ends_with('/') {
-            base.to_owned()
-        } else {
-            format!("{base}/")
-        };
+        let mut base = base.to_owned();
+        if !base.ends_with('/') {
+            base.push('/');
+        }
         let guest_pass = GuestPass::new(&base);
         Api {
             base: base.into(),
@@ -133,7 +134,7 @@ impl Api {
     }
 
     fn url(&self, script: &str) -> String {
-        format!("{}{script}", self.base)
+        [&self.base, script].concat()
     }
 
     /// Adds who is asking: the site, then the verified identity or else the guest pass. The proxy
@@ -152,12 +153,15 @@ impl Api {
 
     /// `ticket_categories.php`: the categories the form offers.
     pub async fn categories(&self) -> Result<Categories, ApiError> {
-        self.get(self.url("ticket_categories.php")).await
+        read(self.get("ticket_categories.php").await, json::categories)
     }
 
     /// `ticket_custom_fields.php`: the extra fields the form shows, in display order.
     pub async fn custom_fields(&self) -> Result<CustomFields, ApiError> {
-        self.get(self.url("ticket_custom_fields.php")).await
+        read(
+            self.get("ticket_custom_fields.php").await,
+            json::custom_fields,
+        )
     }
 
     /// `tickets_create.php`: files a ticket, exactly once per `idempotency_key`; keeps the guest
@@ -167,9 +171,14 @@ impl Api {
         ticket: &NewTicket,
         idempotency_key: &str,
     ) -> Result<TicketCreated, ApiError> {
-        let created: TicketCreated = self
-            .post(self.url("tickets_create.php"), ticket, idempotency_key)
-            .await?;
+        let answer = self
+            .post(
+                "tickets_create.php",
+                json::new_ticket(ticket),
+                idempotency_key,
+            )
+            .await;
+        let created = read(answer, json::ticket_created)?;
         if let Some(pass) = &created.guest_pass {
             self.guest_pass.set(Some(pass));
         }
@@ -178,14 +187,14 @@ impl Api {
 
     /// `tickets_list.php`: the visitor's tickets, newest update first.
     pub async fn list_tickets(&self) -> Result<TicketList, ApiError> {
-        self.get(self.url("tickets_list.php")).await
+        read(self.get("tickets_list.php").await, json::ticket_list)
     }
 
     /// `ticket_view.php`: one of the visitor's tickets with its whole thread.
     pub async fn view_ticket(&self, id: TicketId) -> Result<TicketThread, ApiError> {
         // A number: nothing to escape.
-        self.get(self.url("ticket_view.php?ticket_id=") + &id.to_string())
-            .await
+        let script = "ticket_view.php?ticket_id=".to_owned() + &decimal(id.0);
+        read(self.get(&script).await, json::ticket_thread)
     }
 
     /// `ticket_reply.php`: adds the visitor's reply to a thread, exactly once per `idempotency_key`.
@@ -194,40 +203,43 @@ impl Api {
         reply: &NewReply,
         idempotency_key: &str,
     ) -> Result<ReplyCreated, ApiError> {
-        self.post(self.url("ticket_reply.php"), reply, idempotency_key)
-            .await
+        let answer = self
+            .post("ticket_reply.php", json::new_reply(reply), idempotency_key)
+            .await;
+        read(answer, json::reply_created)
     }
 
-    async fn get<T: DeserializeOwned>(&self, url: String) -> Result<T, ApiError> {
-        self.send("GET", &url, None).await
+    async fn get(&self, script: &str) -> Result<JsValue, ApiError> {
+        self.send("GET", script, None).await
     }
 
-    async fn post<T: DeserializeOwned>(
+    async fn post(
         &self,
-        url: String,
-        body: &impl Serialize,
+        script: &str,
+        body: Object,
         idempotency_key: &str,
-    ) -> Result<T, ApiError> {
-        // Wire types always serialize; a failure would be a bug, and is reported like one.
-        let Ok(body) = serde_json::to_string(body) else {
+    ) -> Result<JsValue, ApiError> {
+        // Plain objects always stringify; a failure would be a bug, and is reported like one.
+        let Some(body) = json::stringify(&body) else {
             return Err(ApiError::Rejected(ErrorBody::new(
                 ErrorCode::Internal,
                 "The request could not be written.",
             )));
         };
-        self.send("POST", &url, Some((&body, idempotency_key)))
+        self.send("POST", script, Some((&body, idempotency_key)))
             .await
     }
 
-    /// One `fetch` (the browser's own: no HTTP crate in the widget), then its answer decoded.
-    /// Type-erased below `decode`, so each answer type adds only its JSON decoder.
-    async fn send<T: DeserializeOwned>(
+    /// One `fetch` (the browser's own: no HTTP crate in the widget), then its answer parsed.
+    /// Not generic: each answer type adds only its reader (`read`).
+    async fn send(
         &self,
         method: &str,
-        url: &str,
+        script: &str,
         body: Option<(&str, &str)>,
-    ) -> Result<T, ApiError> {
-        let (status, text) = self.fetch(method, url, body).await.map_err(network)?;
+    ) -> Result<JsValue, ApiError> {
+        let url = self.url(script);
+        let (status, text) = self.fetch(method, &url, body).await.map_err(network)?;
         let result = decode(status, &text);
         if let Err(ApiError::Rejected(body)) = &result
             && matches!(
@@ -282,7 +294,13 @@ pub fn new_idempotency_key() -> String {
             *b = (web_sys::js_sys::Math::random() * 256.0) as u8;
         }
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut key = String::with_capacity(32);
+    for b in bytes {
+        key.push(char::from(HEX[usize::from(b >> 4)]));
+        key.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    key
 }
 
 /// The guest pass the proxy gave this browser: in the host page's `localStorage`, one per proxy,
@@ -298,7 +316,7 @@ struct GuestPass {
 impl GuestPass {
     fn new(api_base: &str) -> GuestPass {
         GuestPass {
-            key: format!("helpdock.guest_pass:{api_base}").into(),
+            key: ["helpdock.guest_pass:", api_base].concat().into(),
             memory: Default::default(),
             changed: ArcTrigger::new(),
         }
@@ -335,26 +353,48 @@ fn network(e: JsValue) -> ApiError {
     ApiError::Network
 }
 
-/// A 2xx answer as `T`, anything else as the proxy's `ErrorBody`.
-fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
+/// A 2xx answer as parsed JSON, anything else as the proxy's `ErrorBody`.
+fn decode(status: u16, text: &str) -> Result<JsValue, ApiError> {
+    let parsed = json::parse(text);
     if (200..300).contains(&status) {
-        return serde_json::from_str(text).map_err(|e| {
-            leptos::logging::warn!("[helpdock] unreadable answer ({status}): {e}");
-            ApiError::Rejected(ErrorBody::new(
-                ErrorCode::Internal,
-                "The answer could not be read.",
-            ))
-        });
+        return parsed.ok_or_else(|| unreadable("no JSON"));
     }
     // A proxy error is always an `ErrorBody`; anything else came from something in between.
-    Err(ApiError::Rejected(
-        serde_json::from_str::<ErrorBody>(text).unwrap_or_else(|_| {
-            ErrorBody::new(
-                code_for_status(status),
-                format!("The server answered {status}."),
-            )
-        }),
+    let body = parsed.and_then(|v| json::error_body(&v).ok());
+    Err(ApiError::Rejected(body.unwrap_or_else(|| {
+        let message = "The server answered ".to_owned() + &decimal(status.into()) + ".";
+        ErrorBody::new(code_for_status(status), message)
+    })))
+}
+
+/// A decoded answer read by `reader` into its wire type.
+fn read<T>(
+    answer: Result<JsValue, ApiError>,
+    reader: fn(&JsValue) -> json::Read<T>,
+) -> Result<T, ApiError> {
+    reader(&answer?).map_err(|json::Unreadable(field)| unreadable(field))
+}
+
+/// A 2xx answer that is not what the protocol says (a proxy of another version, or something in
+/// between): logged with the first field that was wrong, shown as a fault.
+fn unreadable(field: &str) -> ApiError {
+    web_sys::console::warn_2(&"[helpdock] unreadable answer at:".into(), &field.into());
+    ApiError::Rejected(ErrorBody::new(
+        ErrorCode::Internal,
+        "The answer could not be read.",
     ))
+}
+
+/// `n` in decimal, without the formatting machinery.
+fn decimal(mut n: u64) -> String {
+    let mut digits = String::new();
+    loop {
+        digits.insert(0, char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n == 0 {
+            return digits;
+        }
+    }
 }
 
 /// The code a bare HTTP status most likely means, for answers without an `ErrorBody`.
@@ -404,6 +444,51 @@ mod tests {
         );
         assert_eq!(errors.get("message").map(String::as_str), Some("Too long."));
         assert!(ApiError::Network.field_errors().is_empty());
+    }
+
+    #[test]
+    fn answers_decode_by_status() {
+        let ok = read(decode(200, r#"{"reply_id":7}"#), json::reply_created);
+        assert_eq!(ok.map(|r| r.reply_id.0), Ok(7));
+        let refused = decode(
+            422,
+            r#"{"code":"invalid_input","message":"Fix.","field":"subject"}"#,
+        );
+        let Err(ApiError::Rejected(body)) = refused else {
+            panic!("{refused:?}");
+        };
+        assert_eq!(
+            (body.code, body.field.as_deref()),
+            (ErrorCode::InvalidInput, Some("subject"))
+        );
+        // Something in between answered, without an ErrorBody.
+        let gateway = decode(503, "<html>Service Unavailable</html>");
+        let Err(ApiError::Rejected(body)) = gateway else {
+            panic!("{gateway:?}");
+        };
+        assert_eq!(body.code, ErrorCode::UpstreamUnavailable);
+        assert_eq!(body.message, "The server answered 503.");
+        let garbled = read(decode(200, "<html>"), json::reply_created);
+        assert_eq!(garbled.map_err(|e| e.field_errors().len()), Err(0));
+        let wrong_type = read(decode(201, r#"{"reply_id":"seven"}"#), json::reply_created);
+        let Err(ApiError::Rejected(body)) = wrong_type else {
+            panic!("{wrong_type:?}");
+        };
+        assert_eq!(body.code, ErrorCode::Internal);
+    }
+
+    #[test]
+    fn decimals_and_keys() {
+        assert_eq!(
+            [decimal(0), decimal(7), decimal(1234567890)],
+            ["0", "7", "1234567890"]
+        );
+        let key = new_idempotency_key();
+        assert_eq!(key.len(), 32);
+        assert!(
+            key.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
     }
 
     #[test]
