@@ -1,6 +1,7 @@
 //! The round button in the corner that opens and closes the panel.
 
 use super::panel::Panel;
+use crate::i18n::I18n;
 use leptos::prelude::*;
 
 /// The widget's root: the launcher button and, once first opened, the panel. `open` is also
@@ -8,6 +9,8 @@ use leptos::prelude::*;
 /// forgetting everything typed.
 #[component]
 pub fn Launcher(open: RwSignal<bool>, generation: Signal<u32>) -> impl IntoView {
+    // The locale is chosen here, at the root, for every component below.
+    let t = I18n::provide();
     // The panel is created on first open (no requests before the visitor asks for help) and then
     // only hidden, so nothing typed is lost when it is closed.
     let opened_once =
@@ -23,14 +26,14 @@ pub fn Launcher(open: RwSignal<bool>, generation: Signal<u32>) -> impl IntoView 
     };
 
     view! {
-        <div class="hd-root">
+        <div class="hd-root" lang=t.text(|s| s.lang) dir=t.text(|s| s.dir)>
             {panel}
             <button
                 type="button"
                 class="hd-launcher"
                 class:hd-launcher-open=move || open.get()
                 data-testid="launcher"
-                aria-label=move || if open.get() { "Close support" } else { "Open support" }
+                aria-label=move || if open.get() { t.get().close_support } else { t.get().open_support }
                 aria-expanded=move || open.get().to_string()
                 on:click=toggle
             >

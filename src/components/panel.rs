@@ -2,6 +2,7 @@
 
 use super::ticket_form::TicketForm;
 use super::ticket_history::TicketHistory;
+use crate::i18n::{Message, use_i18n};
 use helpdock_wire::TicketId;
 use leptos::prelude::*;
 
@@ -14,6 +15,7 @@ enum Tab {
 /// The panel; hidden (not unmounted) while `open` is false.
 #[component]
 pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
+    let t = use_i18n();
     let tab = RwSignal::new(Tab::New);
     // The ticket "My tickets" shows as a thread; set from the list or from a confirmation.
     let selected = RwSignal::new(None::<TicketId>);
@@ -22,7 +24,7 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
         selected.set(Some(id));
         tab.set(Tab::History);
     });
-    let tab_button = move |which: Tab, label: &'static str, testid: &'static str| {
+    let tab_button = move |which: Tab, label: Message, testid: &'static str| {
         view! {
             <button
                 type="button"
@@ -38,7 +40,7 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
                     tab.set(which);
                 }
             >
-                {label}
+                {t.text(label)}
             </button>
         }
     };
@@ -48,7 +50,7 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
             class="hd-panel"
             data-testid="panel"
             hidden=move || !open.get()
-            aria-label="Support"
+            aria-label=t.text(|s| s.panel_label)
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
                     on_close.run(());
@@ -57,21 +59,21 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
         >
             <header class="hd-header">
                 <div>
-                    <h2 class="hd-title">"How can we help?"</h2>
-                    <p class="hd-subtitle">"We usually answer within a day."</p>
+                    <h2 class="hd-title">{t.text(|s| s.title)}</h2>
+                    <p class="hd-subtitle">{t.text(|s| s.subtitle)}</p>
                 </div>
                 <button
                     type="button"
                     class="hd-close"
-                    aria-label="Close support"
+                    aria-label=t.text(|s| s.close_support)
                     on:click=move |_| on_close.run(())
                 >
                     "×"
                 </button>
             </header>
             <nav class="hd-tabs" role="tablist">
-                {tab_button(Tab::New, "New ticket", "tab-new")}
-                {tab_button(Tab::History, "My tickets", "tab-history")}
+                {tab_button(Tab::New, |s| s.new_ticket, "tab-new")}
+                {tab_button(Tab::History, |s| s.my_tickets, "tab-history")}
             </nav>
             <div class="hd-body">
                 <div role="tabpanel" hidden=move || tab.get() != Tab::New>

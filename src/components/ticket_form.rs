@@ -7,6 +7,7 @@ use super::form_fields::{
     text_input,
 };
 use crate::api::{Api, ApiError, new_idempotency_key};
+use crate::i18n::use_i18n;
 use crate::identity::Identity;
 use helpdock_wire::validate::{FieldErrors, validate_new_ticket};
 use helpdock_wire::{
@@ -124,6 +125,7 @@ impl Draft {
 #[component]
 pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     let api = expect_context::<Api>();
+    let t = use_i18n();
     let identity = Memo::new({
         let api = api.clone();
         move |_| api.identity()
@@ -229,7 +231,7 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                     disabled=move || sending.get()
                     aria-busy=move || sending.get().to_string()
                 >
-                    {move || if sending.get() { "Sending…" } else { "Send ticket" }}
+                    {move || if sending.get() { t.get().sending } else { t.get().send_ticket }}
                 </button>
             </form>
         }
