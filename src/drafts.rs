@@ -22,10 +22,6 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::{JSON, Object, Reflect};
 
-/// Shown while a send waits for the network; shared by the ticket form and the reply box.
-pub const NOT_SENT_YET: &str = "Not sent yet: we couldn't reach support. What you wrote is kept \
-     on this device and will be sent when you're back online, or press Send to try now.";
-
 /// Every key this module writes starts with one of these, then the API base.
 const KINDS: [&str; 2] = ["draft", "seen"];
 

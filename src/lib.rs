@@ -7,6 +7,7 @@
 pub mod api;
 pub mod components;
 pub mod drafts;
+pub mod i18n;
 pub mod identity;
 pub mod linkify;
 pub mod polling;

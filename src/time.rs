@@ -1,18 +1,19 @@
 //! Times as the visitor reads them. The proxy sends RFC 3339 UTC instants; the browser's `Intl`
-//! formats them in the visitor's locale and time zone, so no date library ships in the wasm.
+//! formats them in the widget's locale and the visitor's time zone, so no date library ships in
+//! the wasm.
 
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-/// `instant` as a date and time in the visitor's locale and zone ("Nov 28, 2026, 5:44 PM");
-/// `None` when it is not a time the browser can read.
-pub fn date_time(instant: &str) -> Option<String> {
-    date_time_in(instant, &Array::new())
+/// `instant` as a date and time in locale `lang` (a BCP 47 tag, the widget's) and the visitor's
+/// zone ("Nov 28, 2026, 5:44 PM"); `None` when it is not a time the browser can read.
+pub fn date_time(instant: &str, lang: &str) -> Option<String> {
+    date_time_in(instant, &Array::of1(&JsValue::from_str(lang)))
 }
 
-/// How long ago (or ahead) `instant` is, in the visitor's locale ("3 minutes ago", "yesterday").
-pub fn relative(instant: &str) -> Option<String> {
-    relative_in(instant, Date::now(), &Array::new())
+/// How long ago (or ahead) `instant` is, in locale `lang` ("3 minutes ago", "yesterday").
+pub fn relative(instant: &str, lang: &str) -> Option<String> {
+    relative_in(instant, Date::now(), &Array::of1(&JsValue::from_str(lang)))
 }
 
 /// [`date_time`] in `locales` (empty: the browser's own).
@@ -135,8 +136,23 @@ mod tests {
     #[test]
     fn what_is_not_a_time_is_none() {
         for bad in ["", "soon", "2026-13-40T99:00:00Z"] {
-            assert_eq!(date_time(bad), None, "{bad}");
-            assert_eq!(relative(bad), None, "{bad}");
+            assert_eq!(date_time(bad, "en"), None, "{bad}");
+            assert_eq!(relative(bad, "en"), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn times_speak_the_widgets_language() {
+        let in_lang = |lang| Array::of1(&JsValue::from_str(lang));
+        let ago = |lang| {
+            relative_in("2026-11-28T16:41:00Z", Date::parse(NOW), &in_lang(lang))
+                .unwrap_or_default()
+        };
+        assert_eq!(ago("en"), "3 minutes ago");
+        assert_eq!(ago("de"), "vor 3 Minuten");
+        assert!(ago("ja").ends_with("前"), "{}", ago("ja"));
+        let said = |lang| date_time(NOW, lang).unwrap_or_default();
+        assert!(said("fr").contains("nov."), "{}", said("fr"));
+        assert_ne!(said("ar"), said("en"));
     }
 }

@@ -1,5 +1,6 @@
 //! What the visitor sees once a ticket is filed.
 
+use crate::i18n::{around, use_i18n};
 use helpdock_wire::TicketId;
 use leptos::prelude::*;
 
@@ -10,15 +11,16 @@ pub fn Confirmation(
     on_open: Callback<()>,
     on_new: Callback<()>,
 ) -> impl IntoView {
+    let t = use_i18n();
+    let number = move || {
+        let (before, after) = around(t.get().ticket_number, "{id}");
+        view! { {before} <strong data-testid="created-ticket-id">{ticket_id.to_string()}</strong> {after} }
+    };
     view! {
         <div class="hd-confirmation" data-testid="ticket-created" role="status">
             <div class="hd-check" aria-hidden="true">"✓"</div>
-            <h3>"Thanks, we've got it."</h3>
-            <p>
-                "Your ticket number is "
-                <strong data-testid="created-ticket-id">{ticket_id.to_string()}</strong>
-                ". We'll reply by email and under My tickets."
-            </p>
+            <h3>{t.text(|s| s.thanks)}</h3>
+            <p>{number}</p>
             <div class="hd-actions">
                 <button
                     type="button"
@@ -26,7 +28,7 @@ pub fn Confirmation(
                     data-testid="open-created-ticket"
                     on:click=move |_| on_open.run(())
                 >
-                    "View ticket"
+                    {t.text(|s| s.view_ticket)}
                 </button>
                 <button
                     type="button"
@@ -34,7 +36,7 @@ pub fn Confirmation(
                     data-testid="new-ticket"
                     on:click=move |_| on_new.run(())
                 >
-                    "New ticket"
+                    {t.text(|s| s.new_ticket)}
                 </button>
             </div>
         </div>

@@ -1,54 +1,47 @@
 //! The one place an [`ApiError`] becomes words on screen.
 
 use crate::api::ApiError;
+use crate::i18n::{Strings, use_i18n};
 use helpdock_wire::ErrorCode;
 use leptos::prelude::*;
 
-/// What the visitor reads for an error; the proxy's own message only where it is specific.
-fn describe(error: &ApiError) -> String {
+/// What the visitor reads for an error, in `s`'s language: the wording for its code; the proxy's
+/// own message only where it is specific (the rules' own messages are translated too).
+fn describe(error: &ApiError, s: &'static Strings) -> String {
     let ApiError::Rejected(body) = error else {
-        return "We couldn't reach support. Check your connection and try again.".into();
+        return s.error_network.into();
     };
     match body.code {
         ErrorCode::InvalidInput if body.field.is_some() || !body.field_errors.is_empty() => {
-            "Please check the fields marked below.".into()
+            s.error_check_fields
         }
-        ErrorCode::InvalidInput | ErrorCode::BadRequest => body.message.clone(),
-        ErrorCode::NotFound => "We couldn't find that ticket.".into(),
-        ErrorCode::Unauthorized => {
-            "We don't know who you are yet. Sign in on this site, or send a ticket from this browser.".into()
+        ErrorCode::InvalidInput | ErrorCode::BadRequest => {
+            return s.field_error(body.message.clone());
         }
-        ErrorCode::Forbidden => "You can't do that here.".into(),
-        ErrorCode::InvalidSignature | ErrorCode::SignatureExpired => {
-            "Your session has expired. Please reload the page, or sign in again.".into()
-        }
-        ErrorCode::InvalidGuestPass | ErrorCode::GuestPassExpired => {
-            "Access to your tickets from this browser has expired. We'll still answer them by email.".into()
-        }
-        ErrorCode::ForbiddenOrigin => "Support can't be reached from this website.".into(),
-        ErrorCode::StaffEmail => "That address belongs to our support team. Please use your own.".into(),
-        // The key's earlier version was filed; a new key is used if the visitor sends again.
-        ErrorCode::IdempotencyConflict => {
-            "An earlier version of this was already received. Check your tickets before you send it again.".into()
-        }
-        ErrorCode::SpamSuspected => "That was quick! Please check your message and send it again.".into(),
-        ErrorCode::PayloadTooLarge => "That is too long to send. Please shorten it.".into(),
-        ErrorCode::RateLimited => "Too many requests. Please wait a minute and try again.".into(),
-        ErrorCode::UpstreamUnavailable | ErrorCode::UpstreamTimeout => {
-            "The help desk isn't answering right now. Please try again in a moment.".into()
-        }
-        ErrorCode::MethodNotAllowed | ErrorCode::Internal | ErrorCode::Unknown => {
-            "Something went wrong on our side. Please try again.".into()
-        }
+        ErrorCode::NotFound => s.error_not_found,
+        ErrorCode::Unauthorized => s.error_unauthorized,
+        ErrorCode::Forbidden => s.error_forbidden,
+        ErrorCode::InvalidSignature | ErrorCode::SignatureExpired => s.error_session_expired,
+        ErrorCode::InvalidGuestPass | ErrorCode::GuestPassExpired => s.error_guest_pass_expired,
+        ErrorCode::ForbiddenOrigin => s.error_forbidden_origin,
+        ErrorCode::StaffEmail => s.error_staff_email,
+        ErrorCode::IdempotencyConflict => s.error_idempotency_conflict,
+        ErrorCode::SpamSuspected => s.error_spam_suspected,
+        ErrorCode::PayloadTooLarge => s.error_too_large,
+        ErrorCode::RateLimited => s.error_rate_limited,
+        ErrorCode::UpstreamUnavailable | ErrorCode::UpstreamTimeout => s.error_upstream,
+        ErrorCode::MethodNotAllowed | ErrorCode::Internal | ErrorCode::Unknown => s.error_internal,
     }
+    .into()
 }
 
 /// Renders `error` as an alert; `testid` names it for the tests (`form-error`, `reply-error`, …).
 #[component]
 pub fn ErrorView(error: ApiError, testid: &'static str) -> impl IntoView {
+    let t = use_i18n();
     view! {
         <p class="hd-alert" role="alert" data-testid=testid>
-            {describe(&error)}
+            {move || describe(&error, t.get())}
         </p>
     }
 }
@@ -62,6 +55,7 @@ mod tests {
     #[test]
     fn wording_per_kind() {
         let rejected = |code, message: &str| ApiError::Rejected(ErrorBody::new(code, message));
+        let describe = |error: &ApiError| describe(error, crate::i18n::for_tag("en"));
         assert!(describe(&ApiError::Network).contains("connection"));
         assert_eq!(
             describe(&rejected(ErrorCode::InvalidInput, "Bad date.")),
@@ -76,6 +70,31 @@ mod tests {
         );
         assert!(
             describe(&rejected(ErrorCode::InvalidSignature, "")).contains("session has expired")
+        );
+    }
+
+    #[test]
+    fn each_locale_words_refusals_by_code() {
+        let rejected = |code, message: &str| ApiError::Rejected(ErrorBody::new(code, message));
+        let de = crate::i18n::for_tag("de");
+        assert_eq!(
+            describe(&rejected(ErrorCode::RateLimited, "Slow down."), de),
+            de.error_rate_limited
+        );
+        assert_eq!(describe(&ApiError::Network, de), de.error_network);
+        let ja = crate::i18n::for_tag("ja");
+        assert_eq!(
+            describe(&rejected(ErrorCode::GuestPassExpired, ""), ja),
+            ja.error_guest_pass_expired
+        );
+        // The rules' own English is translated; a helpdesk's own words are shown as they came.
+        assert_eq!(
+            describe(&rejected(ErrorCode::InvalidInput, "Enter a number."), de),
+            "Bitte geben Sie eine Zahl ein."
+        );
+        assert_eq!(
+            describe(&rejected(ErrorCode::InvalidInput, "Bad date."), de),
+            "Bad date."
         );
     }
 }

@@ -1,7 +1,7 @@
 //! The ticket form's controls: each labelled, bound to the draft, with its inline error line.
 
-use super::priority_label;
 use crate::api::ApiError;
+use crate::i18n::{Message, use_i18n};
 use helpdock_wire::validate::{FieldErrors, custom_field_key};
 use helpdock_wire::{Categories, CategoryId, CustomField, CustomFieldId, FieldKind, Priority};
 use leptos::prelude::*;
@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// How one of the form's own text fields is labelled, named and entered.
 pub(crate) struct TextField {
-    label: &'static str,
+    label: Message,
     /// The wire name, which is also the key of its errors.
     key: &'static str,
     testid: &'static str,
@@ -20,7 +20,7 @@ pub(crate) struct TextField {
 }
 
 pub(crate) const EMAIL: TextField = TextField {
-    label: "Email",
+    label: |s| s.email,
     key: "user_email",
     testid: "field-email",
     kind: "email",
@@ -28,7 +28,7 @@ pub(crate) const EMAIL: TextField = TextField {
     required: true,
 };
 pub(crate) const NAME: TextField = TextField {
-    label: "Name",
+    label: |s| s.name,
     key: "name",
     testid: "field-name",
     kind: "text",
@@ -36,7 +36,7 @@ pub(crate) const NAME: TextField = TextField {
     required: false,
 };
 pub(crate) const COMPANY: TextField = TextField {
-    label: "Company",
+    label: |s| s.company,
     key: "company",
     testid: "field-company",
     kind: "text",
@@ -44,7 +44,7 @@ pub(crate) const COMPANY: TextField = TextField {
     required: false,
 };
 pub(crate) const SUBJECT: TextField = TextField {
-    label: "Subject",
+    label: |s| s.subject,
     key: "subject",
     testid: "field-subject",
     kind: "text",
@@ -52,7 +52,7 @@ pub(crate) const SUBJECT: TextField = TextField {
     required: true,
 };
 pub(crate) const MESSAGE: TextField = TextField {
-    label: "Message",
+    label: |s| s.message,
     key: "message",
     testid: "field-message",
     kind: "textarea",
@@ -101,7 +101,7 @@ pub(crate) fn text_input(
     };
     view! {
         <div class="hd-field">
-            <label for=id>{spec.label} {required_mark(spec.required)}</label>
+            <label for=id>{use_i18n().text(spec.label)} {required_mark(spec.required)}</label>
             {control}
             {field_error(errors, spec.key.to_owned())}
         </div>
@@ -137,14 +137,18 @@ fn described_by(errors: RwSignal<FieldErrors>, key: &str) -> impl Fn() -> Option
 
 /// The asterisk after a required field's label.
 fn required_mark(required: bool) -> impl IntoView {
-    required.then(|| view! { <span class="hd-required" title="Required">"*"</span> })
+    let t = use_i18n();
+    required.then(|| view! { <span class="hd-required" title=t.text(|s| s.required)>"*"</span> })
 }
 
-/// The message under a field, shown while the field has an error (`error-<key>`).
+/// The message under a field, shown while the field has an error (`error-<key>`), in the
+/// visitor's language.
 fn field_error(errors: RwSignal<FieldErrors>, key: String) -> impl IntoView {
     let (id, testid) = (error_id(&key), format!("error-{key}"));
+    let t = use_i18n();
     move || {
         errors.with(|e| e.get(&key).cloned()).map(|message| {
+            let message = t.get().field_error(message);
             view! { <p class="hd-field-error" id=id.clone() data-testid=testid.clone()>{message}</p> }
         })
     }
@@ -156,6 +160,7 @@ pub(crate) fn category_select(
     value: RwSignal<Option<CategoryId>>,
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {
+    let t = use_i18n();
     let options = move || {
         let loaded = categories
             .get()
@@ -176,7 +181,7 @@ pub(crate) fn category_select(
     };
     view! {
         <div class="hd-field">
-            <label for="hd-category_id">"Category"</label>
+            <label for="hd-category_id">{t.text(|s| s.category)}</label>
             <select
                 id="hd-category_id"
                 data-testid="field-category"
@@ -184,7 +189,7 @@ pub(crate) fn category_select(
                 aria-describedby=described_by(errors, "category_id")
                 on:change:target=move |ev| value.set(ev.target().value().parse().ok())
             >
-                <option value="" selected=move || value.get().is_none()>"Choose…"</option>
+                <option value="" selected=move || value.get().is_none()>{t.text(|s| s.choose)}</option>
                 {options}
             </select>
             {field_error(errors, "category_id".into())}
@@ -197,16 +202,17 @@ pub(crate) fn priority_select(
     value: RwSignal<Priority>,
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {
+    let t = use_i18n();
     let options = Priority::ALL.map(|p| {
         view! {
             <option value=p.as_str() selected=move || value.get() == p>
-                {priority_label(p)}
+                {move || t.get().priority_label(p)}
             </option>
         }
     });
     view! {
         <div class="hd-field">
-            <label for="hd-priority">"Priority"</label>
+            <label for="hd-priority">{t.text(|s| s.priority)}</label>
             <select
                 id="hd-priority"
                 data-testid="field-priority"
@@ -288,7 +294,7 @@ pub(crate) fn custom_field_input(
                     aria-describedby=described_by(errors, &key)
                     on:change:target=move |ev| set(ev.target().value())
                 >
-                    <option value="" selected=move || current().is_empty()>"Choose…"</option>
+                    <option value="" selected=move || current().is_empty()>{use_i18n().text(|s| s.choose)}</option>
                     {choices.collect_view()}
                 </select>
             }

@@ -1,14 +1,15 @@
 //! The round button in the corner that opens and closes the panel, with the unread badge.
 
 use super::panel::Panel;
+use crate::i18n::{I18n, Strings, fill};
 use crate::joined;
 use leptos::prelude::*;
 
-/// How an unread count reads (the badge's accessible text); in one place for translations.
-pub(crate) fn unread_text(count: u32) -> String {
+/// How an unread count reads (the badge's accessible text), in `s`'s language.
+pub(crate) fn unread_text(s: &Strings, count: u32) -> String {
     match count {
-        1 => "1 unread reply".into(),
-        n => joined(&[n.to_string().as_str(), " unread replies"]),
+        1 => s.unread_one.into(),
+        n => fill(s.unread_many, "{n}", &n.to_string()),
     }
 }
 
@@ -23,6 +24,8 @@ pub fn Launcher(
     #[prop(optional, into)] unread: Signal<u32>,
     #[prop(optional)] no_button: bool,
 ) -> impl IntoView {
+    // The locale is chosen here, at the root, for every component below.
+    let t = I18n::provide();
     // The panel is created on first open (no requests before the visitor asks for help) and then
     // only hidden, so nothing typed is lost when it is closed.
     let opened_once =
@@ -37,14 +40,15 @@ pub fn Launcher(
             .then(|| view! { <Panel open=open.into() on_close=close/> })
     };
     let label = move || {
+        let s = t.get();
         let action = if open.get() {
-            "Close support"
+            s.close_support
         } else {
-            "Open support"
+            s.open_support
         };
         match unread.get() {
             0 => action.to_owned(),
-            n => joined(&[action, " (", &unread_text(n), ")"]),
+            n => joined(&[action, " (", &unread_text(s, n), ")"]),
         }
     };
     let badge = move || {
@@ -78,7 +82,7 @@ pub fn Launcher(
 
     view! {
         // The panel comes first: it finds the launcher as its next sibling to give focus back.
-        <div class="hd-root">
+        <div class="hd-root" lang=t.text(|s| s.lang) dir=t.text(|s| s.dir)>
             {panel}
             {launcher}
         </div>
@@ -95,8 +99,9 @@ mod tests {
 
     #[test]
     fn unread_counts_read_in_words() {
-        assert_eq!(unread_text(1), "1 unread reply");
-        assert_eq!(unread_text(3), "3 unread replies");
+        let en = crate::i18n::for_tag("en");
+        assert_eq!(unread_text(en, 1), "1 unread reply");
+        assert_eq!(unread_text(en, 3), "3 unread replies");
     }
 
     #[test]

@@ -9,8 +9,6 @@ pub mod ticket_form;
 pub mod ticket_history;
 pub mod ticket_thread;
 
-use helpdock_wire::Priority;
-
 /// A CSS class for a status word: `hd-status hd-status-<slug>`, where the slug keeps only
 /// `[a-z0-9-]` so an upstream word can never inject anything into the attribute.
 pub(crate) fn status_class(status: &str) -> String {
@@ -21,15 +19,6 @@ pub(crate) fn status_class(status: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     format!("hd-status hd-status-{slug}")
-}
-
-/// How a priority reads in the widget.
-pub(crate) fn priority_label(priority: Priority) -> &'static str {
-    match priority {
-        Priority::Low => "Low",
-        Priority::Medium => "Medium",
-        Priority::High => "High",
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use super::ticket_form::TicketForm;
 use super::ticket_history::TicketHistory;
+use crate::i18n::{Message, use_i18n};
 use crate::unread::UnreadWatch;
 use helpdock_wire::TicketId;
 use leptos::ev::{FocusEvent, KeyboardEvent};
@@ -24,6 +25,7 @@ const FOCUSABLE: &str = "a[href],button:not([disabled]),input:not([disabled]):no
 /// close focus goes back to the launcher (or, without one, where it was).
 #[component]
 pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
+    let t = use_i18n();
     let dialog = NodeRef::<leptos::html::Section>::new();
     // Where focus goes back on close when there is no launcher: where it was on open.
     let mut before: Option<HtmlElement> = None;
@@ -80,7 +82,7 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
         selected.set(Some(id));
         tab.set(Tab::History);
     });
-    let tab_button = move |which: Tab, label: &'static str, testid: &'static str| {
+    let tab_button = move |which: Tab, label: Message, testid: &'static str| {
         view! {
             <button
                 type="button"
@@ -96,7 +98,7 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
                     tab.set(which);
                 }
             >
-                {label}
+                {t.text(label)}
             </button>
         }
     };
@@ -113,24 +115,24 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
             on:keydown=on_keydown
             on:focusout=on_focusout
         >
-            <header class="hd-header">
+            <div class="hd-header">
                 <div>
-                    <h2 class="hd-title" id="hd-title">"How can we help?"</h2>
-                    <p class="hd-subtitle">"We usually answer within a day."</p>
+                    <h2 class="hd-title" id="hd-title">{t.text(|s| s.title)}</h2>
+                    <p class="hd-subtitle">{t.text(|s| s.subtitle)}</p>
                 </div>
                 <button
                     type="button"
                     class="hd-close"
                     data-testid="close-panel"
-                    aria-label="Close support"
+                    aria-label=t.text(|s| s.close_support)
                     on:click=move |_| on_close.run(())
                 >
                     "×"
                 </button>
-            </header>
+            </div>
             <nav class="hd-tabs" role="tablist">
-                {tab_button(Tab::New, "New ticket", "tab-new")}
-                {tab_button(Tab::History, "My tickets", "tab-history")}
+                {tab_button(Tab::New, |s| s.new_ticket, "tab-new")}
+                {tab_button(Tab::History, |s| s.my_tickets, "tab-history")}
             </nav>
             // The launcher's unread count, while "My tickets" is not there to keep it.
             <UnreadWatch paused=Signal::derive(move || tab.get() == Tab::History)/>

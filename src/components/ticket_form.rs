@@ -11,7 +11,8 @@ use super::form_fields::{
     text_input,
 };
 use crate::api::{Api, ApiError, new_idempotency_key};
-use crate::drafts::{NOT_SENT_YET, event_detail, keep_key_after, on_back_online};
+use crate::drafts::{event_detail, keep_key_after, on_back_online};
+use crate::i18n::use_i18n;
 use crate::shell::Shell;
 use draft::Draft;
 use helpdock_wire::validate::{FieldErrors, custom_field_key, validate_new_ticket};
@@ -38,6 +39,7 @@ const FORM_KEYS: [&str; 7] = [
 #[component]
 pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     let api = expect_context::<Api>();
+    let t = use_i18n();
     let shell = use_context::<Shell>();
     let prefill = shell.as_ref().map(|s| s.prefill.clone());
     let identity = Memo::new({
@@ -211,7 +213,7 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                 {move || failure.get().map(|error| view! { <ErrorView error testid="form-error"/> })}
                 {unplaced}
                 {move || waiting.get().then(|| view! {
-                    <p class="hd-alert" role="alert" data-testid="form-pending">{NOT_SENT_YET}</p>
+                    <p class="hd-alert" role="alert" data-testid="form-pending">{t.text(|s| s.not_sent_yet)}</p>
                 })}
                 {text_input(&EMAIL, draft.email, signed_email, errors)}
                 <div class="hd-row">
@@ -244,7 +246,7 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                     disabled=move || sending.get()
                     aria-busy=move || sending.get().to_string()
                 >
-                    {move || if sending.get() { "Sending…" } else { "Send ticket" }}
+                    {move || if sending.get() { t.get().sending } else { t.get().send_ticket }}
                 </button>
             </form>
         }

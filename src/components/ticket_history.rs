@@ -1,9 +1,10 @@
 //! "My tickets": the visitor's tickets, or one of them as a thread.
 
 use super::error_view::ErrorView;
+use super::status_class;
 use super::ticket_thread::TicketThread;
-use super::{priority_label, status_class};
 use crate::api::{Api, ApiError, Visitor};
+use crate::i18n::{around, use_i18n};
 use crate::polling::{Poll, PollEvery};
 use crate::shell::Shell;
 use crate::time;
@@ -11,9 +12,6 @@ use crate::unread;
 use helpdock_wire::{TicketId, TicketSummary};
 use leptos::prelude::*;
 use std::time::Duration;
-
-/// Read out with a ticket that has news the visitor has not seen.
-const NEW_REPLY: &str = "New reply";
 
 #[derive(Clone, Debug, PartialEq)]
 enum ListState {
@@ -31,6 +29,7 @@ enum ListState {
 pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     let api = expect_context::<Api>();
     let unread_count: Option<RwSignal<u32>> = use_context::<Shell>().map(|s| s.unread.into());
+    let t = use_i18n();
     // Follows `identify`, `reset`, and a guest pass arriving or being refused.
     let visitor = Memo::new({
         let api = api.clone();
@@ -100,10 +99,7 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     move || {
         match (visitor.get(), selected.get()) {
         (Visitor::Anonymous, _) => view! {
-            <p class="hd-empty" data-testid="empty-history">
-                "Tickets you send from this browser will appear here. "
-                "If you're signed in on this site, you'll find all of your tickets here."
-            </p>
+            <p class="hd-empty" data-testid="empty-history">{t.text(|s| s.history_anonymous)}</p>
         }
         .into_any(),
         (_, Some(id)) => view! { <TicketThread id on_back on_replied on_seen/> }.into_any(),
@@ -112,16 +108,21 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
                 <p class="hd-muted hd-history-who">
                     {match visitor {
                         Visitor::Verified(identity) => {
-                            view! { "Tickets for " <strong>{identity.email().to_owned()}</strong> }.into_any()
+                            let email = identity.email().to_owned();
+                            (move || {
+                                let (before, after) = around(t.get().tickets_for, "{email}");
+                                view! { {before} <strong>{email.clone()}</strong> {after} }
+                            })
+                            .into_any()
                         }
-                        _ => "Tickets sent from this browser".into_any(),
+                        _ => t.text(|s| s.tickets_from_browser).into_any(),
                     }}
                 </p>
                 {move || match state.get() {
-                    ListState::Loading => view! { <p class="hd-muted" aria-busy="true">"Loading your tickets…"</p> }.into_any(),
+                    ListState::Loading => view! { <p class="hd-muted" aria-busy="true">{t.text(|s| s.loading_tickets)}</p> }.into_any(),
                     ListState::Failed(error) => view! { <ErrorView error testid="history-error"/> }.into_any(),
                     ListState::Empty => view! {
-                        <p class="hd-empty" data-testid="empty-history">"You have no tickets yet."</p>
+                        <p class="hd-empty" data-testid="empty-history">{t.text(|s| s.no_tickets)}</p>
                     }.into_any(),
                     ListState::Ready => ticket_rows(tickets.into(), unread_ids.into(), selected).into_any(),
                 }}
@@ -138,6 +139,7 @@ fn ticket_rows(
     unread: Signal<Vec<TicketId>>,
     selected: RwSignal<Option<TicketId>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     // "3 minutes ago" must not go stale while the list stays open.
     let tick = RwSignal::new(0_u32);
     if let Ok(timer) = set_interval_with_handle(
@@ -154,6 +156,7 @@ fn ticket_rows(
                 children=move |t: TicketSummary| {
                     let (id, badge) = (t.id, status_class(&t.status));
                     let is_unread = move || unread.with(|u| u.contains(&id));
+                    let (status, priority) = (t.status.clone(), t.priority);
                     view! {
                         <li>
                             <button
@@ -166,16 +169,16 @@ fn ticket_rows(
                                 <span class="hd-list-subject">
                                     {move || is_unread().then(|| view! {
                                         <span class="hd-unread" data-testid=format!("ticket-unread-{id}")>
-                                            <span class="hd-visually-hidden">{NEW_REPLY}</span>
+                                            <span class="hd-visually-hidden">{i18n.text(|s| s.new_reply)}</span>
                                         </span>
                                     })}
                                     {t.subject}
                                 </span>
                                 <span class="hd-list-meta">
                                     <span class=badge data-testid=format!("ticket-status-{id}")>
-                                        {t.status}
+                                        {move || i18n.get().status(&status).map_or_else(|| status.clone(), str::to_owned)}
                                     </span>
-                                    <span class="hd-priority">{priority_label(t.priority)}</span>
+                                    <span class="hd-priority">{move || i18n.get().priority_label(priority)}</span>
                                     <span>"#" {id.to_string()}</span>
                                     {updated(id, t.updated_at.as_deref(), tick.into())}
                                 </span>
@@ -195,21 +198,29 @@ fn updated(
     instant: Option<&str>,
     tick: Signal<u32>,
 ) -> Option<impl IntoView + use<>> {
+    let t = use_i18n();
     let instant = instant?.to_owned();
-    let title = time::date_time(&instant)?;
+    time::date_time(&instant, t.get_untracked().lang)?;
+    let title = {
+        let instant = instant.clone();
+        move || time::date_time(&instant, t.get().lang)
+    };
     let ago = {
         let instant = instant.clone();
         move || {
             tick.track();
-            time::relative(&instant)
+            time::relative(&instant, t.get().lang)
         }
     };
+    let before = move || around(t.get().updated, "{time}").0;
+    let after = move || around(t.get().updated, "{time}").1;
     view! {
         <span class="hd-list-time">
-            "Updated "
+            {before}
             <time datetime=instant title=title data-testid=format!("ticket-updated-{id}")>
                 {ago}
             </time>
+            {after}
         </span>
     }
     .into()

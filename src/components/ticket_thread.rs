@@ -1,9 +1,10 @@
 //! One ticket: its first message, the replies in order, and a box to answer.
 
 use super::error_view::ErrorView;
-use super::{priority_label, status_class};
+use super::status_class;
 use crate::api::{Api, ApiError, new_idempotency_key};
-use crate::drafts::{self, NOT_SENT_YET, event_detail, keep_key_after, on_back_online, set, text};
+use crate::drafts::{self, event_detail, keep_key_after, on_back_online, set, text};
+use crate::i18n::{Message, Strings, use_i18n};
 use crate::linkify::{Segment, segments};
 use crate::polling::{Poll, PollEvery};
 use crate::shell::Shell;
@@ -40,6 +41,7 @@ pub fn TicketThread(
     let api = expect_context::<Api>();
     let shell = use_context::<Shell>();
     let stored_as = format!("reply-{id}");
+    let t = use_i18n();
     let draft = RwSignal::new(String::new());
     // The key of the reply under way or waiting to be sent again.
     let key = StoredValue::new(None::<String>);
@@ -160,7 +162,8 @@ pub fn TicketThread(
                 ..NewReply::default()
             };
             if !validate_new_reply(&reply).is_empty() {
-                let empty = ErrorBody::new(ErrorCode::InvalidInput, "Write your reply first.");
+                let empty =
+                    ErrorBody::new(ErrorCode::InvalidInput, t.get_untracked().write_reply_first);
                 failure.set(Some(ApiError::Rejected(empty)));
                 return;
             }
@@ -189,20 +192,20 @@ pub fn TicketThread(
     view! {
         <div class="hd-thread" data-testid="thread">
             <button type="button" class="hd-link hd-back" data-testid="back-to-list" on:click=move |_| on_back.run(())>
-                "← All tickets"
+                {t.text(|s| s.all_tickets)}
             </button>
             {move || match state.get() {
-                ThreadState::Loading => view! { <p class="hd-muted" aria-busy="true">"Loading the conversation…"</p> }.into_any(),
+                ThreadState::Loading => view! { <p class="hd-muted" aria-busy="true">{t.text(|s| s.loading_thread)}</p> }.into_any(),
                 ThreadState::Failed(error) => view! { <ErrorView error testid="thread-error"/> }.into_any(),
                 ThreadState::Ready => conversation(detail, replies).into_any(),
             }}
             <Show when=move || state.get() == ThreadState::Ready>
                 <form class="hd-reply" novalidate on:submit=on_submit>
-                    <label for="hd-reply" class="hd-visually-hidden">"Your reply"</label>
+                    <label for="hd-reply" class="hd-visually-hidden">{t.text(|s| s.your_reply)}</label>
                     <textarea
                         id="hd-reply"
                         rows="3"
-                        placeholder="Write a reply…"
+                        placeholder=t.text(|s| s.write_reply)
                         data-testid="reply-input"
                         prop:value=move || draft.get()
                         on:input:target=move |ev| {
@@ -212,7 +215,7 @@ pub fn TicketThread(
                     ></textarea>
                     {move || failure.get().map(|error| view! { <ErrorView error testid="reply-error"/> })}
                     {move || waiting.get().then(|| view! {
-                        <p class="hd-alert" role="alert" data-testid="reply-pending">{NOT_SENT_YET}</p>
+                        <p class="hd-alert" role="alert" data-testid="reply-pending">{t.text(|s| s.not_sent_yet)}</p>
                     })}
                     <button
                         type="submit"
@@ -221,7 +224,7 @@ pub fn TicketThread(
                         disabled=move || sending.get()
                         aria-busy=move || sending.get().to_string()
                     >
-                        {move || if sending.get() { "Sending…" } else { "Send reply" }}
+                        {move || if sending.get() { t.get().sending } else { t.get().send_reply }}
                     </button>
                 </form>
             </Show>
@@ -234,6 +237,7 @@ fn conversation(
     detail: Memo<Option<(TicketDetail, Vec<CustomFieldValue>)>>,
     replies: Memo<Vec<Reply>>,
 ) -> impl IntoView {
+    let t = use_i18n();
     let header = move || {
         detail.get().map(|(ticket, fields)| {
             let badge = status_class(&ticket.status);
@@ -241,13 +245,15 @@ fn conversation(
                 <header class="hd-thread-head">
                     <h3 data-testid="thread-subject">{ticket.subject}</h3>
                     <p class="hd-list-meta">
-                        <span class=badge data-testid="thread-status">{ticket.status}</span>
-                        <span class="hd-priority">{priority_label(ticket.priority)}</span>
+                        <span class=badge data-testid="thread-status">
+                            {t.get().status(&ticket.status).map_or(ticket.status, str::to_owned)}
+                        </span>
+                        <span class="hd-priority">{t.get().priority_label(ticket.priority)}</span>
                         <span>"#" {ticket.id.to_string()}</span>
                     </p>
                     {(!fields.is_empty()).then(|| view! {
                         <dl class="hd-facts">
-                            {fields.into_iter().map(|f| view! { <dt>{f.name.clone()}</dt> <dd>{field_text(&f)}</dd> }).collect_view()}
+                            {fields.into_iter().map(|f| view! { <dt>{f.name.clone()}</dt> <dd>{field_text(&f, t.get())}</dd> }).collect_view()}
                         </dl>
                     })}
                 </header>
@@ -258,7 +264,7 @@ fn conversation(
         detail.get().map(|(ticket, _)| {
             view! {
                 <li class="hd-msg hd-msg-visitor" data-testid="thread-message" data-from-staff="false">
-                    {meta("You", ticket.created_at.as_deref())}
+                    {meta(|s| s.you, ticket.created_at.as_deref())}
                     <p class="hd-msg-body">{message_body(&ticket.message)}</p>
                 </li>
             }
@@ -272,7 +278,7 @@ fn conversation(
                 each=move || replies.get()
                 key=|r| r.id
                 children=|r: Reply| {
-                    let (class, who) = if r.from_staff { ("hd-msg hd-msg-staff", "Support") } else { ("hd-msg hd-msg-visitor", "You") };
+                    let (class, who): (_, Message) = if r.from_staff { ("hd-msg hd-msg-staff", |s| s.support_team) } else { ("hd-msg hd-msg-visitor", |s| s.you) };
                     view! {
                         <li class=class data-testid="thread-message" data-from-staff=r.from_staff.to_string()>
                             {meta(who, r.created_at.as_deref())}
@@ -285,13 +291,20 @@ fn conversation(
     }
 }
 
-/// Who wrote a message and when, in the visitor's locale and zone; the time only when known.
-fn meta(who: &'static str, instant: Option<&str>) -> impl IntoView + use<> {
-    let when = instant.and_then(|at| Some((at.to_owned(), time::date_time(at)?)));
+/// Who wrote a message and when, in the widget's locale and the visitor's zone; the time only
+/// when known.
+fn meta(who: Message, instant: Option<&str>) -> impl IntoView + use<> {
+    let t = use_i18n();
+    let instant = instant.map(str::to_owned);
+    let when = move || {
+        let at = instant.clone()?;
+        let said = time::date_time(&at, t.get().lang)?;
+        Some(view! { " · " <time datetime=at data-testid="message-time">{said}</time> })
+    };
     view! {
         <p class="hd-msg-meta">
-            {who}
-            {when.map(|(at, said)| view! { " · " <time datetime=at data-testid="message-time">{said}</time> })}
+            {t.text(who)}
+            {when}
         </p>
     }
 }
@@ -311,11 +324,11 @@ fn message_body(text: &str) -> impl IntoView + use<> {
         .collect_view()
 }
 
-/// A custom field's value as the visitor reads it.
-fn field_text(field: &CustomFieldValue) -> String {
+/// A custom field's value as the visitor reads it, in `s`'s language.
+fn field_text(field: &CustomFieldValue, s: &'static Strings) -> String {
     match (field.kind, field.value.as_deref()) {
-        (FieldKind::Checkbox, Some("1")) => "Yes".into(),
-        (FieldKind::Checkbox, _) => "No".into(),
+        (FieldKind::Checkbox, Some("1")) => s.yes.into(),
+        (FieldKind::Checkbox, _) => s.no.into(),
         (_, Some(value)) if !value.trim().is_empty() => value.to_owned(),
         _ => "—".into(),
     }

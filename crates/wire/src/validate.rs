@@ -1,6 +1,7 @@
 //! The input rules, shared so the widget can say inline exactly what the proxy would refuse.
 
 use crate::ticket::{CustomFields, FieldKind, NewReply, NewTicket};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Longest subject, in characters.
@@ -16,6 +17,90 @@ pub const MAX_FIELD_VALUE: usize = 1_000;
 
 /// Field name → what is wrong with it. Empty means valid.
 pub type FieldErrors = BTreeMap<String, String>;
+
+/// Field name → the kind of thing wrong with it. Empty means valid.
+pub type FieldProblems = BTreeMap<String, Problem>;
+
+/// What can be wrong with one field: a stable kind the widget words in the visitor's language,
+/// and [`Problem::message`] the English the proxy sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Empty, but it must be filled in.
+    Required,
+    /// Longer than `max` characters.
+    TooLong {
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// Not a plausible email address.
+    InvalidEmail,
+    /// A name that is an email address.
+    NameLooksLikeEmail,
+    /// A custom field the helpdesk does not have.
+    UnknownField,
+    /// A category the helpdesk does not have.
+    NotACategory,
+    /// A select's value that is not one of its options.
+    NotAnOption,
+    /// A checkbox's value other than ticked (`1`) or not (`0`).
+    NotACheckbox,
+    /// Not a number.
+    NotANumber,
+    /// Not a `YYYY-MM-DD` date.
+    NotADate,
+}
+
+/// Every kind but [`Problem::TooLong`], whose message carries a number.
+const WORDED: [Problem; 9] = [
+    Problem::Required,
+    Problem::InvalidEmail,
+    Problem::NameLooksLikeEmail,
+    Problem::UnknownField,
+    Problem::NotACategory,
+    Problem::NotAnOption,
+    Problem::NotACheckbox,
+    Problem::NotANumber,
+    Problem::NotADate,
+];
+
+impl Problem {
+    /// The English the proxy sends for it in `field_errors` (the wire text; never reworded).
+    pub fn message(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Problem::Required => "This field is required.",
+            Problem::TooLong { max } => return Cow::Owned(format!("At most {max} characters.")),
+            Problem::InvalidEmail => "Enter a valid email address.",
+            Problem::NameLooksLikeEmail => "Enter a name, not an email address.",
+            Problem::UnknownField => "Unknown field.",
+            Problem::NotACategory => "Choose one of the categories.",
+            Problem::NotAnOption => "Choose one of the options.",
+            Problem::NotACheckbox => "Must be ticked or not.",
+            Problem::NotANumber => "Enter a number.",
+            Problem::NotADate => "Enter a date as YYYY-MM-DD.",
+        })
+    }
+
+    /// The kind a [`Problem::message`] text names, e.g. in a proxy's answer; `None` for any other
+    /// text (a helpdesk's own words), which is then shown as it came.
+    pub fn from_message(text: &str) -> Option<Problem> {
+        let max = text
+            .strip_prefix("At most ")
+            .and_then(|rest| rest.strip_suffix(" characters."))
+            .and_then(|n| n.parse().ok());
+        if let Some(max) = max {
+            return Some(Problem::TooLong { max });
+        }
+        WORDED.into_iter().find(|p| p.message() == text)
+    }
+}
+
+/// The English messages of `problems`, as the proxy answers them.
+pub fn messages(problems: FieldProblems) -> FieldErrors {
+    problems
+        .into_iter()
+        .map(|(field, problem)| (field, problem.message().into_owned()))
+        .collect()
+}
 
 /// The key under which a custom field's error is reported.
 pub fn custom_field_key(id: impl std::fmt::Display) -> String {
@@ -55,22 +140,27 @@ pub fn normalize_email(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-fn check_text(errors: &mut FieldErrors, field: &str, value: &str, required: bool, max: usize) {
+fn check_text(errors: &mut FieldProblems, field: &str, value: &str, required: bool, max: usize) {
     if required && value.trim().is_empty() {
-        errors.insert(field.into(), "This field is required.".into());
+        errors.insert(field.into(), Problem::Required);
     } else if value.chars().count() > max {
-        errors.insert(field.into(), format!("At most {max} characters."));
+        errors.insert(field.into(), Problem::TooLong { max });
     }
 }
 
 /// Checks a ticket against the rules; with the helpdesk's `fields`, also its custom fields.
 pub fn validate_new_ticket(t: &NewTicket, fields: Option<&CustomFields>) -> FieldErrors {
-    let mut errors = FieldErrors::new();
+    messages(new_ticket_problems(t, fields))
+}
+
+/// [`validate_new_ticket`]'s findings as kinds.
+pub fn new_ticket_problems(t: &NewTicket, fields: Option<&CustomFields>) -> FieldProblems {
+    let mut errors = FieldProblems::new();
     check_text(&mut errors, "subject", &t.subject, true, MAX_SUBJECT);
     check_text(&mut errors, "message", &t.message, true, MAX_MESSAGE);
     check_text(&mut errors, "user_email", &t.user_email, true, MAX_EMAIL);
     if !errors.contains_key("user_email") && !is_valid_email(t.user_email.trim()) {
-        errors.insert("user_email".into(), "Enter a valid email address.".into());
+        errors.insert("user_email".into(), Problem::InvalidEmail);
     }
     check_text(
         &mut errors,
@@ -81,7 +171,7 @@ pub fn validate_new_ticket(t: &NewTicket, fields: Option<&CustomFields>) -> Fiel
     );
     // The helpdesk matches `user_email` against names too, so an email here could expose tickets.
     if !errors.contains_key("name") && t.name.as_deref().is_some_and(|n| n.contains('@')) {
-        errors.insert("name".into(), "Enter a name, not an email address.".into());
+        errors.insert("name".into(), Problem::NameLooksLikeEmail);
     }
     check_text(
         &mut errors,
@@ -102,7 +192,7 @@ pub fn validate_new_ticket(t: &NewTicket, fields: Option<&CustomFields>) -> Fiel
     if let Some(fields) = fields {
         for (id, _) in t.custom_fields.iter() {
             if !fields.fields.iter().any(|f| f.id == *id) {
-                errors.insert(custom_field_key(id), "Unknown field.".into());
+                errors.insert(custom_field_key(id), Problem::UnknownField);
             }
         }
         for f in &fields.fields {
@@ -114,28 +204,26 @@ pub fn validate_new_ticket(t: &NewTicket, fields: Option<&CustomFields>) -> Fiel
             let empty = value.is_empty() || (f.kind == FieldKind::Checkbox && value == "0");
             if empty {
                 if f.required {
-                    errors.insert(key, "This field is required.".into());
+                    errors.insert(key, Problem::Required);
                 }
                 continue;
             }
             if let Some(problem) = check_kind(f.kind, &f.options, value) {
-                errors.insert(key, problem.into());
+                errors.insert(key, problem);
             }
         }
     }
     errors
 }
 
-fn check_kind(kind: FieldKind, options: &[String], value: &str) -> Option<&'static str> {
+fn check_kind(kind: FieldKind, options: &[String], value: &str) -> Option<Problem> {
     match kind {
-        FieldKind::Select if !options.iter().any(|o| o == value) => {
-            Some("Choose one of the options.")
-        }
-        FieldKind::Checkbox if value != "1" => Some("Must be ticked or not."),
+        FieldKind::Select if !options.iter().any(|o| o == value) => Some(Problem::NotAnOption),
+        FieldKind::Checkbox if value != "1" => Some(Problem::NotACheckbox),
         FieldKind::Number if value.parse::<f64>().map_or(true, |n| !n.is_finite()) => {
-            Some("Enter a number.")
+            Some(Problem::NotANumber)
         }
-        FieldKind::Date if !is_iso_date(value) => Some("Enter a date as YYYY-MM-DD."),
+        FieldKind::Date if !is_iso_date(value) => Some(Problem::NotADate),
         _ => None,
     }
 }
@@ -154,7 +242,12 @@ fn is_iso_date(s: &str) -> bool {
 
 /// Checks a reply against the rules.
 pub fn validate_new_reply(r: &NewReply) -> FieldErrors {
-    let mut errors = FieldErrors::new();
+    messages(new_reply_problems(r))
+}
+
+/// [`validate_new_reply`]'s findings as kinds.
+pub fn new_reply_problems(r: &NewReply) -> FieldProblems {
+    let mut errors = FieldProblems::new();
     check_text(&mut errors, "message", &r.message, true, MAX_MESSAGE);
     errors
 }
@@ -264,6 +357,51 @@ mod tests {
                 "{values:?}: {e:?}"
             );
         }
+    }
+
+    #[test]
+    fn messages_are_the_wire_text_and_read_back_as_their_kind() {
+        let said = [
+            (Problem::Required, "This field is required."),
+            (Problem::TooLong { max: 100 }, "At most 100 characters."),
+            (Problem::InvalidEmail, "Enter a valid email address."),
+            (
+                Problem::NameLooksLikeEmail,
+                "Enter a name, not an email address.",
+            ),
+            (Problem::UnknownField, "Unknown field."),
+            (Problem::NotACategory, "Choose one of the categories."),
+            (Problem::NotAnOption, "Choose one of the options."),
+            (Problem::NotACheckbox, "Must be ticked or not."),
+            (Problem::NotANumber, "Enter a number."),
+            (Problem::NotADate, "Enter a date as YYYY-MM-DD."),
+        ];
+        for (problem, text) in said {
+            assert_eq!(problem.message(), text);
+            assert_eq!(Problem::from_message(text), Some(problem), "{text}");
+        }
+        for other in [
+            "Bad date.",
+            "At most many characters.",
+            "",
+            "This field is required",
+        ] {
+            assert_eq!(Problem::from_message(other), None, "{other}");
+        }
+        let mut t = ticket();
+        t.subject = String::new();
+        t.name = Some("a@b.co".into());
+        assert_eq!(
+            validate_new_ticket(&t, None),
+            messages(new_ticket_problems(&t, None))
+        );
+        assert_eq!(
+            new_ticket_problems(&t, None),
+            FieldProblems::from([
+                ("name".into(), Problem::NameLooksLikeEmail),
+                ("subject".into(), Problem::Required)
+            ])
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use helpdock_wire::validate::{is_valid_email, normalize_email, validate_new_ticket};
+use helpdock_wire::validate::{Problem, is_valid_email, normalize_email, validate_new_ticket};
 use helpdock_wire::{NewTicket, TicketCreated, TicketId, TicketList, TicketThread};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -51,7 +51,7 @@ async fn create_ticket(
     if let Some(id) = ticket.category_id
         && !categories.categories.iter().any(|c| c.id == id)
     {
-        errors.insert("category_id".into(), "Choose one of the categories.".into());
+        errors.insert("category_id".into(), Problem::NotACategory.message().into());
     }
     if !errors.is_empty() {
         return Err(ApiError::InvalidInput(errors));

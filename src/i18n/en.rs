@@ -1,0 +1,100 @@
+//! English: the fallback, and the wording the other locales translate.
+
+use super::Strings;
+
+pub(super) static STRINGS: Strings = Strings {
+    lang: "en",
+    dir: "ltr",
+
+    open_support: "Open support",
+    close_support: "Close support",
+    panel_label: "Support",
+    title: "How can we help?",
+    subtitle: "We usually answer within a day.",
+    new_ticket: "New ticket",
+    my_tickets: "My tickets",
+
+    email: "Email",
+    name: "Name",
+    company: "Company",
+    subject: "Subject",
+    message: "Message",
+    category: "Category",
+    choose: "Choose…",
+    priority: "Priority",
+    priority_low: "Low",
+    priority_medium: "Medium",
+    priority_high: "High",
+    required: "Required",
+    sending: "Sending…",
+    send_ticket: "Send ticket",
+
+    thanks: "Thanks, we've got it.",
+    ticket_number: "Your ticket number is {id}. We'll reply by email and under My tickets.",
+    view_ticket: "View ticket",
+
+    history_anonymous: "Tickets you send from this browser will appear here. \
+                        If you're signed in on this site, you'll find all of your tickets here.",
+    tickets_for: "Tickets for {email}",
+    tickets_from_browser: "Tickets sent from this browser",
+    loading_tickets: "Loading your tickets…",
+    no_tickets: "You have no tickets yet.",
+    updated: "Updated {time}",
+
+    all_tickets: "← All tickets",
+    loading_thread: "Loading the conversation…",
+    your_reply: "Your reply",
+    write_reply: "Write a reply…",
+    send_reply: "Send reply",
+    write_reply_first: "Write your reply first.",
+    you: "You",
+    support_team: "Support",
+    yes: "Yes",
+    no: "No",
+
+    // The helpdesk's own words: the stylesheet capitalises them.
+    status_open: "open",
+    status_new: "new",
+    status_pending: "pending",
+    status_on_hold: "on hold",
+    status_waiting: "waiting",
+    status_answered: "answered",
+    status_replied: "replied",
+    status_closed: "closed",
+    status_resolved: "resolved",
+    status_solved: "solved",
+
+    problem_required: "This field is required.",
+    problem_too_long: "At most {max} characters.",
+    problem_invalid_email: "Enter a valid email address.",
+    problem_name_is_email: "Enter a name, not an email address.",
+    problem_unknown_field: "Unknown field.",
+    problem_not_a_category: "Choose one of the categories.",
+    problem_not_an_option: "Choose one of the options.",
+    problem_not_a_checkbox: "Must be ticked or not.",
+    problem_not_a_number: "Enter a number.",
+    problem_not_a_date: "Enter a date as YYYY-MM-DD.",
+
+    error_network: "We couldn't reach support. Check your connection and try again.",
+    error_check_fields: "Please check the fields marked below.",
+    error_not_found: "We couldn't find that ticket.",
+    error_unauthorized: "We don't know who you are yet. \
+                         Sign in on this site, or send a ticket from this browser.",
+    error_forbidden: "You can't do that here.",
+    error_session_expired: "Your session has expired. Please reload the page, or sign in again.",
+    error_guest_pass_expired: "Access to your tickets from this browser has expired. \
+                               We'll still answer them by email.",
+    error_forbidden_origin: "Support can't be reached from this website.",
+    error_staff_email: "That address belongs to our support team. Please use your own.",
+    error_idempotency_conflict: "An earlier version of this was already received. Check your tickets before you send it again.",
+    error_spam_suspected: "That was quick! Please check your message and send it again.",
+    error_too_large: "That is too long to send. Please shorten it.",
+    error_rate_limited: "Too many requests. Please wait a minute and try again.",
+    error_upstream: "The help desk isn't answering right now. Please try again in a moment.",
+    error_internal: "Something went wrong on our side. Please try again.",
+
+    unread_one: "1 unread reply",
+    unread_many: "{n} unread replies",
+    new_reply: "New reply",
+    not_sent_yet: "Not sent yet: we couldn't reach support. What you wrote is kept on this device and will be sent when you're back online, or press Send to try now.",
+};

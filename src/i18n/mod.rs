@@ -1,0 +1,338 @@
+//! The widget's words in each language: one file per locale, each one [`Strings`] value, so a
+//! missing message is a compile error. Adding a locale is one file and one line in [`LOCALES`].
+//!
+//! Components read the words through the [`I18n`] handle: `t.text(|s| s.send_ticket)` in a view
+//! (one closure type for every message, so each costs no extra code), or `t.get().send_ticket`
+//! inside a closure that is reactive anyway. Messages with a value in them carry a `{name}`
+//! placeholder, filled with [`fill`] or split around an element with [`around`].
+
+mod ar;
+mod choose;
+mod de;
+mod en;
+mod es;
+mod fr;
+mod ja;
+mod pt_br;
+mod zh_cn;
+
+use crate::shell::Shell;
+use helpdock_wire::Priority;
+use helpdock_wire::validate::Problem;
+use leptos::prelude::*;
+
+/// Every locale the widget speaks; the first is the fallback.
+static LOCALES: [&Strings; 8] = [
+    &en::STRINGS,
+    &de::STRINGS,
+    &fr::STRINGS,
+    &es::STRINGS,
+    &pt_br::STRINGS,
+    &ja::STRINGS,
+    &zh_cn::STRINGS,
+    &ar::STRINGS,
+];
+
+/// Picks one message from a locale's [`Strings`]: `|s| s.send_ticket`.
+pub type Message = fn(&'static Strings) -> &'static str;
+
+/// Every message the widget shows, in one language.
+pub struct Strings {
+    /// The BCP 47 tag, as `lang` and `Intl` take it ("pt-BR").
+    pub lang: &'static str,
+    /// `ltr` or `rtl`.
+    pub dir: &'static str,
+
+    /// The launcher's label while the panel is closed.
+    pub open_support: &'static str,
+    /// The launcher's and the close button's label while the panel is open.
+    pub close_support: &'static str,
+    /// The panel's accessible name.
+    pub panel_label: &'static str,
+    /// The panel's heading.
+    pub title: &'static str,
+    /// Under the heading.
+    pub subtitle: &'static str,
+    /// The first tab, and the confirmation's button for another ticket.
+    pub new_ticket: &'static str,
+    /// The second tab: the visitor's tickets.
+    pub my_tickets: &'static str,
+
+    /// Form label.
+    pub email: &'static str,
+    /// Form label: the visitor's name.
+    pub name: &'static str,
+    /// Form label.
+    pub company: &'static str,
+    /// Form label.
+    pub subject: &'static str,
+    /// Form label.
+    pub message: &'static str,
+    /// Form label.
+    pub category: &'static str,
+    /// A select's empty first option.
+    pub choose: &'static str,
+    /// Form label.
+    pub priority: &'static str,
+    /// Priority `low`.
+    pub priority_low: &'static str,
+    /// Priority `medium`.
+    pub priority_medium: &'static str,
+    /// Priority `high`.
+    pub priority_high: &'static str,
+    /// The tooltip of a required field's asterisk.
+    pub required: &'static str,
+    /// A send button while sending.
+    pub sending: &'static str,
+    /// The form's send button.
+    pub send_ticket: &'static str,
+
+    /// The confirmation's heading.
+    pub thanks: &'static str,
+    /// The confirmation; `{id}` is the ticket number.
+    pub ticket_number: &'static str,
+    /// The confirmation's button to the new ticket's thread.
+    pub view_ticket: &'static str,
+
+    /// "My tickets" for a visitor with neither identity nor guest pass.
+    pub history_anonymous: &'static str,
+    /// Above a verified visitor's tickets; `{email}` is theirs.
+    pub tickets_for: &'static str,
+    /// Above a guest's tickets.
+    pub tickets_from_browser: &'static str,
+    /// While the list loads.
+    pub loading_tickets: &'static str,
+    /// An empty list.
+    pub no_tickets: &'static str,
+    /// A row's last change; `{time}` is a relative time from `Intl` ("3 minutes ago").
+    pub updated: &'static str,
+
+    /// Back from a thread to the list (the arrow points back in the reading direction).
+    pub all_tickets: &'static str,
+    /// While a thread loads.
+    pub loading_thread: &'static str,
+    /// The reply box's label.
+    pub your_reply: &'static str,
+    /// The reply box's placeholder.
+    pub write_reply: &'static str,
+    /// The reply's send button.
+    pub send_reply: &'static str,
+    /// A reply sent empty.
+    pub write_reply_first: &'static str,
+    /// Who wrote a message: the visitor.
+    pub you: &'static str,
+    /// Who wrote a message: the support team.
+    pub support_team: &'static str,
+    /// A ticked checkbox field.
+    pub yes: &'static str,
+    /// An unticked checkbox field.
+    pub no: &'static str,
+
+    /// Status `open` (shown capitalised by the stylesheet).
+    pub status_open: &'static str,
+    /// Status `new`.
+    pub status_new: &'static str,
+    /// Status `pending`.
+    pub status_pending: &'static str,
+    /// Status `on hold`.
+    pub status_on_hold: &'static str,
+    /// Status `waiting`.
+    pub status_waiting: &'static str,
+    /// Status `answered`.
+    pub status_answered: &'static str,
+    /// Status `replied`.
+    pub status_replied: &'static str,
+    /// Status `closed`.
+    pub status_closed: &'static str,
+    /// Status `resolved`.
+    pub status_resolved: &'static str,
+    /// Status `solved`.
+    pub status_solved: &'static str,
+
+    /// [`Problem::Required`].
+    pub problem_required: &'static str,
+    /// [`Problem::TooLong`]; `{max}` is the number of characters.
+    pub problem_too_long: &'static str,
+    /// [`Problem::InvalidEmail`].
+    pub problem_invalid_email: &'static str,
+    /// [`Problem::NameLooksLikeEmail`].
+    pub problem_name_is_email: &'static str,
+    /// [`Problem::UnknownField`].
+    pub problem_unknown_field: &'static str,
+    /// [`Problem::NotACategory`].
+    pub problem_not_a_category: &'static str,
+    /// [`Problem::NotAnOption`].
+    pub problem_not_an_option: &'static str,
+    /// [`Problem::NotACheckbox`].
+    pub problem_not_a_checkbox: &'static str,
+    /// [`Problem::NotANumber`].
+    pub problem_not_a_number: &'static str,
+    /// [`Problem::NotADate`].
+    pub problem_not_a_date: &'static str,
+
+    /// No answer at all (offline, blocked).
+    pub error_network: &'static str,
+    /// Above a form with fields marked.
+    pub error_check_fields: &'static str,
+    /// `not_found`.
+    pub error_not_found: &'static str,
+    /// `unauthorized`.
+    pub error_unauthorized: &'static str,
+    /// `forbidden`.
+    pub error_forbidden: &'static str,
+    /// `invalid_signature`, `signature_expired`.
+    pub error_session_expired: &'static str,
+    /// `invalid_guest_pass`, `guest_pass_expired`.
+    pub error_guest_pass_expired: &'static str,
+    /// `forbidden_origin`.
+    pub error_forbidden_origin: &'static str,
+    /// `staff_email`.
+    pub error_staff_email: &'static str,
+    /// `idempotency_conflict`.
+    pub error_idempotency_conflict: &'static str,
+    /// `spam_suspected`.
+    pub error_spam_suspected: &'static str,
+    /// `payload_too_large`.
+    pub error_too_large: &'static str,
+    /// `rate_limited`.
+    pub error_rate_limited: &'static str,
+    /// `upstream_unavailable`, `upstream_timeout`.
+    pub error_upstream: &'static str,
+    /// `internal` and anything unknown.
+    pub error_internal: &'static str,
+
+    /// The launcher's badge, read aloud: one unread thread.
+    pub unread_one: &'static str,
+    /// The launcher's badge, read aloud; `{n}` is the number of unread threads.
+    pub unread_many: &'static str,
+    /// Beside a ticket in "My tickets" with a support reply not yet seen.
+    pub new_reply: &'static str,
+    /// While a send waits for the network (form and reply box).
+    pub not_sent_yet: &'static str,
+}
+
+impl Strings {
+    /// The words for a priority.
+    pub fn priority_label(&self, priority: Priority) -> &'static str {
+        match priority {
+            Priority::Low => self.priority_low,
+            Priority::Medium => self.priority_medium,
+            Priority::High => self.priority_high,
+        }
+    }
+
+    /// The words for a helpdesk status it is known to use; `None` for others (shown as given).
+    pub fn status(&self, status: &str) -> Option<&'static str> {
+        let said = match status.trim().to_ascii_lowercase().as_str() {
+            "open" => self.status_open,
+            "new" => self.status_new,
+            "pending" => self.status_pending,
+            "on hold" | "on-hold" | "on_hold" => self.status_on_hold,
+            "waiting" => self.status_waiting,
+            "answered" => self.status_answered,
+            "replied" => self.status_replied,
+            "closed" => self.status_closed,
+            "resolved" => self.status_resolved,
+            "solved" => self.status_solved,
+            _ => return None,
+        };
+        Some(said)
+    }
+
+    /// The words for what is wrong with a field.
+    pub fn problem(&self, problem: Problem) -> String {
+        match problem {
+            Problem::Required => self.problem_required,
+            Problem::TooLong { max } => {
+                return fill(self.problem_too_long, "{max}", &max.to_string());
+            }
+            Problem::InvalidEmail => self.problem_invalid_email,
+            Problem::NameLooksLikeEmail => self.problem_name_is_email,
+            Problem::UnknownField => self.problem_unknown_field,
+            Problem::NotACategory => self.problem_not_a_category,
+            Problem::NotAnOption => self.problem_not_an_option,
+            Problem::NotACheckbox => self.problem_not_a_checkbox,
+            Problem::NotANumber => self.problem_not_a_number,
+            Problem::NotADate => self.problem_not_a_date,
+        }
+        .into()
+    }
+
+    /// A field error as the visitor reads it: the wire rules' English (ours or the proxy's) in
+    /// this language; any other text (a helpdesk's own) as it came.
+    pub fn field_error(&self, message: String) -> String {
+        match Problem::from_message(&message) {
+            Some(problem) => self.problem(problem),
+            None => message,
+        }
+    }
+}
+
+/// The locale for one BCP 47 tag, matched as for the visitor (English when none fits).
+pub fn for_tag(tag: &str) -> &'static Strings {
+    choose::choose([tag.to_owned()])
+}
+
+/// `text` with `placeholder` replaced by `value`.
+pub fn fill(text: &str, placeholder: &str, value: &str) -> String {
+    text.replace(placeholder, value)
+}
+
+/// The parts of `text` before and after `placeholder`, to put an element between them.
+pub fn around(text: &'static str, placeholder: &str) -> (&'static str, &'static str) {
+    text.split_once(placeholder).unwrap_or((text, ""))
+}
+
+/// The locale's words, compared by which locale they are (no need to compare every message).
+#[derive(Clone, Copy)]
+struct Chosen(&'static Strings);
+
+impl PartialEq for Chosen {
+    fn eq(&self, other: &Chosen) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+/// The widget's words in the visitor's language, following `Helpdock('setLocale', …)`; `Copy`.
+#[derive(Clone, Copy)]
+pub struct I18n(Memo<Chosen>);
+
+impl I18n {
+    /// Chooses the locale (the shell's, then the page's, then the browser's) and provides it as
+    /// context to the components below.
+    pub fn provide() -> I18n {
+        let asked = use_context::<Shell>().map(|shell| shell.locale);
+        let chosen = Memo::new(move |_| {
+            let asked = asked.as_ref().and_then(|locale| locale.get());
+            Chosen(choose::choose(
+                asked.into_iter().chain(choose::page_languages()),
+            ))
+        });
+        let i18n = I18n(chosen);
+        provide_context(i18n);
+        i18n
+    }
+
+    /// The chosen locale's words; tracked, so a closure reading it follows a change of locale.
+    pub fn get(self) -> &'static Strings {
+        self.0.get().0
+    }
+
+    /// The chosen locale's words, untracked (for values kept rather than shown).
+    pub fn get_untracked(self) -> &'static Strings {
+        self.0.get_untracked().0
+    }
+
+    /// One message as a reactive text or attribute: `{t.text(|s| s.send_ticket)}`.
+    pub fn text(self, pick: Message) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || pick(self.get())
+    }
+}
+
+/// The [`I18n`] provided above, or one chosen here (components mounted alone, in tests).
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(I18n::provide)
+}
+
+#[cfg(test)]
+mod tests;
