@@ -72,14 +72,10 @@ async fn walk_states(client: &Client, url: &str, theme: &'static str, findings: 
             .execute("Helpdock('close');", vec![])
             .await
             .expect("Helpdock('close')");
-        if !rtl {
-            // TODO(lead): make this strict once helper B's locales (ar, dir=rtl) are merged.
-            println!(
-                "SKIPPED the rtl theme: after Helpdock('setLocale', 'ar') the panel still lays \
-                 out left to right (no dir=rtl support yet)"
-            );
-            return;
-        }
+        assert!(
+            rtl,
+            "after Helpdock('setLocale', 'ar') the panel must lay out right to left"
+        );
         w.wait_for_hidden("panel").await;
     }
     check(client, findings, "closed", theme).await;

@@ -219,7 +219,6 @@ async fn a_page_that_never_opens_the_widget_stores_nothing() {
 }
 
 #[tokio::test]
-#[ignore = "Helpdock('prefill') is parsed, but the ticket form does not apply Shell::prefill yet"]
 async fn a_queued_prefill_fills_the_form_fields_the_visitor_has_not_typed_in() {
     let host = HostPages::start();
     let stack = DemoStack::start_for_origin(&host.origin);

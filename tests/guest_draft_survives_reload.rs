@@ -23,7 +23,6 @@ async fn file_first_ticket(w: &Widget) -> String {
 }
 
 #[tokio::test]
-#[ignore = "needs drafts (helper C)"]
 async fn a_guest_draft_survives_a_reload_and_is_sent_once() {
     let stack = Arc::new(DemoStack::start());
     let url = stack.url.clone();

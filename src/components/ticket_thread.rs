@@ -242,7 +242,7 @@ fn conversation(
         detail.get().map(|(ticket, fields)| {
             let badge = status_class(&ticket.status);
             view! {
-                <header class="hd-thread-head">
+                <div class="hd-thread-head">
                     <h3 data-testid="thread-subject">{ticket.subject}</h3>
                     <p class="hd-list-meta">
                         <span class=badge data-testid="thread-status">
@@ -256,7 +256,7 @@ fn conversation(
                             {fields.into_iter().map(|f| view! { <dt>{f.name.clone()}</dt> <dd>{field_text(&f, t.get())}</dd> }).collect_view()}
                         </dl>
                     })}
-                </header>
+                </div>
             }
         })
     };
