@@ -202,16 +202,16 @@ pub struct Strings {
     pub error_internal: &'static str,
 }
 
-impl Strings {
-    /// The words for a priority.
-    pub fn priority_label(&self, priority: Priority) -> &'static str {
-        match priority {
-            Priority::Low => self.priority_low,
-            Priority::Medium => self.priority_medium,
-            Priority::High => self.priority_high,
-        }
+/// The message for a priority.
+pub fn priority(priority: Priority) -> Message {
+    match priority {
+        Priority::Low => |s| s.priority_low,
+        Priority::Medium => |s| s.priority_medium,
+        Priority::High => |s| s.priority_high,
     }
+}
 
+impl Strings {
     /// The words for a helpdesk status it is known to use; `None` for others (shown as given).
     pub fn status(&self, status: &str) -> Option<&'static str> {
         let said = match status.trim().to_ascii_lowercase().as_str() {
@@ -312,6 +312,20 @@ impl I18n {
     /// The chosen locale's words, untracked (for values kept rather than shown).
     pub fn get_untracked(self) -> &'static Strings {
         self.0.get_untracked().0
+    }
+
+    /// A helpdesk status word, reactive: the locale's words for it, or the word as given.
+    pub fn status(self, status: String) -> impl Fn() -> String + Send + Sync + 'static {
+        move || {
+            self.get()
+                .status(&status)
+                .map_or_else(|| status.clone(), str::to_owned)
+        }
+    }
+
+    /// An instant as a date and time in the chosen locale, reactive (`None`: not a time).
+    pub fn date_time(self, instant: String) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+        move || crate::time::date_time(&instant, self.get().lang)
     }
 
     /// One message as a reactive text or attribute: `{t.text(|s| s.send_ticket)}`.
