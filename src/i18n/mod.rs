@@ -261,7 +261,7 @@ impl Strings {
 
 /// The locale for one BCP 47 tag, matched as for the visitor (English when none fits).
 pub fn for_tag(tag: &str) -> &'static Strings {
-    choose::choose([tag.to_owned()])
+    choose::choose(&[tag.to_owned()])
 }
 
 /// `text` with `placeholder` replaced by `value`.
@@ -295,9 +295,7 @@ impl I18n {
         let asked = use_context::<Shell>().map(|shell| shell.locale);
         let chosen = Memo::new(move |_| {
             let asked = asked.as_ref().and_then(|locale| locale.get());
-            Chosen(choose::choose(
-                asked.into_iter().chain(choose::page_languages()),
-            ))
+            Chosen(choose::choose(&choose::preferences(asked)))
         });
         let i18n = I18n(chosen);
         provide_context(i18n);
