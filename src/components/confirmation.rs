@@ -12,15 +12,15 @@ pub fn Confirmation(
     on_new: Callback<()>,
 ) -> impl IntoView {
     let t = use_i18n();
-    let number = move || {
-        let (before, after) = around(t.get().ticket_number, "{id}");
-        view! { {before} <strong data-testid="created-ticket-id">{ticket_id.to_string()}</strong> {after} }
-    };
     view! {
         <div class="hd-confirmation" data-testid="ticket-created" role="status">
             <div class="hd-check" aria-hidden="true">"✓"</div>
             <h3>{t.text(|s| s.thanks)}</h3>
-            <p>{number}</p>
+            <p>
+                {t.text(|s| around(s.ticket_number, "{id}").0)}
+                <strong data-testid="created-ticket-id">{ticket_id.to_string()}</strong>
+                {t.text(|s| around(s.ticket_number, "{id}").1)}
+            </p>
             <div class="hd-actions">
                 <button
                     type="button"

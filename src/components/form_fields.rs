@@ -1,7 +1,7 @@
 //! The ticket form's controls: each labelled, bound to the draft, with its inline error line.
 
 use crate::api::ApiError;
-use crate::i18n::{Message, use_i18n};
+use crate::i18n::{Message, priority, use_i18n};
 use helpdock_wire::validate::{FieldErrors, custom_field_key};
 use helpdock_wire::{Categories, CategoryId, CustomField, CustomFieldId, FieldKind, Priority};
 use leptos::prelude::*;
@@ -206,7 +206,7 @@ pub(crate) fn priority_select(
     let options = Priority::ALL.map(|p| {
         view! {
             <option value=p.as_str() selected=move || value.get() == p>
-                {move || t.get().priority_label(p)}
+                {t.text(priority(p))}
             </option>
         }
     });

@@ -4,7 +4,7 @@ use super::error_view::ErrorView;
 use super::status_class;
 use super::ticket_thread::TicketThread;
 use crate::api::{Api, ApiError, Visitor};
-use crate::i18n::{around, use_i18n};
+use crate::i18n::{around, priority, use_i18n};
 use crate::polling::{Poll, PollEvery};
 use crate::shell::Shell;
 use crate::time;
@@ -108,11 +108,11 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
                 <p class="hd-muted hd-history-who">
                     {match visitor {
                         Visitor::Verified(identity) => {
-                            let email = identity.email().to_owned();
-                            (move || {
-                                let (before, after) = around(t.get().tickets_for, "{email}");
-                                view! { {before} <strong>{email.clone()}</strong> {after} }
-                            })
+                            view! {
+                                {t.text(|s| around(s.tickets_for, "{email}").0)}
+                                <strong>{identity.email().to_owned()}</strong>
+                                {t.text(|s| around(s.tickets_for, "{email}").1)}
+                            }
                             .into_any()
                         }
                         _ => t.text(|s| s.tickets_from_browser).into_any(),
@@ -156,7 +156,6 @@ fn ticket_rows(
                 children=move |t: TicketSummary| {
                     let (id, badge) = (t.id, status_class(&t.status));
                     let is_unread = move || unread.with(|u| u.contains(&id));
-                    let (status, priority) = (t.status.clone(), t.priority);
                     view! {
                         <li>
                             <button
@@ -176,9 +175,9 @@ fn ticket_rows(
                                 </span>
                                 <span class="hd-list-meta">
                                     <span class=badge data-testid=format!("ticket-status-{id}")>
-                                        {move || i18n.get().status(&status).map_or_else(|| status.clone(), str::to_owned)}
+                                        {i18n.status(t.status)}
                                     </span>
-                                    <span class="hd-priority">{move || i18n.get().priority_label(priority)}</span>
+                                    <span class="hd-priority">{i18n.text(priority(t.priority))}</span>
                                     <span>"#" {id.to_string()}</span>
                                     {updated(id, t.updated_at.as_deref(), tick.into())}
                                 </span>
@@ -201,10 +200,7 @@ fn updated(
     let t = use_i18n();
     let instant = instant?.to_owned();
     time::date_time(&instant, t.get_untracked().lang)?;
-    let title = {
-        let instant = instant.clone();
-        move || time::date_time(&instant, t.get().lang)
-    };
+    let title = t.date_time(instant.clone());
     let ago = {
         let instant = instant.clone();
         move || {
@@ -212,15 +208,13 @@ fn updated(
             time::relative(&instant, t.get().lang)
         }
     };
-    let before = move || around(t.get().updated, "{time}").0;
-    let after = move || around(t.get().updated, "{time}").1;
     view! {
         <span class="hd-list-time">
-            {before}
+            {t.text(|s| around(s.updated, "{time}").0)}
             <time datetime=instant title=title data-testid=format!("ticket-updated-{id}")>
                 {ago}
             </time>
-            {after}
+            {t.text(|s| around(s.updated, "{time}").1)}
         </span>
     }
     .into()

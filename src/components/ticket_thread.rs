@@ -4,7 +4,7 @@ use super::error_view::ErrorView;
 use super::status_class;
 use crate::api::{Api, ApiError, new_idempotency_key};
 use crate::drafts::{self, event_detail, keep_key_after, on_back_online, set, text};
-use crate::i18n::{Message, Strings, use_i18n};
+use crate::i18n::{Message, Strings, priority, use_i18n};
 use crate::linkify::{Segment, segments};
 use crate::polling::{Poll, PollEvery};
 use crate::shell::Shell;
@@ -248,7 +248,7 @@ fn conversation(
                         <span class=badge data-testid="thread-status">
                             {t.get().status(&ticket.status).map_or(ticket.status, str::to_owned)}
                         </span>
-                        <span class="hd-priority">{t.get().priority_label(ticket.priority)}</span>
+                        <span class="hd-priority">{priority(ticket.priority)(t.get())}</span>
                         <span>"#" {ticket.id.to_string()}</span>
                     </p>
                     {(!fields.is_empty()).then(|| view! {
@@ -295,12 +295,12 @@ fn conversation(
 /// when known.
 fn meta(who: Message, instant: Option<&str>) -> impl IntoView + use<> {
     let t = use_i18n();
-    let instant = instant.map(str::to_owned);
-    let when = move || {
-        let at = instant.clone()?;
-        let said = time::date_time(&at, t.get().lang)?;
-        Some(view! { " · " <time datetime=at data-testid="message-time">{said}</time> })
-    };
+    // Whether the browser can read it does not depend on the locale: decided once.
+    let known = instant.filter(|at| time::date_time(at, "en").is_some());
+    let when = known.map(|at| {
+        let said = t.date_time(at.to_owned());
+        view! { " · " <time datetime=at.to_owned() data-testid="message-time">{said}</time> }
+    });
     view! {
         <p class="hd-msg-meta">
             {t.text(who)}

@@ -6,10 +6,10 @@ use wasm_bindgen::JsValue;
 use web_sys::js_sys::{Array, Reflect, global};
 
 /// The locale for the first of `wanted` (tags, most preferred first) that matches one.
-pub(super) fn choose(wanted: impl IntoIterator<Item = String>) -> &'static Strings {
+pub(super) fn choose(wanted: &[String]) -> &'static Strings {
     wanted
-        .into_iter()
-        .find_map(|tag| matching(&tag))
+        .iter()
+        .find_map(|tag| matching(tag))
         .unwrap_or(LOCALES[0])
 }
 
@@ -49,29 +49,24 @@ fn is_traditional<'a>(subtags: impl Iterator<Item = &'a str>) -> bool {
     false
 }
 
-/// The host page's `<html lang>`, then the browser's languages, most preferred first.
-pub(super) fn page_languages() -> Vec<String> {
+/// The visitor's languages, most preferred first: `asked` (`setLocale`), the host page's
+/// `<html lang>`, then the browser's.
+pub(super) fn preferences(asked: Option<String>) -> Vec<String> {
+    let mut wanted = Vec::from_iter(asked);
     let get = |on: &JsValue, key: &str| Reflect::get(on, &JsValue::from_str(key)).ok();
     let document = get(&global(), "document");
     let html = document.and_then(|d| get(&d, "documentElement"));
-    let lang = html
+    if let Some(lang) = html
         .and_then(|h| get(&h, "lang"))
-        .and_then(|l| l.as_string());
+        .and_then(|l| l.as_string())
+    {
+        wanted.push(lang);
+    }
     let navigator = get(&global(), "navigator");
-    let languages = navigator
-        .and_then(|n| get(&n, "languages"))
-        .filter(Array::is_array)
-        .map(|l| {
-            Array::from(&l)
-                .iter()
-                .filter_map(|l| l.as_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    lang.into_iter()
-        .filter(|l| !l.is_empty())
-        .chain::<Vec<String>>(languages)
-        .collect()
+    if let Some(languages) = navigator.and_then(|n| get(&n, "languages")) {
+        wanted.extend(Array::from(&languages).iter().filter_map(|l| l.as_string()));
+    }
+    wanted
 }
 
 #[cfg(test)]
@@ -80,7 +75,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn chosen(wanted: &[&str]) -> &'static str {
-        choose(wanted.iter().map(|s| s.to_string())).lang
+        choose(&wanted.iter().map(|s| s.to_string()).collect::<Vec<_>>()).lang
     }
 
     #[test]
@@ -129,7 +124,7 @@ mod tests {
 
     #[test]
     fn set_locale_then_html_lang_then_the_browser() {
-        // What I18n::provide asks: the shell's locale first, then page_languages().
+        // What I18n::provide asks: the shell's locale first, then the page's, then the browser's.
         let page = |html: &str, browser: &[&str]| {
             let html = Some(html.to_owned()).filter(|h| !h.is_empty());
             html.into_iter()
@@ -151,7 +146,7 @@ mod tests {
                 .chain(page(html, browser))
                 .collect();
             assert_eq!(
-                choose(wanted).lang,
+                choose(&wanted).lang,
                 expected,
                 "{asked:?} {html} {browser:?}"
             );
@@ -166,12 +161,12 @@ mod tests {
             .expect("an html element");
         let before = html.get_attribute("lang");
         html.set_attribute("lang", "fr-BE").expect("set");
-        let read = page_languages();
+        let read = preferences(Some("ja".into()));
         match before {
             Some(lang) => html.set_attribute("lang", &lang).expect("restored"),
             None => html.remove_attribute("lang").expect("restored"),
         }
-        assert_eq!(read.first().map(String::as_str), Some("fr-BE"));
-        assert!(read.len() > 1, "the browser's languages follow: {read:?}");
+        assert_eq!(read[..2], ["ja", "fr-BE"]);
+        assert!(read.len() > 2, "the browser's languages follow: {read:?}");
     }
 }

@@ -211,16 +211,16 @@ pub struct Strings {
     pub not_sent_yet: &'static str,
 }
 
-impl Strings {
-    /// The words for a priority.
-    pub fn priority_label(&self, priority: Priority) -> &'static str {
-        match priority {
-            Priority::Low => self.priority_low,
-            Priority::Medium => self.priority_medium,
-            Priority::High => self.priority_high,
-        }
+/// The message for a priority.
+pub fn priority(priority: Priority) -> Message {
+    match priority {
+        Priority::Low => |s| s.priority_low,
+        Priority::Medium => |s| s.priority_medium,
+        Priority::High => |s| s.priority_high,
     }
+}
 
+impl Strings {
     /// The words for a helpdesk status it is known to use; `None` for others (shown as given).
     pub fn status(&self, status: &str) -> Option<&'static str> {
         let said = match status.trim().to_ascii_lowercase().as_str() {
@@ -270,7 +270,7 @@ impl Strings {
 
 /// The locale for one BCP 47 tag, matched as for the visitor (English when none fits).
 pub fn for_tag(tag: &str) -> &'static Strings {
-    choose::choose([tag.to_owned()])
+    choose::choose(&[tag.to_owned()])
 }
 
 /// `text` with `placeholder` replaced by `value`.
@@ -304,9 +304,7 @@ impl I18n {
         let asked = use_context::<Shell>().map(|shell| shell.locale);
         let chosen = Memo::new(move |_| {
             let asked = asked.as_ref().and_then(|locale| locale.get());
-            Chosen(choose::choose(
-                asked.into_iter().chain(choose::page_languages()),
-            ))
+            Chosen(choose::choose(&choose::preferences(asked)))
         });
         let i18n = I18n(chosen);
         provide_context(i18n);
@@ -321,6 +319,20 @@ impl I18n {
     /// The chosen locale's words, untracked (for values kept rather than shown).
     pub fn get_untracked(self) -> &'static Strings {
         self.0.get_untracked().0
+    }
+
+    /// A helpdesk status word, reactive: the locale's words for it, or the word as given.
+    pub fn status(self, status: String) -> impl Fn() -> String + Send + Sync + 'static {
+        move || {
+            self.get()
+                .status(&status)
+                .map_or_else(|| status.clone(), str::to_owned)
+        }
+    }
+
+    /// An instant as a date and time in the chosen locale, reactive (`None`: not a time).
+    pub fn date_time(self, instant: String) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+        move || crate::time::date_time(&instant, self.get().lang)
     }
 
     /// One message as a reactive text or attribute: `{t.text(|s| s.send_ticket)}`.

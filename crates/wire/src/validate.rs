@@ -96,10 +96,36 @@ impl Problem {
 
 /// The English messages of `problems`, as the proxy answers them.
 pub fn messages(problems: FieldProblems) -> FieldErrors {
-    problems
-        .into_iter()
-        .map(|(field, problem)| (field, problem.message().into_owned()))
-        .collect()
+    let mut errors = FieldErrors::new();
+    for (field, problem) in problems {
+        errors.add(field, problem);
+    }
+    errors
+}
+
+/// Where the checks put what they find. The checks are generic over it so a build that only
+/// wants messages (the widget) carries no map of kinds, and the other way round.
+trait Findings: Default {
+    fn has(&self, field: &str) -> bool;
+    fn add(&mut self, field: String, problem: Problem);
+}
+
+impl Findings for FieldProblems {
+    fn has(&self, field: &str) -> bool {
+        self.contains_key(field)
+    }
+    fn add(&mut self, field: String, problem: Problem) {
+        self.insert(field, problem);
+    }
+}
+
+impl Findings for FieldErrors {
+    fn has(&self, field: &str) -> bool {
+        self.contains_key(field)
+    }
+    fn add(&mut self, field: String, problem: Problem) {
+        self.insert(field, problem.message().into_owned());
+    }
 }
 
 /// The key under which a custom field's error is reported.
@@ -140,27 +166,31 @@ pub fn normalize_email(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-fn check_text(errors: &mut FieldProblems, field: &str, value: &str, required: bool, max: usize) {
+fn check_text(errors: &mut impl Findings, field: &str, value: &str, required: bool, max: usize) {
     if required && value.trim().is_empty() {
-        errors.insert(field.into(), Problem::Required);
+        errors.add(field.into(), Problem::Required);
     } else if value.chars().count() > max {
-        errors.insert(field.into(), Problem::TooLong { max });
+        errors.add(field.into(), Problem::TooLong { max });
     }
 }
 
 /// Checks a ticket against the rules; with the helpdesk's `fields`, also its custom fields.
 pub fn validate_new_ticket(t: &NewTicket, fields: Option<&CustomFields>) -> FieldErrors {
-    messages(new_ticket_problems(t, fields))
+    check_ticket(t, fields)
 }
 
 /// [`validate_new_ticket`]'s findings as kinds.
 pub fn new_ticket_problems(t: &NewTicket, fields: Option<&CustomFields>) -> FieldProblems {
-    let mut errors = FieldProblems::new();
+    check_ticket(t, fields)
+}
+
+fn check_ticket<F: Findings>(t: &NewTicket, fields: Option<&CustomFields>) -> F {
+    let mut errors = F::default();
     check_text(&mut errors, "subject", &t.subject, true, MAX_SUBJECT);
     check_text(&mut errors, "message", &t.message, true, MAX_MESSAGE);
     check_text(&mut errors, "user_email", &t.user_email, true, MAX_EMAIL);
-    if !errors.contains_key("user_email") && !is_valid_email(t.user_email.trim()) {
-        errors.insert("user_email".into(), Problem::InvalidEmail);
+    if !errors.has("user_email") && !is_valid_email(t.user_email.trim()) {
+        errors.add("user_email".into(), Problem::InvalidEmail);
     }
     check_text(
         &mut errors,
@@ -170,8 +200,8 @@ pub fn new_ticket_problems(t: &NewTicket, fields: Option<&CustomFields>) -> Fiel
         MAX_NAME,
     );
     // The helpdesk matches `user_email` against names too, so an email here could expose tickets.
-    if !errors.contains_key("name") && t.name.as_deref().is_some_and(|n| n.contains('@')) {
-        errors.insert("name".into(), Problem::NameLooksLikeEmail);
+    if !errors.has("name") && t.name.as_deref().is_some_and(|n| n.contains('@')) {
+        errors.add("name".into(), Problem::NameLooksLikeEmail);
     }
     check_text(
         &mut errors,
@@ -192,24 +222,24 @@ pub fn new_ticket_problems(t: &NewTicket, fields: Option<&CustomFields>) -> Fiel
     if let Some(fields) = fields {
         for (id, _) in t.custom_fields.iter() {
             if !fields.fields.iter().any(|f| f.id == *id) {
-                errors.insert(custom_field_key(id), Problem::UnknownField);
+                errors.add(custom_field_key(id), Problem::UnknownField);
             }
         }
         for f in &fields.fields {
             let key = custom_field_key(f.id);
             let value = t.custom_fields.get(&f.id).map(|v| v.trim()).unwrap_or("");
-            if errors.contains_key(&key) {
+            if errors.has(&key) {
                 continue;
             }
             let empty = value.is_empty() || (f.kind == FieldKind::Checkbox && value == "0");
             if empty {
                 if f.required {
-                    errors.insert(key, Problem::Required);
+                    errors.add(key, Problem::Required);
                 }
                 continue;
             }
             if let Some(problem) = check_kind(f.kind, &f.options, value) {
-                errors.insert(key, problem);
+                errors.add(key, problem);
             }
         }
     }
@@ -242,12 +272,16 @@ fn is_iso_date(s: &str) -> bool {
 
 /// Checks a reply against the rules.
 pub fn validate_new_reply(r: &NewReply) -> FieldErrors {
-    messages(new_reply_problems(r))
+    check_reply(r)
 }
 
 /// [`validate_new_reply`]'s findings as kinds.
 pub fn new_reply_problems(r: &NewReply) -> FieldProblems {
-    let mut errors = FieldProblems::new();
+    check_reply(r)
+}
+
+fn check_reply<F: Findings>(r: &NewReply) -> F {
+    let mut errors = F::default();
     check_text(&mut errors, "message", &r.message, true, MAX_MESSAGE);
     errors
 }
