@@ -3,8 +3,9 @@
 # helpdock_widget_bg.wasm and helpdock.css. Idempotent: installs only what is missing or of the
 # wrong version, then rebuilds.
 #
-# Tools: trunk (pinned below), wasm-bindgen-cli (= the wasm-bindgen in Cargo.lock), and wasm-opt
-# from npm's binaryen (Debian's is broken) in HELPDOCK_TOOLS_DIR, default ~/.cache/helpdock-tools.
+# Tools: trunk (pinned below), wasm-bindgen-cli (= the wasm-bindgen in Cargo.lock), wasm-opt
+# from npm's binaryen (Debian's is broken) and npm's esbuild (minifies pkg/'s JS and CSS) in
+# HELPDOCK_TOOLS_DIR, default ~/.cache/helpdock-tools.
 # Trunk runs offline and never downloads anything itself.
 #
 #   scripts/build-widget.sh          build pkg/
@@ -15,6 +16,7 @@ mode=${1:-build}
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+ESBUILD_VERSION=0.28.2
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -56,6 +58,14 @@ if [[ "$("$wasm_opt" --version 2>/dev/null || true)" != "wasm-opt version $BINAR
   npm install --prefix "$tools_dir" --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION"
 fi
 
+# In a prefix of its own: an npm install into binaryen's prefix would remove binaryen again.
+esbuild="$tools_dir/esbuild/node_modules/.bin/esbuild"
+if [[ "$("$esbuild" --version 2>/dev/null || true)" != "$ESBUILD_VERSION" ]]; then
+  say "installing esbuild $ESBUILD_VERSION into $tools_dir/esbuild"
+  mkdir -p "$tools_dir/esbuild"
+  npm install --prefix "$tools_dir/esbuild" --no-audit --no-fund --no-save "esbuild@$ESBUILD_VERSION"
+fi
+
 # Trunk builds with `cargo build --manifest-path <root>/Cargo.toml`, which in this workspace selects
 # the native default members; the widget is the root package, so a shim selects it explicitly.
 real_cargo=$(command -v cargo)
@@ -90,8 +100,9 @@ widget_rustflags="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
 # input (sources, manifests, lock file, loader, pinned tools) is the same as for the pkg/ we have.
 mkdir -p "$root/target"
 stamp="$root/target/widget-pkg.inputs"
-inputs=$( { find src loader crates/wire index.html Trunk.toml Cargo.toml Cargo.lock -type f -print0 \
-  | sort -z | xargs -0 sha256sum; trunk --version; wasm-bindgen --version; echo "$widget_rustflags"; } | sha256sum | cut -d' ' -f1)
+inputs=$( { find src loader crates/wire index.html Trunk.toml Cargo.toml Cargo.lock scripts/build-widget.sh -type f -print0 \
+  | sort -z | xargs -0 sha256sum; trunk --version; wasm-bindgen --version; echo "$widget_rustflags"
+  "$esbuild" --version; } | sha256sum | cut -d' ' -f1)
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$inputs" ]] \
   && [[ -f "$pkg/widget.js" && -f "$pkg/helpdock_widget.js" && -f "$pkg/helpdock_widget_bg.wasm" && -f "$pkg/helpdock.css" ]]; then
   say "pkg/ is up to date"
@@ -105,10 +116,15 @@ RUSTFLAGS="$widget_rustflags" trunk build --release --dist "$dist"
 say "assembling $pkg"
 rm -rf "$pkg"
 mkdir -p "$pkg"
-cp loader/widget.js "$pkg/widget.js"
 for file in helpdock_widget.js helpdock_widget_bg.wasm helpdock.css; do
   [[ -f "$dist/$file" ]] || die "trunk did not produce $file"
-  cp "$dist/$file" "$pkg/$file"
 done
+cp "$dist/helpdock_widget_bg.wasm" "$pkg/"
+# Minified (measured: 2.7 KB less brotli in all). The loader stays ES5, so browsers too old for the
+# widget still parse it; the glue and the stylesheet only reach browsers that run the wasm.
+minify() { "$esbuild" --log-level=warning --minify "$@"; }
+minify loader/widget.js --target=es5 --supported:dynamic-import=true --outfile="$pkg/widget.js"
+minify "$dist/helpdock_widget.js" --format=esm --target=es2020 --outfile="$pkg/helpdock_widget.js"
+minify "$dist/helpdock.css" --outfile="$pkg/helpdock.css"
 echo "$inputs" >"$stamp"
 scripts/sizes.sh
