@@ -2,8 +2,10 @@
 //! with `Helpdock('identify', {email, name?, signature, expires?})`. Kept in memory only; the host
 //! page identifies the visitor again on every page load.
 
-use helpdock_wire::validate::{MAX_NAME, is_valid_email, normalize_email};
+use crate::joined;
+use helpdock_wire::validate::{MAX_NAME, is_valid_email};
 use std::fmt;
+use web_sys::js_sys::JsString;
 
 /// Who the host site says the visitor is, as sent in `X-Helpdock-Identity`.
 #[derive(Clone, PartialEq, Eq)]
@@ -23,9 +25,15 @@ impl Identity {
         expires: Option<&str>,
         signature: &str,
     ) -> Result<Identity, String> {
-        let email = normalize_email(email);
+        // The browser's lower-casing: the same Unicode mapping as `normalize_email`, which the
+        // proxy applies again, without Rust's case tables in the wasm.
+        let email: String = JsString::from(email.trim()).to_lower_case().into();
         if !is_valid_email(&email) {
-            return Err(format!("email must be an email address, not {email:?}"));
+            return Err(joined(&[
+                "email must be an email address, not \"",
+                &email,
+                "\"",
+            ]));
         }
         let name = name.map(str::trim).filter(|n| !n.is_empty());
         if name.is_some_and(|n| n.chars().count() > MAX_NAME) {
@@ -36,7 +44,11 @@ impl Identity {
                 || expires.len() > 20
                 || !expires.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(format!("expires must be unix seconds, not {expires:?}"));
+            return Err(joined(&[
+                "expires must be unix seconds, not \"",
+                expires,
+                "\"",
+            ]));
         }
         let signature = signature.trim();
         if signature.is_empty()

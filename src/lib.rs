@@ -10,6 +10,7 @@ pub mod drafts;
 pub mod i18n;
 pub mod identity;
 pub mod linkify;
+pub mod load;
 pub mod polling;
 pub mod shell;
 #[cfg(test)]
@@ -320,7 +321,7 @@ fn identify_args(value: &JsValue) -> Result<Identity, String> {
     for key in Object::keys(&Object::from(value.clone())) {
         let key = key.as_string().unwrap_or_default();
         if !matches!(key.as_str(), "email" | "name" | "signature" | "expires") {
-            return Err(format!("unknown key {key:?}"));
+            return Err(joined(&["unknown key \"", &key, "\""]));
         }
     }
     let get =
@@ -339,7 +340,9 @@ fn identify_args(value: &JsValue) -> Result<Identity, String> {
         Some(v) => Some(match v.as_f64() {
             // Whole seconds that survive the trip through a double.
             Some(n) if n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n) => {
-                format!("{n:.0}")
+                // Whole and below 2^53 (checked above): the cast is exact, and cheaper than
+                // formatting a float.
+                (n as u64).to_string()
             }
             Some(_) => return Err("expires must be whole unix seconds".into()),
             None => text("expires", v)?,

@@ -14,7 +14,7 @@ pub mod ticket_thread;
 pub(crate) fn status_class(status: &str) -> String {
     let slug: String = status
         .trim()
-        .to_lowercase()
+        .to_ascii_lowercase()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
