@@ -156,7 +156,7 @@ fn field_error(errors: RwSignal<FieldErrors>, key: String) -> impl IntoView {
 
 /// The helpdesk's categories, or none.
 pub(crate) fn category_select(
-    categories: LocalResource<Result<Categories, ApiError>>,
+    categories: ReadSignal<Option<Result<Categories, ApiError>>>,
     value: RwSignal<Option<CategoryId>>,
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {

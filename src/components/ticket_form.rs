@@ -13,6 +13,7 @@ use super::form_fields::{
 use crate::api::{Api, ApiError, new_idempotency_key};
 use crate::drafts::{event_detail, keep_key_after, on_back_online};
 use crate::i18n::use_i18n;
+use crate::load::{load, run};
 use crate::shell::Shell;
 use draft::Draft;
 use helpdock_wire::validate::{FieldErrors, custom_field_key, validate_new_ticket};
@@ -46,14 +47,14 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         let api = api.clone();
         move |_| api.identity()
     });
-    let categories = LocalResource::new({
+    let categories = load({
         let api = api.clone();
         move || {
             let api = api.clone();
             async move { api.categories().await }
         }
     });
-    let fields = LocalResource::new({
+    let fields = load({
         let api = api.clone();
         move || {
             let api = api.clone();
@@ -67,12 +68,12 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     let created = RwSignal::new(None::<TicketId>);
     // A send that found no network waits for the browser to come back online.
     let waiting = RwSignal::new(false);
-    let create = Action::new_local({
+    let sending = RwSignal::new(false);
+    let create = {
         let api = api.clone();
-        move |(ticket, key): &(NewTicket, String)| {
-            let (api, shell, ticket, key) =
-                (api.clone(), shell.clone(), ticket.clone(), key.clone());
-            async move {
+        move |ticket: NewTicket, key: String| {
+            let (api, shell) = (api.clone(), shell.clone());
+            run(sending, async move {
                 let result = api.create_ticket(&ticket, &key).await;
                 // Rebuilt meanwhile (`reset`, another visitor): this draft is no one's now.
                 if created.is_disposed() {
@@ -97,10 +98,9 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                         failure.set(Some(error).filter(|e| *e != ApiError::Network));
                     }
                 }
-            }
+            });
         }
-    });
-    let sending = create.pending();
+    };
 
     // Checked with the wire rules, then sent under the draft's key (a new one for a new draft).
     let send = UnsyncCallback::new({
@@ -122,7 +122,7 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
             let key = draft.key.get_value().unwrap_or_else(new_idempotency_key);
             draft.key.set_value(Some(key.clone()));
             draft.save(&api);
-            create.dispatch((ticket, key));
+            create(ticket, key);
         }
     });
     on_back_online(move || {

@@ -5,6 +5,7 @@ use super::status_class;
 use super::ticket_thread::TicketThread;
 use crate::api::{Api, ApiError, Visitor};
 use crate::i18n::{around, priority, use_i18n};
+use crate::load::load;
 use crate::polling::{Poll, PollEvery};
 use crate::shell::Shell;
 use crate::time;
@@ -40,7 +41,7 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     // Bumped when a thread was seen, so its row and the count follow.
     let seen = RwSignal::new(0_usize);
     let poll = Poll::start(use_context::<PollEvery>().unwrap_or_default().list);
-    let list = LocalResource::new({
+    let list = load({
         let api = api.clone();
         move || {
             let (api, visitor) = (api.clone(), visitor.get());

@@ -6,6 +6,7 @@ use crate::api::{Api, ApiError, new_idempotency_key};
 use crate::drafts::{self, event_detail, keep_key_after, on_back_online, set, text};
 use crate::i18n::{Message, Strings, priority, use_i18n};
 use crate::linkify::{Segment, segments};
+use crate::load::{load, run};
 use crate::polling::{Poll, PollEvery};
 use crate::shell::Shell;
 use crate::time;
@@ -71,13 +72,13 @@ pub fn TicketThread(
     let failure = RwSignal::new(None::<ApiError>);
     let waiting = RwSignal::new(false);
     let replies_sent = RwSignal::new(0_usize);
-    let send = Action::new_local({
+    let sending = RwSignal::new(false);
+    let send = {
         let (api, save) = (api.clone(), save.clone());
-        move |(reply, reply_key): &(NewReply, String)| {
+        move |reply: NewReply, reply_key: String| {
             let (api, shell, save) = (api.clone(), shell.clone(), save.clone());
-            let (reply, reply_key, stored_as) =
-                (reply.clone(), reply_key.clone(), stored_as.clone());
-            async move {
+            let stored_as = stored_as.clone();
+            run(sending, async move {
                 let result = api.reply(&reply, &reply_key).await;
                 // Rebuilt meanwhile (`reset`, another visitor): this draft is no one's now.
                 if draft.is_disposed() {
@@ -106,11 +107,11 @@ pub fn TicketThread(
                         failure.set(Some(error).filter(|e| *e != ApiError::Network));
                     }
                 }
-            }
+            });
         }
-    });
+    };
     let poll = Poll::start(use_context::<PollEvery>().unwrap_or_default().thread);
-    let thread = LocalResource::new({
+    let thread = load({
         let api = api.clone();
         move || {
             replies_sent.track();
@@ -147,7 +148,6 @@ pub fn TicketThread(
     });
     let detail = Memo::new(move |_| shown.get().map(|t| (t.ticket, t.custom_fields)));
     let replies = Memo::new(move |_| shown.get().map(|t| t.replies).unwrap_or_default());
-    let sending = send.pending();
 
     let send_reply = UnsyncCallback::new({
         let save = save.clone();
@@ -171,7 +171,7 @@ pub fn TicketThread(
             let reply_key = key.get_value().unwrap_or_else(new_idempotency_key);
             key.set_value(Some(reply_key.clone()));
             save();
-            send.dispatch((reply, reply_key));
+            send(reply, reply_key);
         }
     });
     on_back_online(move || {
