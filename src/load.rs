@@ -40,3 +40,92 @@ pub fn run(pending: RwSignal<bool>, task: impl Future<Output = ()> + 'static) {
         pending.try_set(false);
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{Page, tick, until};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_futures::JsFuture;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+    use web_sys::js_sys::{Function, Promise};
+
+    /// Asks answered only when the test says so: each ask's number, answered by its resolver.
+    fn slow_asks(ask: RwSignal<u32>) -> (ReadSignal<Option<u32>>, Rc<RefCell<Vec<Function>>>) {
+        let answer_with: Rc<RefCell<Vec<Function>>> = Rc::default();
+        let answer = load({
+            let answer_with = answer_with.clone();
+            move || {
+                let n = ask.get();
+                let promise =
+                    Promise::new(&mut |resolve, _| answer_with.borrow_mut().push(resolve));
+                async move {
+                    _ = JsFuture::from(promise).await;
+                    n
+                }
+            }
+        });
+        (answer, answer_with)
+    }
+
+    fn answer(answer_with: &Rc<RefCell<Vec<Function>>>, ask: usize) {
+        _ = answer_with.borrow()[ask].call0(&JsValue::NULL);
+    }
+
+    #[test]
+    async fn an_older_answer_arriving_late_is_ignored() {
+        let page = Page::new();
+        let ask = RwSignal::new(1);
+        let asks = Rc::new(RefCell::new(None));
+        let mounted = leptos::mount::mount_to(page.root.clone(), {
+            let asks = asks.clone();
+            move || *asks.borrow_mut() = Some(slow_asks(ask))
+        });
+        let (latest, answer_with) = asks.borrow_mut().take().expect("mounted");
+        until("the first ask", || answer_with.borrow().len() == 1).await;
+        ask.set(2);
+        until("the second ask", || answer_with.borrow().len() == 2).await;
+        assert_eq!(latest.get_untracked(), None, "loading");
+
+        answer(&answer_with, 1);
+        until("the newest answer", || latest.get_untracked() == Some(2)).await;
+        answer(&answer_with, 0);
+        tick().await;
+        tick().await;
+        assert_eq!(
+            latest.get_untracked(),
+            Some(2),
+            "the older answer came last"
+        );
+
+        ask.set(3);
+        until("the third ask", || answer_with.borrow().len() == 3).await;
+        assert_eq!(latest.get_untracked(), Some(2), "kept while asking again");
+        answer(&answer_with, 2);
+        until("the third answer", || latest.get_untracked() == Some(3)).await;
+        drop(mounted);
+    }
+
+    #[test]
+    async fn nothing_lands_after_unmount() {
+        let page = Page::new();
+        let ask = RwSignal::new(1);
+        let asks = Rc::new(RefCell::new(None));
+        let mounted = leptos::mount::mount_to(page.root.clone(), {
+            let asks = asks.clone();
+            move || *asks.borrow_mut() = Some(slow_asks(ask))
+        });
+        let (latest, answer_with) = asks.borrow_mut().take().expect("mounted");
+        until("the first ask", || answer_with.borrow().len() == 1).await;
+        drop(mounted);
+        answer(&answer_with, 0);
+        tick().await;
+        tick().await;
+        assert!(latest.is_disposed());
+        ask.try_set(2);
+        tick().await;
+        assert_eq!(answer_with.borrow().len(), 1, "no ask after unmount");
+    }
+}
