@@ -5,6 +5,7 @@ pub mod error_view;
 pub mod form_fields;
 pub mod launcher;
 pub mod panel;
+mod refocus;
 pub mod ticket_form;
 pub mod ticket_history;
 pub mod ticket_thread;

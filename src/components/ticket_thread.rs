@@ -270,14 +270,13 @@ fn conversation(
             }
         })
     };
-    view! {
-        {header}
-        <ol class="hd-messages">
-            {first_message}
-            <For
-                each=move || replies.get()
-                key=|r| r.id
-                children=|r: Reply| {
+    // `replies` changes only when one arrives (a memo); the list only grows, and rows are
+    // patched in place by position, so the messages already shown stay as they are.
+    let later = move || {
+        replies
+            .get()
+            .into_iter()
+            .map(|r: Reply| {
                     let (class, who): (_, Message) = if r.from_staff { ("hd-msg hd-msg-staff", |s| s.support_team) } else { ("hd-msg hd-msg-visitor", |s| s.you) };
                     view! {
                         <li class=class data-testid="thread-message" data-from-staff=r.from_staff.to_string()>
@@ -285,8 +284,14 @@ fn conversation(
                             <p class="hd-msg-body">{message_body(&r.message)}</p>
                         </li>
                     }
-                }
-            />
+            })
+            .collect_view()
+    };
+    view! {
+        {header}
+        <ol class="hd-messages">
+            {first_message}
+            {later}
         </ol>
     }
 }
