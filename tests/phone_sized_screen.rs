@@ -5,7 +5,7 @@
 use fantoccini::Client;
 use helpdock_e2e::audit::save_state_screenshot;
 use helpdock_e2e::cdp::cdp;
-use helpdock_e2e::widget::FIND_ROOT;
+use helpdock_e2e::widget::{Deadline, FIND_ROOT};
 use helpdock_e2e::{DemoStack, Widget, with_browser};
 use serde_json::{Value, json};
 
@@ -60,13 +60,22 @@ async fn on_a_phone_the_panel_takes_the_whole_screen_with_16px_fields() {
         w.click("launcher").await;
         w.find("field-custom-1").await;
 
-        let panel = layout(&client, "panel").await;
-        assert_eq!(num(&panel, "vw"), WIDTH, "the phone viewport: {panel}");
-        for (key, want) in [("x", 0.0), ("y", 0.0), ("w", WIDTH), ("h", HEIGHT)] {
-            assert!(
-                (num(&panel, key) - want).abs() <= 1.0,
-                "the panel must cover the screen ({key} should be {want}): {panel}"
-            );
+        // The panel slides in (unless the visitor asks for reduced motion): look until it rests.
+        let covers = |v: &Value| {
+            [("x", 0.0), ("y", 0.0), ("w", WIDTH), ("h", HEIGHT)]
+                .iter()
+                .all(|(key, want)| (num(v, key) - want).abs() <= 1.0)
+        };
+        let deadline = Deadline::start();
+        loop {
+            let panel = layout(&client, "panel").await;
+            assert_eq!(num(&panel, "vw"), WIDTH, "the phone viewport: {panel}");
+            if covers(&panel) {
+                break;
+            }
+            deadline
+                .retry(|| format!("the panel must cover the whole screen: {panel}"))
+                .await;
         }
         let font = smallest_field_font(&client).await;
         assert!(font >= 16.0, "a field is {font} px: iOS would zoom in");
