@@ -75,6 +75,8 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
         }
     };
     let tab = RwSignal::new(Tab::New);
+    // A memo, so choosing "My tickets" again does not mount the list afresh.
+    let on_history = Memo::new(move |_| tab.get() == Tab::History);
     // The ticket "My tickets" shows as a thread; set from the list or from a confirmation.
     let selected = RwSignal::new(None::<TicketId>);
 
@@ -135,17 +137,17 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
                 {tab_button(Tab::History, |s| s.my_tickets, "tab-history")}
             </nav>
             // The launcher's unread count, while "My tickets" is not there to keep it.
-            <UnreadWatch paused=Signal::derive(move || tab.get() == Tab::History)/>
+            <UnreadWatch paused=on_history/>
             <div class="hd-body">
                 <div role="tabpanel" hidden=move || tab.get() != Tab::New>
                     <TicketForm on_show_ticket=show_ticket/>
                 </div>
                 // Mounted afresh on each visit, so the list is always current.
-                <Show when=move || tab.get() == Tab::History>
+                {move || on_history.get().then(|| view! {
                     <div role="tabpanel">
                         <TicketHistory selected=selected/>
                     </div>
-                </Show>
+                })}
             </div>
         </section>
     }

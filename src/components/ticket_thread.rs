@@ -146,6 +146,8 @@ pub fn TicketThread(
         (false, None | Some(Ok(_))) => ThreadState::Loading,
         (false, Some(Err(error))) => ThreadState::Failed(error),
     });
+    // A memo, so the reply box stays mounted (and keeps focus) while the thread stays ready.
+    let ready = Memo::new(move |_| state.get() == ThreadState::Ready);
     let detail = Memo::new(move |_| shown.get().map(|t| (t.ticket, t.custom_fields)));
     let replies = Memo::new(move |_| shown.get().map(|t| t.replies).unwrap_or_default());
 
@@ -199,7 +201,7 @@ pub fn TicketThread(
                 ThreadState::Failed(error) => view! { <ErrorView error testid="thread-error"/> }.into_any(),
                 ThreadState::Ready => conversation(detail, replies).into_any(),
             }}
-            <Show when=move || state.get() == ThreadState::Ready>
+            {move || ready.get().then(|| view! {
                 <form class="hd-reply" novalidate on:submit=on_submit>
                     <label for="hd-reply" class="hd-visually-hidden">{t.text(|s| s.your_reply)}</label>
                     <textarea
@@ -227,7 +229,7 @@ pub fn TicketThread(
                         {move || if sending.get() { t.get().sending } else { t.get().send_reply }}
                     </button>
                 </form>
-            </Show>
+            })}
         </div>
     }
 }
