@@ -1,7 +1,7 @@
 //! The only module that talks to the network: the proxy's six `/api/*.php` endpoints.
 //!
 //! Success bodies decode to the wire types, refusals to [`ErrorBody`]; anything else becomes an
-//! [`ApiError`] value for [`ErrorView`](crate::components::error_view::ErrorView) to render.
+//! [`ApiError`] value for [`error_view`](crate::components::error_view::error_view) to render.
 //! JSON goes through the browser's own `JSON` ([`json`]): no serde in the widget.
 
 mod json;

@@ -36,8 +36,7 @@ fn describe(error: &ApiError, s: &'static Strings) -> String {
 }
 
 /// Renders `error` as an alert; `testid` names it for the tests (`form-error`, `reply-error`, …).
-#[component]
-pub fn ErrorView(error: ApiError, testid: &'static str) -> impl IntoView {
+pub fn error_view(error: ApiError, testid: &'static str) -> impl IntoView {
     let t = use_i18n();
     view! {
         <p class="hd-alert" role="alert" data-testid=testid>

@@ -3,7 +3,7 @@
 use super::ticket_form::TicketForm;
 use super::ticket_history::TicketHistory;
 use crate::i18n::{Message, use_i18n};
-use crate::unread::UnreadWatch;
+use crate::unread::unread_watch;
 use helpdock_wire::TicketId;
 use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::prelude::*;
@@ -137,7 +137,7 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
                 {tab_button(Tab::History, |s| s.my_tickets, "tab-history")}
             </nav>
             // The launcher's unread count, while "My tickets" is not there to keep it.
-            <UnreadWatch paused=on_history/>
+            {unread_watch(on_history.into())}
             <div class="hd-body">
                 <div role="tabpanel" hidden=move || tab.get() != Tab::New>
                     <TicketForm on_show_ticket=show_ticket/>

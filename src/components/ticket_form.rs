@@ -5,7 +5,7 @@ mod draft;
 mod draft_tests;
 
 use super::confirmation::Confirmation;
-use super::error_view::ErrorView;
+use super::error_view::error_view;
 use super::form_fields::{
     COMPANY, EMAIL, MESSAGE, NAME, SUBJECT, category_select, custom_field_input, priority_select,
     text_input,
@@ -210,7 +210,7 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     let form = move || {
         view! {
             <form class="hd-form" novalidate on:submit=on_submit on:input=move |ev| on_typed.run(ev) on:change=move |ev| on_typed.run(ev)>
-                {move || failure.get().map(|error| view! { <ErrorView error testid="form-error"/> })}
+                {move || failure.get().map(|error| error_view(error, "form-error"))}
                 {unplaced}
                 {move || waiting.get().then(|| view! {
                     <p class="hd-alert" role="alert" data-testid="form-pending">{t.text(|s| s.not_sent_yet)}</p>
@@ -236,7 +236,7 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                         .map(|field| custom_field_input(field, draft.custom, errors))
                         .collect_view()
                         .into_any(),
-                    Some(Err(error)) => view! { <ErrorView error testid="fields-error"/> }.into_any(),
+                    Some(Err(error)) => error_view(error, "fields-error").into_any(),
                     None => ().into_any(),
                 }}
                 <button

@@ -1,6 +1,6 @@
 //! "My tickets": the visitor's tickets, or one of them as a thread.
 
-use super::error_view::ErrorView;
+use super::error_view::error_view;
 use super::refocus::keep_focus;
 use super::status_class;
 use super::ticket_thread::TicketThread;
@@ -123,7 +123,7 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
                 </p>
                 {move || match state.get() {
                     ListState::Loading => view! { <p class="hd-muted" aria-busy="true">{t.text(|s| s.loading_tickets)}</p> }.into_any(),
-                    ListState::Failed(error) => view! { <ErrorView error testid="history-error"/> }.into_any(),
+                    ListState::Failed(error) => error_view(error, "history-error").into_any(),
                     ListState::Empty => view! {
                         <p class="hd-empty" data-testid="empty-history">{t.text(|s| s.no_tickets)}</p>
                     }.into_any(),

@@ -1,6 +1,6 @@
 //! One ticket: its first message, the replies in order, and a box to answer.
 
-use super::error_view::ErrorView;
+use super::error_view::error_view;
 use super::status_class;
 use crate::api::{Api, ApiError, new_idempotency_key};
 use crate::drafts::{self, event_detail, keep_key_after, on_back_online, set, text};
@@ -198,7 +198,7 @@ pub fn TicketThread(
             </button>
             {move || match state.get() {
                 ThreadState::Loading => view! { <p class="hd-muted" aria-busy="true">{t.text(|s| s.loading_thread)}</p> }.into_any(),
-                ThreadState::Failed(error) => view! { <ErrorView error testid="thread-error"/> }.into_any(),
+                ThreadState::Failed(error) => error_view(error, "thread-error").into_any(),
                 ThreadState::Ready => conversation(detail, replies).into_any(),
             }}
             {move || ready.get().then(|| view! {
@@ -215,7 +215,7 @@ pub fn TicketThread(
                             on_typed.run(());
                         }
                     ></textarea>
-                    {move || failure.get().map(|error| view! { <ErrorView error testid="reply-error"/> })}
+                    {move || failure.get().map(|error| error_view(error, "reply-error"))}
                     {move || waiting.get().then(|| view! {
                         <p class="hd-alert" role="alert" data-testid="reply-pending">{t.text(|s| s.not_sent_yet)}</p>
                     })}
