@@ -19,7 +19,7 @@ pub mod time;
 pub mod unread;
 
 use api::Api;
-use components::launcher::Launcher;
+use components::launcher::launcher;
 use identity::Identity;
 use leptos::prelude::*;
 use shell::{Prefill, Shell};
@@ -60,14 +60,12 @@ pub fn mount(
         provide_context(api);
         provide_context(shell.clone());
         shell.announce_changes();
-        view! {
-            <Launcher
-                open=shell.open.into()
-                generation=shell.generation.into()
-                unread=Signal::from(shell.unread.clone())
-                no_button
-            />
-        }
+        launcher(
+            shell.open.into(),
+            shell.generation.into(),
+            Signal::from(shell.unread.clone()),
+            no_button,
+        )
     })
     // The widget lives as long as the page; dropping the handle would unmount it.
     .forget();

@@ -5,8 +5,7 @@ use helpdock_wire::TicketId;
 use leptos::prelude::*;
 
 /// The new ticket's number, a way to its thread, and a way to file another.
-#[component]
-pub fn Confirmation(
+pub fn confirmation(
     ticket_id: TicketId,
     on_open: Callback<()>,
     on_new: Callback<()>,

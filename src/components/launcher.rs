@@ -1,6 +1,6 @@
 //! The round button in the corner that opens and closes the panel, with the unread badge.
 
-use super::panel::Panel;
+use super::panel::panel;
 use crate::i18n::{I18n, Strings, fill};
 use crate::joined;
 use leptos::prelude::*;
@@ -17,12 +17,11 @@ pub(crate) fn unread_text(s: &Strings, count: u32) -> String {
 /// driven by the host page (`Helpdock('open')`); a new `generation` builds the panel afresh,
 /// forgetting everything typed. `unread` threads show as a badge on the button; with
 /// `no_button` (`data-launcher="off"`) the host page opens the panel itself.
-#[component]
-pub fn Launcher(
+pub fn launcher(
     open: RwSignal<bool>,
     generation: Signal<u32>,
-    #[prop(optional, into)] unread: Signal<u32>,
-    #[prop(optional)] no_button: bool,
+    unread: Signal<u32>,
+    no_button: bool,
 ) -> impl IntoView {
     // The locale is chosen here, at the root, for every component below.
     let t = I18n::provide();
@@ -35,9 +34,7 @@ pub fn Launcher(
     let close = Callback::new(move |()| open.set(false));
     let panel = move || {
         generation.track();
-        opened_once
-            .get()
-            .then(|| view! { <Panel open=open.into() on_close=close/> })
+        opened_once.get().then(|| panel(open.into(), close))
     };
     let label = move || {
         let s = t.get();

@@ -1,6 +1,6 @@
 //! The card above the launcher: a modal dialog with a header, the two tabs, and their content.
 
-use super::ticket_form::TicketForm;
+use super::ticket_form::ticket_form;
 use super::ticket_history::TicketHistory;
 use crate::i18n::{Message, use_i18n};
 use crate::unread::unread_watch;
@@ -23,8 +23,7 @@ const FOCUSABLE: &str = "a[href],button:not([disabled]),input:not([disabled]):no
 /// The panel, a modal dialog; hidden (not unmounted) while `open` is false. On open focus moves
 /// to its selected tab; Tab and Shift+Tab stay inside; Esc closes it from anywhere inside; on
 /// close focus goes back to the launcher (or, without one, where it was).
-#[component]
-pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
+pub fn panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
     let t = use_i18n();
     let dialog = NodeRef::<leptos::html::Section>::new();
     // Where focus goes back on close when there is no launcher: where it was on open.
@@ -140,7 +139,7 @@ pub fn Panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
             {unread_watch(on_history.into())}
             <div class="hd-body">
                 <div role="tabpanel" hidden=move || tab.get() != Tab::New>
-                    <TicketForm on_show_ticket=show_ticket/>
+                    {ticket_form(show_ticket)}
                 </div>
                 // Mounted afresh on each visit, so the list is always current.
                 {move || on_history.get().then(|| view! {

@@ -4,7 +4,7 @@ mod draft;
 #[cfg(test)]
 mod draft_tests;
 
-use super::confirmation::Confirmation;
+use super::confirmation::confirmation;
 use super::error_view::error_view;
 use super::form_fields::{
     COMPANY, EMAIL, MESSAGE, NAME, SUBJECT, category_select, custom_field_input, priority_select,
@@ -37,8 +37,7 @@ const FORM_KEYS: [&str; 7] = [
 /// The ticket form, or the confirmation once a ticket is filed. What the visitor types is kept
 /// as a draft ([`crate::drafts`]) until the proxy confirms the ticket; a send that could not
 /// reach the proxy goes again, with the same `Idempotency-Key`, when the browser is back online.
-#[component]
-pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
+pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     let api = expect_context::<Api>();
     let t = use_i18n();
     let shell = use_context::<Shell>();
@@ -252,14 +251,14 @@ pub fn TicketForm(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         }
     };
 
-    move || {
-        match created.get() {
-        Some(ticket_id) => view! {
-            <Confirmation ticket_id on_open=Callback::new(move |()| on_show_ticket.run(ticket_id)) on_new/>
-        }
+    move || match created.get() {
+        Some(ticket_id) => confirmation(
+            ticket_id,
+            Callback::new(move |()| on_show_ticket.run(ticket_id)),
+            on_new,
+        )
         .into_any(),
         None => form().into_any(),
-    }
     }
 }
 
@@ -283,7 +282,7 @@ mod tests {
             let api = api.clone();
             move || {
                 provide_context(api);
-                view! { <TicketForm on_show_ticket=Callback::new(|_| ())/> }
+                ticket_form(Callback::new(|_| ()))
             }
         });
         (api, mounted)

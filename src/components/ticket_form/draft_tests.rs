@@ -22,7 +22,7 @@ fn form(
     leptos::mount::mount_to(page.root.clone(), move || {
         provide_context(api);
         provide_context(shell);
-        view! { <TicketForm on_show_ticket=Callback::new(|_| ())/> }
+        ticket_form(Callback::new(|_| ()))
     })
 }
 
