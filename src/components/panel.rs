@@ -1,7 +1,7 @@
 //! The card above the launcher: a modal dialog with a header, the two tabs, and their content.
 
 use super::ticket_form::ticket_form;
-use super::ticket_history::TicketHistory;
+use super::ticket_history::ticket_history;
 use crate::i18n::{Message, use_i18n};
 use crate::unread::unread_watch;
 use helpdock_wire::TicketId;
@@ -144,7 +144,7 @@ pub fn panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
                 // Mounted afresh on each visit, so the list is always current.
                 {move || on_history.get().then(|| view! {
                     <div role="tabpanel">
-                        <TicketHistory selected=selected/>
+                        {ticket_history(selected)}
                     </div>
                 })}
             </div>

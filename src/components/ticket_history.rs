@@ -3,7 +3,7 @@
 use super::error_view::error_view;
 use super::refocus::keep_focus;
 use super::status_class;
-use super::ticket_thread::TicketThread;
+use super::ticket_thread::ticket_thread;
 use crate::api::{Api, ApiError, Visitor};
 use crate::i18n::{around, priority, use_i18n};
 use crate::load::load;
@@ -28,8 +28,7 @@ enum ListState {
 /// guest pass's for a guest, and for anyone else a word on where tickets will appear. The list
 /// asks again while on screen ([`Poll`]); tickets with news since the visitor last saw their
 /// thread are marked, and counted into `Shell::unread` for the launcher's badge.
-#[component]
-pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
+pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     let api = expect_context::<Api>();
     let unread_count: Option<RwSignal<u32>> = use_context::<Shell>().map(|s| s.unread.into());
     let t = use_i18n();
@@ -105,7 +104,7 @@ pub fn TicketHistory(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
             <p class="hd-empty" data-testid="empty-history">{t.text(|s| s.history_anonymous)}</p>
         }
         .into_any(),
-        (_, Some(id)) => view! { <TicketThread id on_back on_replied on_seen/> }.into_any(),
+        (_, Some(id)) => ticket_thread(id, on_back, on_replied, Some(on_seen)).into_any(),
         (visitor, None) => view! {
             <div class="hd-history">
                 <p class="hd-muted hd-history-who">
@@ -247,7 +246,7 @@ mod tests {
         let api = api.clone();
         leptos::mount::mount_to(page.root.clone(), move || {
             provide_context(api);
-            view! { <TicketHistory selected=RwSignal::new(None)/> }
+            ticket_history(RwSignal::new(None))
         })
     }
 
@@ -501,7 +500,7 @@ mod tests {
             move || {
                 provide_context(api);
                 provide_context(shell);
-                view! { <TicketHistory selected=RwSignal::new(None)/> }
+                ticket_history(RwSignal::new(None))
             }
         });
 
@@ -606,7 +605,7 @@ mod focus_tests {
                 thread: Duration::from_secs(3600),
                 list: Duration::from_millis(30),
             });
-            view! { <TicketHistory selected=RwSignal::new(None)/> }
+            ticket_history(RwSignal::new(None))
         });
         page.wait_for("ticket-row-43").await;
         let row = page.get("ticket-row-43");

@@ -32,12 +32,11 @@ enum ThreadState {
 /// while it is on screen ([`Poll`]), and tells `on_seen` each time the visitor has seen it all.
 /// The reply box keeps its draft per ticket until the proxy confirms the reply; see
 /// [`crate::drafts`] for when a new `Idempotency-Key` is used.
-#[component]
-pub fn TicketThread(
+pub fn ticket_thread(
     id: TicketId,
     on_back: Callback<()>,
     on_replied: Callback<()>,
-    #[prop(optional)] on_seen: Option<Callback<()>>,
+    on_seen: Option<Callback<()>>,
 ) -> impl IntoView {
     let api = expect_context::<Api>();
     let shell = use_context::<Shell>();

@@ -36,7 +36,7 @@ fn thread(
             list: every,
         });
         let none = Callback::new(|()| ());
-        view! { <TicketThread id=TicketId(id) on_back=none on_replied=none/> }
+        ticket_thread(TicketId(id), none, none, None)
     })
 }
 
