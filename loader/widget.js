@@ -23,7 +23,7 @@
         if (method === 'open' || method === 'toggle') load();
       }
     } catch (err) {
-      if (ours(err)) fail();
+      if (ours(err)) crashed();
       else warn('a Helpdock() call failed:', err);
     }
   }
@@ -66,11 +66,18 @@
     return !!box && err instanceof WebAssembly.RuntimeError && (box.hidden || String(err.stack).indexOf(base) >= 0);
   }
 
+  // The release build's panics trap at once, without the hook's warning (a debug build warns and
+  // hides the box first): then the one warning is said here.
+  function crashed() {
+    if (widget !== false && !box.hidden) warn('the support widget stopped after an internal error.');
+    fail();
+  }
+
   function guard(event) {
     if (ours(event.error || event.reason)) {
       event.preventDefault();
       event.stopImmediatePropagation();
-      fail();
+      crashed();
     }
   }
 

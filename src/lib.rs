@@ -83,6 +83,8 @@ thread_local! {
 /// A panic aborts the wasm (`panic = "abort"`): nothing in it can run again. The hook says so
 /// once and hides the widget rather than leave a panel that no longer answers; the loader keeps
 /// the resulting trap from the host page's error handlers (it recognises the hidden container).
+/// The release build aborts before any hook (`-Cpanic=immediate-abort`, scripts/build-widget.sh):
+/// there the loader recognises the trap by its stack, warns once and removes the widget.
 #[cfg(not(test))]
 fn stop_on_panic(container: &web_sys::HtmlElement) {
     MOUNTED.with(|mounted| {
