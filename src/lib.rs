@@ -13,6 +13,7 @@ pub mod identity;
 pub mod linkify;
 pub mod load;
 pub mod polling;
+pub mod reactive;
 pub mod shell;
 #[cfg(test)]
 mod test_support;

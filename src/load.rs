@@ -1,6 +1,7 @@
 //! Asking the proxy from a component: a few lines instead of `LocalResource`/`Action`, whose
 //! generic machinery costs the widget many kilobytes.
 
+use crate::reactive::effect;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
@@ -14,7 +15,7 @@ pub fn load<T: Send + Sync + 'static, F: Future<Output = T> + 'static>(
     let answer = RwSignal::new(None);
     // Which ask is the newest: only its answer is kept.
     let asked = StoredValue::new(0_u32);
-    Effect::new(move |_| {
+    effect(move || {
         let future = fetch();
         let Some(this) = asked.try_update_value(|n| {
             *n = n.wrapping_add(1);

@@ -1,6 +1,7 @@
 //! Asking again for new replies while someone is looking: only while the panel is open and the
 //! page visible, less often after errors, and never after the component asking is gone.
 
+use crate::reactive::{effect, memo};
 use crate::shell::Shell;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -49,7 +50,7 @@ impl Poll {
     pub fn start(every: Duration) -> Poll {
         let open: Option<RwSignal<bool>> = use_context::<Shell>().map(|s| s.open.into());
         let visible = RwSignal::new(page_visible());
-        let active = Memo::new(move |_| visible.get() && open.is_none_or(|open| open.get()));
+        let active = memo(move || visible.get() && open.is_none_or(|open| open.get()));
         let max_factor = (MAX_WAIT.as_millis() / every.as_millis().max(1)).clamp(1, 1 << 16) as u32;
         let poll = Poll {
             beat: RwSignal::new(0),
@@ -81,13 +82,14 @@ impl Poll {
         if let Ok(timer) = set_interval_with_handle(beat, every) {
             on_cleanup(move || timer.clear());
         }
-        Effect::new(move |was: Option<bool>| {
+        let mut was = None;
+        effect(move || {
             let now = active.get();
             if now && was == Some(false) {
                 poll.skip.set_value(0);
                 poll.beat.update(|b| *b = b.wrapping_add(1));
             }
-            now
+            was = Some(now);
         });
         poll
     }

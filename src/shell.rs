@@ -1,6 +1,7 @@
 //! What the host page and the widget's parts share: open or not, the chosen locale, a prefill,
 //! the unread count, and the host page's event listeners. Provided as context by [`crate::mount`].
 
+use crate::reactive::effect;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::{Function, Object, Reflect};
@@ -73,7 +74,7 @@ impl Shell {
         let shell = self.clone();
         let (mut was_open, mut was_unread) =
             (self.open.get_untracked(), self.unread.get_untracked());
-        Effect::new(move || {
+        effect(move || {
             let (open, unread) = (shell.open.get(), shell.unread.get());
             if open != was_open {
                 was_open = open;

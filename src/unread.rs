@@ -13,6 +13,7 @@
 use crate::api::{Api, Visitor};
 use crate::drafts::{load_object, save_object, visitor_key};
 use crate::polling::{Poll, PollEvery};
+use crate::reactive::effect;
 use crate::shell::Shell;
 use helpdock_wire::{TicketId, TicketSummary, TicketThread};
 use leptos::prelude::*;
@@ -31,10 +32,11 @@ pub fn unread_watch(paused: Signal<bool>) {
     let poll = Poll::start(use_context::<PollEvery>().unwrap_or_default().list);
     // Only on beats: the first look is one period after the panel opens (opening it costs no
     // request), and a change of visitor or tab asks nothing by itself.
-    Effect::new(move |before: Option<()>| {
+    let mut first = true;
+    effect(move || {
         poll.track();
         let anonymous = untrack(|| api.visitor()) == Visitor::Anonymous;
-        if before.is_none() || paused.get_untracked() || anonymous {
+        if std::mem::take(&mut first) || paused.get_untracked() || anonymous {
             return;
         }
         let api = api.clone();

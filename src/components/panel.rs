@@ -3,6 +3,7 @@
 use super::ticket_form::ticket_form;
 use super::ticket_history::ticket_history;
 use crate::i18n::{Message, use_i18n};
+use crate::reactive::{effect, memo};
 use crate::unread::unread_watch;
 use helpdock_wire::TicketId;
 use leptos::ev::{FocusEvent, KeyboardEvent};
@@ -28,10 +29,12 @@ pub fn panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Section>::new();
     // Where focus goes back on close when there is no launcher: where it was on open.
     let mut before: Option<HtmlElement> = None;
-    Effect::new(move |was_open: Option<bool>| {
+    let mut was_open = None;
+    effect(move || {
         let now = open.get();
         let Some(dialog) = dialog.get_untracked() else {
-            return now;
+            was_open = Some(now);
+            return;
         };
         if now && was_open != Some(true) {
             before = document().active_element().and_then(|e| e.dyn_into().ok());
@@ -46,7 +49,7 @@ pub fn panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
                 _ = target.focus();
             }
         }
-        now
+        was_open = Some(now);
     });
     let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
         "Escape" => on_close.run(()),
@@ -75,7 +78,7 @@ pub fn panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
     };
     let tab = RwSignal::new(Tab::New);
     // A memo, so choosing "My tickets" again does not mount the list afresh.
-    let on_history = Memo::new(move |_| tab.get() == Tab::History);
+    let on_history = memo(move || tab.get() == Tab::History);
     // The ticket "My tickets" shows as a thread; set from the list or from a confirmation.
     let selected = RwSignal::new(None::<TicketId>);
 

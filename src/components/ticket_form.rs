@@ -14,6 +14,7 @@ use crate::api::{Api, ApiError, new_idempotency_key};
 use crate::drafts::{event_detail, keep_key_after, on_back_online};
 use crate::i18n::use_i18n;
 use crate::load::{load, run};
+use crate::reactive::{effect, memo};
 use crate::shell::Shell;
 use draft::Draft;
 use helpdock_wire::validate::{FieldErrors, custom_field_key, validate_new_ticket};
@@ -42,9 +43,9 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     let t = use_i18n();
     let shell = use_context::<Shell>();
     let prefill = shell.as_ref().map(|s| s.prefill.clone());
-    let identity = Memo::new({
+    let identity = memo({
         let api = api.clone();
-        move |_| api.identity()
+        move || api.identity()
     });
     let categories = load({
         let api = api.clone();
@@ -132,18 +133,18 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     if resume {
         // Sent before the page went away, answer unknown: again under its key, once the form
         // knows its fields. The proxy answers the first result if it did arrive.
-        Effect::new(move |done: Option<bool>| {
-            if done != Some(true) && fields.get().is_some() {
+        let mut done = false;
+        effect(move || {
+            if !done && fields.get().is_some() {
                 send.run(());
-                return true;
+                done = true;
             }
-            done.unwrap_or(false)
         });
     }
     // The host page's prefill, into what the visitor left empty; again when it changes and as
     // categories and fields arrive (they are matched by name too).
     if let Some(prefill) = prefill {
-        Effect::new(move |_| {
+        effect(move || {
             let (known_categories, known_fields) = (categories.get(), fields.get());
             if let Some(prefill) = prefill.get() {
                 draft.prefill(

@@ -8,6 +8,7 @@ use crate::api::{Api, ApiError, Visitor};
 use crate::i18n::{around, priority, use_i18n};
 use crate::load::load;
 use crate::polling::{Poll, PollEvery};
+use crate::reactive::{effect, memo};
 use crate::shell::Shell;
 use crate::time;
 use crate::unread;
@@ -33,9 +34,9 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     let unread_count: Option<RwSignal<u32>> = use_context::<Shell>().map(|s| s.unread.into());
     let t = use_i18n();
     // Follows `identify`, `reset`, and a guest pass arriving or being refused.
-    let visitor = Memo::new({
+    let visitor = memo({
         let api = api.clone();
-        move |_| api.visitor()
+        move || api.visitor()
     });
     // Bumped after a reply, so the list shows the ticket's new place and status.
     let changed = RwSignal::new(0_usize);
@@ -65,13 +66,13 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     });
 
     // The list's shape and its rows change separately, so a refetch updates rows in place.
-    let state = Memo::new(move |_| match list.get() {
+    let state = memo(move || match list.get() {
         None | Some(None) => ListState::Loading,
         Some(Some(Err(error))) => ListState::Failed(error),
         Some(Some(Ok(list))) if list.tickets.is_empty() => ListState::Empty,
         Some(Some(Ok(_))) => ListState::Ready,
     });
-    let tickets = Memo::new(move |_| {
+    let tickets = memo(move || {
         list.get()
             .flatten()
             .and_then(Result::ok)
@@ -79,13 +80,13 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
             .unwrap_or_default()
     });
 
-    let unread_ids = Memo::new(move |_| {
+    let unread_ids = memo(move || {
         seen.track();
         tickets.with(|tickets| unread::unread(&api, tickets))
     });
     // Only from a list that loaded: a failed poll keeps the count where it was.
     if let Some(count) = unread_count {
-        Effect::new(move |_| {
+        effect(move || {
             let listed = matches!(state.get(), ListState::Ready | ListState::Empty);
             let now = unread_ids.with(Vec::len) as u32;
             if listed && count.get_untracked() != now {

@@ -8,6 +8,7 @@ use crate::i18n::{Message, Strings, priority, use_i18n};
 use crate::linkify::{Segment, segments};
 use crate::load::{load, run};
 use crate::polling::{Poll, PollEvery};
+use crate::reactive::memo;
 use crate::shell::Shell;
 use crate::time;
 use crate::unread;
@@ -140,15 +141,15 @@ pub fn ticket_thread(
     });
     // Shape and content are separate memos, so a refetch updates in place and never clears the
     // reply box.
-    let state = Memo::new(move |_| match (shown.with(Option::is_some), thread.get()) {
+    let state = memo(move || match (shown.with(Option::is_some), thread.get()) {
         (true, _) => ThreadState::Ready,
         (false, None | Some(Ok(_))) => ThreadState::Loading,
         (false, Some(Err(error))) => ThreadState::Failed(error),
     });
     // A memo, so the reply box stays mounted (and keeps focus) while the thread stays ready.
-    let ready = Memo::new(move |_| state.get() == ThreadState::Ready);
-    let detail = Memo::new(move |_| shown.get().map(|t| (t.ticket, t.custom_fields)));
-    let replies = Memo::new(move |_| shown.get().map(|t| t.replies).unwrap_or_default());
+    let ready = memo(move || state.get() == ThreadState::Ready);
+    let detail = memo(move || shown.get().map(|t| (t.ticket, t.custom_fields)));
+    let replies = memo(move || shown.get().map(|t| t.replies).unwrap_or_default());
 
     let send_reply = UnsyncCallback::new({
         let save = save.clone();

@@ -16,6 +16,7 @@ mod ja;
 mod pt_br;
 mod zh_cn;
 
+use crate::reactive::memo;
 use crate::shell::Shell;
 use helpdock_wire::Priority;
 use helpdock_wire::validate::Problem;
@@ -302,7 +303,7 @@ impl I18n {
     /// context to the components below.
     pub fn provide() -> I18n {
         let asked = use_context::<Shell>().map(|shell| shell.locale);
-        let chosen = Memo::new(move |_| {
+        let chosen = memo(move || {
             let asked = asked.as_ref().and_then(|locale| locale.get());
             Chosen(choose::choose(&choose::preferences(asked)))
         });
