@@ -4,15 +4,21 @@
 #   all of pkg/ (the first open)  <= 120 KB (the aim is 100 KB)
 # Prints one line per budget and exits 1 when one it enforces is exceeded. Sizes are deterministic,
 # so this is a fair CI check; it reads pkg/ as it is (scripts/build-widget.sh or ./run bench builds
-# it). `check-budgets.sh loader` enforces only the loader's budget and reports the first open
-# (what `./run test` does while the widget is still over the first-open budget).
+# it).
+#   check-budgets.sh           enforces both budgets
+#   check-budgets.sh ceiling   what `./run test` runs while the widget is over the first-open budget:
+#                              enforces the loader's budget and, for the first open, the ceiling the
+#                              widget has come down to (a ratchet: lower it as the widget shrinks,
+#                              never raise it), and reports the budget itself
 set -euo pipefail
 enforce=${1:-all}
-[[ "$enforce" == all || "$enforce" == loader ]] || { echo "usage: $0 [all|loader]" >&2; exit 2; }
+[[ "$enforce" == all || "$enforce" == ceiling ]] || { echo "usage: $0 [all|ceiling]" >&2; exit 2; }
 cd "$(dirname "$0")/.."
 LOADER_BUDGET=${HELPDOCK_LOADER_BUDGET:-2048}
 TOTAL_BUDGET=${HELPDOCK_TOTAL_BUDGET:-122880}
 TOTAL_AIM=102400
+# 157,713 B when set, and 1.5 % of room for the pinned tools' small differences between machines.
+TOTAL_CEILING=160000
 
 command -v brotli >/dev/null || { echo "check-budgets: brotli is required (apt-get install brotli)" >&2; exit 1; }
 [ -f pkg/widget.js ] || { echo "check-budgets: pkg/ is empty: run scripts/build-widget.sh first" >&2; exit 1; }
@@ -31,7 +37,8 @@ verdict() { # name size budget enforced
   fi
 }
 verdict loader "$loader" "$LOADER_BUDGET"
-verdict "first open" "$total" "$TOTAL_BUDGET" "$([[ $enforce == loader ]] && echo no)"
+verdict "first open" "$total" "$TOTAL_BUDGET" "$([[ $enforce == ceiling ]] && echo no)"
+[[ $enforce != ceiling ]] || verdict ceiling "$total" "$TOTAL_CEILING"
 if (( total > TOTAL_AIM && total <= TOTAL_BUDGET )); then
   printf '%-10s %7d B above the 100 KB aim\n' "" $((total - TOTAL_AIM))
 fi
