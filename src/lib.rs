@@ -65,7 +65,7 @@ pub fn mount(
         launcher(
             shell.open.into(),
             shell.generation.into(),
-            Signal::from(shell.unread.clone()),
+            shell.unread.clone().into(),
             no_button,
         )
     })

@@ -24,7 +24,7 @@ use web_sys::js_sys::{Date, Object, Reflect};
 /// visitor's tickets at the list's pace (the first time one period after the panel opens), except
 /// while `paused` ("My tickets" is showing and counts for itself). Called while the panel is
 /// built, so it lives as long as the panel; a plain function, not a component (fewer bytes).
-pub fn unread_watch(paused: Signal<bool>) {
+pub fn unread_watch(paused: Memo<bool>) {
     let api = expect_context::<Api>();
     let Some(count) = use_context::<Shell>().map(|s| RwSignal::<u32>::from(s.unread)) else {
         return;
@@ -161,7 +161,7 @@ mod tests {
                     thread: Duration::from_millis(20),
                     list: Duration::from_millis(20),
                 });
-                unread_watch(paused.into())
+                unread_watch(crate::reactive::memo(move || paused.get()))
             }
         });
         until("the count", || shell.unread.get_untracked() == 1).await;

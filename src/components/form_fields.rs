@@ -65,7 +65,7 @@ pub(crate) const MESSAGE: TextField = TextField {
 pub(crate) fn text_input(
     spec: &TextField,
     value: RwSignal<String>,
-    locked: Signal<Option<String>>,
+    locked: Option<Memo<Option<String>>>,
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView + use<> {
     let id = format!("hd-{}", spec.key);
@@ -92,8 +92,8 @@ pub(crate) fn text_input(
                 aria-required=spec.required.to_string()
                 aria-invalid=invalid(errors, spec.key)
                 aria-describedby=described_by(errors, spec.key)
-                readonly=move || locked.with(Option::is_some)
-                prop:value=move || locked.get().unwrap_or_else(|| value.get())
+                readonly=move || locked.is_some_and(|l| l.with(Option::is_some))
+                prop:value=move || locked.and_then(|l| l.get()).unwrap_or_else(|| value.get())
                 on:input:target=move |ev| value.set(ev.target().value())
             />
         }

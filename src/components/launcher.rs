@@ -19,8 +19,8 @@ pub(crate) fn unread_text(s: &Strings, count: u32) -> String {
 /// `no_button` (`data-launcher="off"`) the host page opens the panel itself.
 pub fn launcher(
     open: RwSignal<bool>,
-    generation: Signal<u32>,
-    unread: Signal<u32>,
+    generation: RwSignal<u32>,
+    unread: RwSignal<u32>,
     no_button: bool,
 ) -> impl IntoView {
     // The locale is chosen here, at the root, for every component below.
@@ -34,7 +34,7 @@ pub fn launcher(
     let close = Callback::new(move |()| open.set(false));
     let panel = move || {
         generation.track();
-        opened_once.get().then(|| panel(open.into(), close))
+        opened_once.get().then(|| panel(open, close))
     };
     let label = move || {
         let s = t.get();

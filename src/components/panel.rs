@@ -24,7 +24,7 @@ const FOCUSABLE: &str = "a[href],button:not([disabled]),input:not([disabled]):no
 /// The panel, a modal dialog; hidden (not unmounted) while `open` is false. On open focus moves
 /// to its selected tab; Tab and Shift+Tab stay inside; Esc closes it from anywhere inside; on
 /// close focus goes back to the launcher (or, without one, where it was).
-pub fn panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
+pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
     let t = use_i18n();
     let dialog = NodeRef::<leptos::html::Section>::new();
     // Where focus goes back on close when there is no launcher: where it was on open.
@@ -139,7 +139,7 @@ pub fn panel(open: Signal<bool>, on_close: Callback<()>) -> impl IntoView {
                 {tab_button(Tab::History, |s| s.my_tickets, "tab-history")}
             </nav>
             // The launcher's unread count, while "My tickets" is not there to keep it.
-            {unread_watch(on_history.into())}
+            {unread_watch(on_history)}
             <div class="hd-body">
                 <div role="tabpanel" hidden=move || tab.get() != Tab::New>
                     {ticket_form(show_ticket)}

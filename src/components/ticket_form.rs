@@ -201,11 +201,12 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     };
 
     // What the host site vouched for is shown, not typed.
-    let signed_email =
-        Signal::derive(move || identity.with(|i| i.as_ref().map(|i| i.email().to_owned())));
-    let signed_name = Signal::derive(move || {
+    let signed_email = Some(memo(move || {
+        identity.with(|i| i.as_ref().map(|i| i.email().to_owned()))
+    }));
+    let signed_name = Some(memo(move || {
         identity.with(|i| i.as_ref().and_then(|i| i.name().map(str::to_owned)))
-    });
+    }));
 
     let form = move || {
         view! {
@@ -218,10 +219,10 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                 {text_input(&EMAIL, draft.email, signed_email, errors)}
                 <div class="hd-row">
                     {text_input(&NAME, draft.name, signed_name, errors)}
-                    {text_input(&COMPANY, draft.company, Signal::default(), errors)}
+                    {text_input(&COMPANY, draft.company, None, errors)}
                 </div>
-                {text_input(&SUBJECT, draft.subject, Signal::default(), errors)}
-                {text_input(&MESSAGE, draft.message, Signal::default(), errors)}
+                {text_input(&SUBJECT, draft.subject, None, errors)}
+                {text_input(&MESSAGE, draft.message, None, errors)}
                 <div class="hd-honeypot" aria-hidden="true">
                     <label>"Website" <input type="text" tabindex="-1" autocomplete="off" bind:value=draft.website/></label>
                 </div>

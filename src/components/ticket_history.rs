@@ -127,7 +127,7 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
                     ListState::Empty => view! {
                         <p class="hd-empty" data-testid="empty-history">{t.text(|s| s.no_tickets)}</p>
                     }.into_any(),
-                    ListState::Ready => ticket_rows(tickets.into(), unread_ids.into(), selected).into_any(),
+                    ListState::Ready => ticket_rows(tickets, unread_ids, selected).into_any(),
                 }}
             </div>
         }
@@ -138,8 +138,8 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
 
 /// The rows; keyboard focus on a row stays there when the list is drawn again.
 fn ticket_rows(
-    tickets: Signal<Vec<TicketSummary>>,
-    unread: Signal<Vec<TicketId>>,
+    tickets: Memo<Vec<TicketSummary>>,
+    unread: Memo<Vec<TicketId>>,
     selected: RwSignal<Option<TicketId>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -186,7 +186,7 @@ fn ticket_rows(
                                     </span>
                                     <span class="hd-priority">{i18n.text(priority(t.priority))}</span>
                                     <span>"#" {id.to_string()}</span>
-                                    {updated(id, t.updated_at.as_deref(), tick.into())}
+                                    {updated(id, t.updated_at.as_deref(), tick)}
                                 </span>
                             </button>
                         </li>
@@ -206,7 +206,7 @@ fn ticket_rows(
 fn updated(
     id: TicketId,
     instant: Option<&str>,
-    tick: Signal<u32>,
+    tick: RwSignal<u32>,
 ) -> Option<impl IntoView + use<>> {
     let t = use_i18n();
     let instant = instant?.to_owned();
