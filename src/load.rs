@@ -6,12 +6,41 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
 
+/// The newest answer of a [`load`], `None` until the first arrives; read-only. A signal of its own
+/// rather than a `ReadSignal`, whose machinery would be one more instantiation per answer type.
+pub struct Loaded<T: 'static>(RwSignal<Option<T>>);
+
+impl<T> Clone for Loaded<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Loaded<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Loaded<T> {
+    /// The answer, tracked.
+    pub fn get(&self) -> Option<T> {
+        self.0.get()
+    }
+
+    /// The answer, untracked.
+    pub fn get_untracked(&self) -> Option<T> {
+        self.0.get_untracked()
+    }
+
+    /// Whether the component that loaded it is gone.
+    pub fn is_disposed(&self) -> bool {
+        self.0.is_disposed()
+    }
+}
+
 /// The newest answer of `fetch`, `None` until the first arrives. `fetch` runs again whenever a
 /// value it read (before its first `.await`) changes; the previous answer stays until the next
 /// arrives, an older ask finishing late is ignored, and nothing lands after unmount.
 pub fn load<T: Send + Sync + 'static, F: Future<Output = T> + 'static>(
     fetch: impl Fn() -> F + 'static,
-) -> ReadSignal<Option<T>> {
+) -> Loaded<T> {
     let answer = RwSignal::new(None);
     // Which ask is the newest: only its answer is kept.
     let asked = StoredValue::new(0_u32);
@@ -30,7 +59,7 @@ pub fn load<T: Send + Sync + 'static, F: Future<Output = T> + 'static>(
             }
         });
     });
-    answer.read_only()
+    Loaded(answer)
 }
 
 /// Runs `task`, `pending` true meanwhile; what `task` sets after unmount must use `try_` setters.
@@ -54,7 +83,7 @@ mod tests {
     use web_sys::js_sys::{Function, Promise};
 
     /// Asks answered only when the test says so: each ask's number, answered by its resolver.
-    fn slow_asks(ask: RwSignal<u32>) -> (ReadSignal<Option<u32>>, Rc<RefCell<Vec<Function>>>) {
+    fn slow_asks(ask: RwSignal<u32>) -> (Loaded<u32>, Rc<RefCell<Vec<Function>>>) {
         let answer_with: Rc<RefCell<Vec<Function>>> = Rc::default();
         let answer = load({
             let answer_with = answer_with.clone();

@@ -2,6 +2,7 @@
 
 use crate::api::ApiError;
 use crate::i18n::{Message, priority, use_i18n};
+use crate::load::Loaded;
 use helpdock_wire::validate::{FieldErrors, custom_field_key};
 use helpdock_wire::{Categories, CategoryId, CustomField, CustomFieldId, FieldKind, Priority};
 use leptos::prelude::*;
@@ -156,7 +157,7 @@ fn field_error(errors: RwSignal<FieldErrors>, key: String) -> impl IntoView {
 
 /// The helpdesk's categories, or none.
 pub(crate) fn category_select(
-    categories: ReadSignal<Option<Result<Categories, ApiError>>>,
+    categories: Loaded<Result<Categories, ApiError>>,
     value: RwSignal<Option<CategoryId>>,
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {
