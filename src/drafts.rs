@@ -66,6 +66,14 @@ pub fn forget_all(api: &Api) {
     }
 }
 
+/// What a failed send shows: with no network, that it waits to go again once the browser is
+/// back online (`waiting`); otherwise the refusal itself (`failure`).
+pub fn show_failure(error: ApiError, waiting: RwSignal<bool>, failure: RwSignal<Option<ApiError>>) {
+    let offline = error == ApiError::Network;
+    waiting.set(offline);
+    failure.set((!offline).then_some(error));
+}
+
 /// Whether a send that failed with `error` keeps its `Idempotency-Key` for the retry (see the
 /// module docs): yes while the proxy may have filed it or refused only for now.
 pub fn keep_key_after(error: &ApiError) -> bool {

@@ -28,11 +28,6 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
     pub fn get_untracked(&self) -> Option<T> {
         self.0.get_untracked()
     }
-
-    /// Whether the component that loaded it is gone.
-    pub fn is_disposed(&self) -> bool {
-        self.0.is_disposed()
-    }
 }
 
 /// The newest answer of `fetch`, `None` until the first arrives. `fetch` runs again whenever a
@@ -75,6 +70,7 @@ pub fn run(pending: RwSignal<bool>, task: impl Future<Output = ()> + 'static) {
 mod tests {
     use super::*;
     use crate::test_support::{Page, tick, until};
+    use leptos::mount::UnmountHandle;
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::JsValue;
@@ -100,6 +96,24 @@ mod tests {
         (answer, answer_with)
     }
 
+    /// [`slow_asks`] in a component mounted on `page`, with the handle that unmounts it.
+    fn mount_slow_asks(
+        page: &Page,
+        ask: RwSignal<u32>,
+    ) -> (
+        UnmountHandle<web_sys::Comment>,
+        Loaded<u32>,
+        Rc<RefCell<Vec<Function>>>,
+    ) {
+        let asks = Rc::new(RefCell::new(None));
+        let mounted = leptos::mount::mount_to(page.root.clone(), {
+            let asks = asks.clone();
+            move || *asks.borrow_mut() = Some(slow_asks(ask))
+        });
+        let (latest, answer_with) = asks.borrow_mut().take().expect("mounted");
+        (mounted, latest, answer_with)
+    }
+
     fn answer(answer_with: &Rc<RefCell<Vec<Function>>>, ask: usize) {
         _ = answer_with.borrow()[ask].call0(&JsValue::NULL);
     }
@@ -108,12 +122,7 @@ mod tests {
     async fn an_older_answer_arriving_late_is_ignored() {
         let page = Page::new();
         let ask = RwSignal::new(1);
-        let asks = Rc::new(RefCell::new(None));
-        let mounted = leptos::mount::mount_to(page.root.clone(), {
-            let asks = asks.clone();
-            move || *asks.borrow_mut() = Some(slow_asks(ask))
-        });
-        let (latest, answer_with) = asks.borrow_mut().take().expect("mounted");
+        let (mounted, latest, answer_with) = mount_slow_asks(&page, ask);
         until("the first ask", || answer_with.borrow().len() == 1).await;
         ask.set(2);
         until("the second ask", || answer_with.borrow().len() == 2).await;
@@ -142,18 +151,13 @@ mod tests {
     async fn nothing_lands_after_unmount() {
         let page = Page::new();
         let ask = RwSignal::new(1);
-        let asks = Rc::new(RefCell::new(None));
-        let mounted = leptos::mount::mount_to(page.root.clone(), {
-            let asks = asks.clone();
-            move || *asks.borrow_mut() = Some(slow_asks(ask))
-        });
-        let (latest, answer_with) = asks.borrow_mut().take().expect("mounted");
+        let (mounted, latest, answer_with) = mount_slow_asks(&page, ask);
         until("the first ask", || answer_with.borrow().len() == 1).await;
         drop(mounted);
         answer(&answer_with, 0);
         tick().await;
         tick().await;
-        assert!(latest.is_disposed());
+        assert!(latest.0.is_disposed());
         ask.try_set(2);
         tick().await;
         assert_eq!(answer_with.borrow().len(), 1, "no ask after unmount");

@@ -11,7 +11,7 @@ use super::form_fields::{
     text_input,
 };
 use crate::api::{Api, ApiError, new_idempotency_key};
-use crate::drafts::{event_detail, keep_key_after, on_back_online};
+use crate::drafts::{event_detail, keep_key_after, on_back_online, show_failure};
 use crate::i18n::use_i18n;
 use crate::load::{load, run};
 use crate::reactive::{effect, memo};
@@ -94,8 +94,7 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                             draft.save(&api);
                         }
                         errors.set(error.field_errors());
-                        waiting.set(error == ApiError::Network);
-                        failure.set(Some(error).filter(|e| *e != ApiError::Network));
+                        show_failure(error, waiting, failure);
                     }
                 }
             });

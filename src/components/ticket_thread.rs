@@ -3,7 +3,7 @@
 use super::error_view::error_view;
 use super::status_class;
 use crate::api::{Api, ApiError, new_idempotency_key};
-use crate::drafts::{self, event_detail, keep_key_after, on_back_online, set, text};
+use crate::drafts::{self, event_detail, keep_key_after, on_back_online, set, show_failure, text};
 use crate::i18n::{Message, Strings, priority, use_i18n};
 use crate::linkify::{Segment, segments};
 use crate::load::{load, run};
@@ -103,8 +103,7 @@ pub fn ticket_thread(
                             key.set_value(None);
                             save();
                         }
-                        waiting.set(error == ApiError::Network);
-                        failure.set(Some(error).filter(|e| *e != ApiError::Network));
+                        show_failure(error, waiting, failure);
                     }
                 }
             });
