@@ -44,18 +44,34 @@ if ! rustup component list --installed | grep -qx rust-src; then
   rustup component add rust-src
 fi
 
+# The two Rust tools are built from crates.io, pinned with --locked (their own lock files). What a
+# fresh machine waits for is mostly their build, so:
+# - one target directory for both, so a crate they share at the same version is compiled once;
+# - no fat LTO and no single codegen unit (trunk's own release profile asks for both: measured
+#   below, the tools only wait on cargo and process one wasm, so their speed does not matter);
+# - trunk without its default features: `update_check` (a crates.io client; we skip the check)
+#   and rustls (TLS for downloads and `serve --tls`, neither of which we use).
+install_tool() {
+  say "installing $1 $2"
+  CARGO_TARGET_DIR="$tools_dir/cargo-install-target" CARGO_PROFILE_RELEASE_LTO=false \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+    cargo install "$1" --version "=$2" --locked "${@:3}"
+}
+installed_any=""
 if [[ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]]; then
-  say "installing trunk $TRUNK_VERSION"
-  cargo install trunk --version "$TRUNK_VERSION" --locked
+  install_tool trunk "$TRUNK_VERSION" --no-default-features
+  installed_any=1
 fi
 
 # wasm-bindgen-cli must be exactly the version the crate links, or the glue will not match.
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [[ -n "$bindgen_version" ]] || die "no wasm-bindgen in Cargo.lock"
 if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]]; then
-  say "installing wasm-bindgen-cli $bindgen_version"
-  cargo install wasm-bindgen-cli --version "=$bindgen_version"
+  install_tool wasm-bindgen-cli "$bindgen_version"
+  installed_any=1
 fi
+# The binaries are in cargo's bin/; the intermediate build is not needed again.
+[[ -z "$installed_any" ]] || rm -rf "$tools_dir/cargo-install-target"
 
 wasm_opt="$tools_dir/node_modules/.bin/wasm-opt"
 if [[ "$("$wasm_opt" --version 2>/dev/null || true)" != "wasm-opt version $BINARYEN_VERSION "* ]]; then
@@ -92,6 +108,12 @@ export TRUNK_SKIP_VERSION_CHECK=true
 
 say "fetching crates"
 cargo fetch
+# The release build below rebuilds std offline (Trunk runs cargo with --offline), and std has
+# crates.io dependencies of its own that the workspace's fetch does not bring: fetch them from
+# the toolchain's library/ workspace (its own Cargo.lock pins them). Nothing to do when cached.
+std_workspace="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
+[[ -f "$std_workspace/Cargo.lock" ]] || die "rust-src has no $std_workspace/Cargo.lock"
+RUSTC_BOOTSTRAP=1 cargo fetch --manifest-path "$std_workspace/Cargo.toml"
 
 if [[ "$mode" == serve ]]; then
   say "serving the development page (index.html)"
