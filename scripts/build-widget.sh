@@ -44,22 +44,26 @@ if ! rustup component list --installed | grep -qx rust-src; then
   rustup component add rust-src
 fi
 
-# The two Rust tools are built from crates.io, pinned with --locked (their own lock files). What a
-# fresh machine waits for is mostly their build, so:
+# The two Rust tools are built from crates.io at exact versions. What a fresh machine waits for is
+# mostly their build, so:
 # - one target directory for both, so a crate they share at the same version is compiled once;
-# - no fat LTO and no single codegen unit (trunk's own release profile asks for both: measured
-#   below, the tools only wait on cargo and process one wasm, so their speed does not matter);
-# - trunk without its default features: `update_check` (a crates.io client; we skip the check)
-#   and rustls (TLS for downloads and `serve --tls`, neither of which we use).
+# - no fat LTO and no single codegen unit (trunk's own release profile asks for both; the tools
+#   only wait on cargo and process one wasm, so their own speed does not matter);
+# - without the default features we never use: trunk's `update_check` (a crates.io client) and
+#   `rustls` (TLS for its downloads and `serve --tls`), wasm-bindgen-cli's `rustls-tls` (its test
+#   runner talks to a local ChromeDriver over plain HTTP).
+# Trunk builds with its own Cargo.lock (--locked). wasm-bindgen-cli's lock names webpki-roots
+# 1.0.11, which the crates.io index no longer has, so --locked cannot resolve it: its dependencies
+# resolve within their semver ranges (as `cargo install` does by default).
 install_tool() {
   say "installing $1 $2"
   CARGO_TARGET_DIR="$tools_dir/cargo-install-target" CARGO_PROFILE_RELEASE_LTO=false \
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_INCREMENTAL=false \
-    cargo install "$1" --version "=$2" --locked "${@:3}"
+    cargo install "$1" --version "=$2" --no-default-features "${@:3}"
 }
 installed_any=""
 if [[ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]]; then
-  install_tool trunk "$TRUNK_VERSION" --no-default-features
+  install_tool trunk "$TRUNK_VERSION" --locked
   installed_any=1
 fi
 
@@ -67,7 +71,8 @@ fi
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [[ -n "$bindgen_version" ]] || die "no wasm-bindgen in Cargo.lock"
 if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]]; then
-  install_tool wasm-bindgen-cli "$bindgen_version"
+  # The two binaries we run (the glue generator and the widget tests' runner), not wasm2es6js.
+  install_tool wasm-bindgen-cli "$bindgen_version" --bin wasm-bindgen --bin wasm-bindgen-test-runner
   installed_any=1
 fi
 # The binaries are in cargo's bin/; the intermediate build is not needed again.
