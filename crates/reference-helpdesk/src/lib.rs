@@ -31,12 +31,7 @@ pub use record::{BodyKind, RecordedCall};
 pub use schema::SEEDED_STAFF_EMAIL;
 pub use seed::{SeedField, SeedTicket};
 
-use std::net::SocketAddr;
-
-/// Serves `helpdesk` on `listener` until the task is dropped; peers' addresses reach the scripts.
+/// Serves `helpdesk` on `listener` until the task is dropped.
 pub async fn serve(listener: tokio::net::TcpListener, helpdesk: Helpdesk) -> std::io::Result<()> {
-    let app = helpdesk
-        .router()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).await
+    axum::serve(listener, helpdesk.router()).await
 }

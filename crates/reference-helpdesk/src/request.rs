@@ -3,10 +3,8 @@
 use crate::params::{Params, decode_form};
 use crate::record::BodyKind;
 use axum::body::{Body, to_bytes};
-use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, header};
 use serde_json::Value;
-use std::net::SocketAddr;
 
 /// PHP's default `post_max_size`; past it PHP drops the body, and so do we.
 const BODY_LIMIT: usize = 8 * 1024 * 1024;
@@ -21,18 +19,12 @@ pub(crate) struct PhpRequest {
     pub(crate) body: Params,
     pub(crate) body_kind: BodyKind,
     pub(crate) headers: HeaderMap,
-    /// The peer address, known when served with connect info (see `serve`).
-    pub(crate) client_ip: Option<String>,
 }
 
 impl PhpRequest {
     /// Splits and decodes `req`; never fails, because PHP never refuses input either.
     pub(crate) async fn read(req: Request<Body>) -> Self {
         let (parts, body) = req.into_parts();
-        let client_ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
         let query = decode_form(parts.uri.query().unwrap_or_default().as_bytes());
         let bytes = to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
         let (body, body_kind) = decode_body(&parts.method, &parts.headers, &bytes);
@@ -42,7 +34,6 @@ impl PhpRequest {
             body,
             body_kind,
             headers: parts.headers,
-            client_ip,
         }
     }
 

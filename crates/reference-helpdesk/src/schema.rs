@@ -31,19 +31,19 @@ CREATE TABLE IF NOT EXISTS tickets (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     subject       TEXT NOT NULL,
     message       TEXT NOT NULL,
-    user_email    TEXT NOT NULL,
+    priority      TEXT NOT NULL DEFAULT 'medium',
+    email         TEXT NOT NULL,
     name          TEXT,
     company       TEXT,
-    priority      TEXT NOT NULL DEFAULT 'medium',
-    status        TEXT NOT NULL DEFAULT 'open',
     category_id   INTEGER,
+    status        TEXT NOT NULL DEFAULT 'open',
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
     assigned_to   INTEGER,
     internal_note TEXT,
-    ip_address    TEXT,
-    created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL
+    ip_address    TEXT
 );
-CREATE INDEX IF NOT EXISTS tickets_user_email ON tickets (user_email);
+CREATE INDEX IF NOT EXISTS tickets_email ON tickets (email);
 CREATE TABLE IF NOT EXISTS ticket_custom_values (
     ticket_id INTEGER NOT NULL,
     field_id  INTEGER NOT NULL,
@@ -78,10 +78,28 @@ INSERT OR IGNORE INTO users (id, email, name, role) VALUES
 /// The staff account every helpdesk starts with.
 pub const SEEDED_STAFF_EMAIL: &str = "agent@helpdesk.example";
 
-/// Creates the tables if missing and inserts the default rows if missing.
+/// Creates the tables if missing, brings an older file's tables up to date, and inserts the
+/// default rows if missing.
 pub(crate) fn migrate_and_seed(conn: &Connection) -> rusqlite::Result<()> {
+    rename_owner_column(conn)?;
     conn.execute_batch(SCHEMA)?;
     conn.execute_batch(SEED)
+}
+
+/// Files written before the schema followed the real app named the owner's column `user_email`
+/// (a demo's data directory outlives an upgrade): renamed in place, rows kept.
+fn rename_owner_column(conn: &Connection) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('tickets')")?;
+    let columns = stmt
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if columns.iter().any(|c| c == "user_email") && !columns.iter().any(|c| c == "email") {
+        conn.execute_batch(
+            "DROP INDEX IF EXISTS tickets_user_email;
+             ALTER TABLE tickets RENAME COLUMN user_email TO email;",
+        )?;
+    }
+    Ok(())
 }
 
 /// The time as PHP's `date('Y-m-d H:i:s')` writes it: no zone. This stand-in's server clock is
@@ -91,4 +109,31 @@ pub(crate) fn now(conn: &Connection) -> rusqlite::Result<String> {
     conn.query_row("SELECT strftime('%Y-%m-%d %H:%M:%S', 'now')", [], |row| {
         row.get(0)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_file_keeps_its_tickets_under_the_owner_column_email() {
+        let conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch(
+            "CREATE TABLE tickets (id INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT NOT NULL,
+                 message TEXT NOT NULL, user_email TEXT NOT NULL, name TEXT, company TEXT,
+                 priority TEXT NOT NULL DEFAULT 'medium', status TEXT NOT NULL DEFAULT 'open',
+                 category_id INTEGER, assigned_to INTEGER, internal_note TEXT, ip_address TEXT,
+                 created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+             CREATE INDEX tickets_user_email ON tickets (user_email);
+             INSERT INTO tickets (subject, message, user_email, created_at, updated_at)
+                 VALUES ('Old', 'm', 'ann@example.com', '2026-01-01 00:00:00', '2026-01-01 00:00:00');",
+        )
+        .expect("old schema");
+        migrate_and_seed(&conn).expect("migrate");
+        migrate_and_seed(&conn).expect("a second open changes nothing");
+        let owner: String = conn
+            .query_row("SELECT email FROM tickets WHERE subject = 'Old'", [], |r| r.get(0))
+            .expect("row kept");
+        assert_eq!(owner, "ann@example.com");
+    }
 }

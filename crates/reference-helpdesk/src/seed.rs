@@ -15,8 +15,9 @@ pub struct SeedTicket {
     pub subject: String,
     /// The first message of the thread.
     pub message: String,
-    /// The owner's email (one of the two columns the upstream matches `user_email` against).
-    pub user_email: String,
+    /// The owner: the column `email`, where `tickets_create.php` stores the request's
+    /// `user_email` (one of the two columns the upstream matches `user_email` against).
+    pub email: String,
     /// Free text; the upstream also matches `user_email` against it.
     pub name: Option<String>,
     /// Free text.
@@ -27,11 +28,11 @@ pub struct SeedTicket {
     pub status: String,
     /// Not checked against `categories`.
     pub category_id: Option<CategoryId>,
-    /// Internal: the agent the ticket is assigned to.
+    /// This install's own column (the app never writes it): the agent the ticket is assigned to.
     pub assigned_to: Option<UserId>,
-    /// Internal: a staff-only note that `ticket_view.php` leaks.
+    /// This install's own column: a staff-only note that `ticket_view.php` leaks.
     pub internal_note: Option<String>,
-    /// Internal: the creator's address that `ticket_view.php` leaks.
+    /// This install's own column: a client address that `ticket_view.php` leaks.
     pub ip_address: Option<String>,
     /// Values for custom fields, stored as given.
     pub custom_values: Vec<(FieldId, String)>,
@@ -43,11 +44,11 @@ pub struct SeedTicket {
 
 impl SeedTicket {
     /// An open, medium-priority ticket created now, with nothing optional set.
-    pub fn new(subject: &str, message: &str, user_email: &str) -> SeedTicket {
+    pub fn new(subject: &str, message: &str, email: &str) -> SeedTicket {
         SeedTicket {
             subject: subject.to_owned(),
             message: message.to_owned(),
-            user_email: user_email.to_owned(),
+            email: email.to_owned(),
             name: None,
             company: None,
             priority: "medium".to_owned(),
@@ -103,18 +104,18 @@ pub(crate) fn insert_ticket(conn: &mut Connection, ticket: &SeedTicket) -> rusql
     };
     let updated_at = ticket.updated_at.as_ref().unwrap_or(&created_at);
     tx.execute(
-        "INSERT INTO tickets (subject, message, user_email, name, company, priority, status,
-             category_id, assigned_to, internal_note, ip_address, created_at, updated_at)
+        "INSERT INTO tickets (subject, message, priority, email, name, company, category_id,
+             status, assigned_to, internal_note, ip_address, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             ticket.subject,
             ticket.message,
-            ticket.user_email,
+            ticket.priority,
+            ticket.email,
             ticket.name,
             ticket.company,
-            ticket.priority,
-            ticket.status,
             ticket.category_id.map(|id| id.0),
+            ticket.status,
             ticket.assigned_to.map(|id| id.0),
             ticket.internal_note,
             ticket.ip_address,

@@ -203,7 +203,7 @@ async fn list_and_view_also_match_the_ticket_name() {
     let list = hd.list(victim).await;
     assert_eq!(list["tickets"].as_array().map(Vec::len), Some(2), "{list}");
     assert_eq!(
-        hd.view(&planted.to_string(), victim).await["ticket"]["user_email"],
+        hd.view(&planted.to_string(), victim).await["ticket"]["email"],
         "mallory@evil.example"
     );
     // Typing someone's name is enough to read their tickets.

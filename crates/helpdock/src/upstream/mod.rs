@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 /// A ticket as `ticket_view.php` shows it, with the row's own email kept out of the thread.
 #[derive(Clone, Debug)]
 pub struct ViewedTicket {
-    /// The ticket row's `user_email`, as stored (not normalised).
+    /// The ticket row's `email` column (the owner), as stored (not normalised).
     pub owner_email: String,
     /// What the visitor may see.
     pub thread: TicketThread,

@@ -93,14 +93,16 @@ pub(super) struct ViewShape {
     custom_fields: Vec<(CustomFieldId, FieldValueRow)>,
 }
 
-/// The allowlisted columns of a ticket row; every other column (names, internal notes) is never
-/// even read, and the owner's email only for the ownership check, never for the browser.
+/// The allowlisted columns of a ticket row (`SELECT * FROM tickets`); every other column (the
+/// name, the company, whatever an install added) is never even read, and the owner's email only
+/// for the ownership check, never for the browser.
 #[derive(Deserialize)]
 struct TicketRow {
     id: TicketId,
-    // Absent or null reads as "": nobody's, so ownership fails closed.
+    // The owner: the app stores the request's `user_email` in the column `email`. Absent or null
+    // reads as "": nobody's, so ownership fails closed.
     #[serde(default, deserialize_with = "string_or_null")]
-    user_email: String,
+    email: String,
     #[serde(default, deserialize_with = "string_or_null")]
     subject: String,
     #[serde(default, deserialize_with = "string_or_null")]
@@ -142,9 +144,9 @@ struct FieldValueRow {
 }
 
 impl ViewShape {
-    /// The ticket row's own email (as stored, not normalised): whose ticket it is.
+    /// The ticket row's `email` (as stored, not normalised): whose ticket it is.
     pub(super) fn owner_email(&self) -> &str {
-        &self.ticket.user_email
+        &self.ticket.email
     }
 
     /// Times are read in `zone`, the helpdesk's.

@@ -78,7 +78,7 @@ fn list_rows_with_string_numbers_and_odd_priorities() {
 }
 
 const VIEW: &str = r#"{"success":true,
-  "ticket":{"id":"7","user_email":"ann@example.com","name":"Ann","company":null,"subject":"Where?",
+  "ticket":{"id":"7","email":"ann@example.com","name":"Ann","company":null,"subject":"Where?",
     "message":"<b>hi</b>","status":"open","priority":"low","category_id":"2","internal_note":"vip",
     "created_at":"2026-11-01 10:00:00","updated_at":"2026-11-01 11:00:00"},
   "replies":[
@@ -132,6 +132,16 @@ fn view_is_an_allowlist_with_staff_flags_and_ordered_fields() {
     ] {
         assert!(!json.contains(leaked), "{leaked} leaked into {json}");
     }
+}
+
+#[test]
+fn the_owner_is_the_email_column() {
+    assert_eq!(decode::<ViewShape>(VIEW).owner_email(), "ann@example.com");
+    // `name` is free text the upstream also matches on, and `user_email` is no column of the
+    // real app: neither ever names an owner.
+    let json = r#"{"success":true,"ticket":{"id":1,"user_email":"ann@example.com",
+        "name":"ann@example.com"},"replies":[],"custom_fields":[]}"#;
+    assert_eq!(decode::<ViewShape>(json).owner_email(), "");
 }
 
 #[test]

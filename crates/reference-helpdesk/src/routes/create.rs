@@ -46,15 +46,16 @@ pub(super) fn create_ticket(db: &Db, input: &ScriptInput) -> Result<Answer, Cras
         ])));
     }
 
+    // The app inserts `subject, message, priority, email`, and `name`, `company`, `category_id`
+    // only when `!empty(...)`: NULL otherwise. It writes nothing else (no client address).
     let ticket = SeedTicket {
-        name: params.text("name")?,
-        company: params.text("company")?,
+        name: optional_text(params, "name")?,
+        company: optional_text(params, "company")?,
         priority: match params.is_empty("priority") {
             true => "medium".to_owned(),
             false => params.text("priority")?.unwrap_or_default(),
         },
         category_id: params.int("category_id")?.map(CategoryId),
-        ip_address: input.client_ip.clone(),
         custom_values: values,
         ..SeedTicket::new(
             &text(params, "subject")?,
@@ -72,6 +73,14 @@ pub(super) fn create_ticket(db: &Db, input: &ScriptInput) -> Result<Answer, Cras
 
 fn text(params: &Params, key: &str) -> Result<String, Crash> {
     Ok(params.text(key)?.unwrap_or_default())
+}
+
+/// `!empty($params[$key]) ? $params[$key] : null`.
+fn optional_text(params: &Params, key: &str) -> Result<Option<String>, Crash> {
+    match params.is_empty(key) {
+        true => Ok(None),
+        false => params.text(key),
+    }
 }
 
 /// `json_decode($params['custom_fields'], true)`: the parameter must be a string holding a JSON

@@ -24,7 +24,6 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub(crate) struct ScriptInput {
     pub(crate) params: Params,
-    pub(crate) client_ip: Option<String>,
 }
 
 /// The scripts of the API, by file.
@@ -113,10 +112,7 @@ async fn run_script(inner: Arc<Inner>, script: Script, req: Request<Body>) -> Re
     } else if script.checks_token() && !token_valid {
         Answer::Unauthorized
     } else {
-        let input = ScriptInput {
-            params,
-            client_ip: req.client_ip.clone(),
-        };
+        let input = ScriptInput { params };
         let worker = inner.clone();
         tokio::task::spawn_blocking(move || script.run(&worker.db, &input))
             .await
@@ -207,10 +203,10 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn without_connect_info_the_ip_address_is_null() {
+    async fn a_created_ticket_is_the_real_apps_row() {
         let helpdesk = Helpdesk::open(None, "t".to_owned()).expect("open");
-        let form =
-            "subject=s&message=m&user_email=a%40b.example&custom_fields=%7B%221%22%3A%22x%22%7D";
+        let form = "subject=s&message=m&user_email=a%40b.example&name=&company=0\
+                    &custom_fields=%7B%221%22%3A%22x%22%7D";
         let (_, created) = call(&helpdesk, post_form("/api/tickets_create.php", "t", form)).await;
         assert_eq!(created, json!({"success": true, "ticket_id": "1"}));
         let view = post_form(
@@ -219,7 +215,23 @@ mod tests {
             "ticket_id=1&user_email=a%40b.example",
         );
         let (_, body) = call(&helpdesk, view).await;
-        assert_eq!(body["ticket"]["ip_address"], Value::Null, "{body}");
-        assert_eq!(body["ticket"]["user_email"], "a@b.example");
+        let ticket = body["ticket"].as_object().cloned().unwrap_or_default();
+        let columns: Vec<&str> = ticket.keys().map(String::as_str).collect();
+        // supportengine-api.md's row, in its order, then the install's own columns.
+        assert_eq!(
+            columns,
+            [
+                "id", "subject", "message", "priority", "email", "name", "company",
+                "category_id", "status", "created_at", "updated_at", "assigned_to",
+                "internal_note", "ip_address"
+            ],
+            "{body}"
+        );
+        assert_eq!(ticket["email"], "a@b.example");
+        // `!empty()` decides: "" and "0" are stored as NULL, as is everything the app never writes.
+        for column in ["name", "company", "category_id", "assigned_to", "internal_note", "ip_address"] {
+            assert_eq!(ticket[column], Value::Null, "{column}: {body}");
+        }
+        assert_eq!((ticket["priority"].as_str(), ticket["status"].as_str()), (Some("medium"), Some("open")));
     }
 }

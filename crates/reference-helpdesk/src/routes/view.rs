@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 
 // The hole the proxy must close: `user_email` matches the ticket's email OR its `name`.
 const LIST: &str = "SELECT id, subject, status, priority, created_at, updated_at FROM tickets
-     WHERE user_email = ?1 OR name = ?1 ORDER BY updated_at DESC, id DESC";
-const TICKET: &str = "SELECT * FROM tickets WHERE id = ?1 AND (user_email = ?2 OR name = ?2)";
+     WHERE email = ?1 OR name = ?1 ORDER BY updated_at DESC, id DESC";
+const TICKET: &str = "SELECT * FROM tickets WHERE id = ?1 AND (email = ?2 OR name = ?2)";
 const REPLIES: &str = "SELECT id, ticket_id, user_id, message, attachment, created_at FROM replies
      WHERE ticket_id = ?1 ORDER BY created_at, id";
 // Active fields with the ticket's value (null when none), plus retired fields that hold one.
@@ -52,10 +52,7 @@ pub(super) fn view_ticket(db: &Db, input: &ScriptInput) -> Result<Answer, Crash>
     Ok(Answer::success([
         ("ticket", Value::Object(ticket)),
         ("replies", objects(replies)),
-        (
-            "custom_fields",
-            Value::Object(fields.into_iter().map(keyed_by_id).collect()),
-        ),
+        ("custom_fields", keyed_by_id(fields)),
     ]))
 }
 
@@ -63,12 +60,19 @@ fn objects(rows: Vec<Map<String, Value>>) -> Value {
     Value::Array(rows.into_iter().map(Value::Object).collect())
 }
 
-/// `$fields[$row['id']] = [...]`: PHP array keys become JSON object keys, always strings.
-fn keyed_by_id(mut row: Map<String, Value>) -> (String, Value) {
-    let key = match row.remove("id") {
-        Some(Value::String(id)) => id,
-        Some(other) => other.to_string(),
-        None => String::new(),
-    };
-    (key, Value::Object(row))
+/// `$fields[$row['id']] = [...]` over the rows: PHP array keys become JSON object keys (always
+/// strings), and an empty PHP array is encoded as a list, `[]`, not as `{}`.
+fn keyed_by_id(rows: Vec<Map<String, Value>>) -> Value {
+    if rows.is_empty() {
+        return Value::Array(Vec::new());
+    }
+    let fields = rows.into_iter().map(|mut row| {
+        let key = match row.remove("id") {
+            Some(Value::String(id)) => id,
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        (key, Value::Object(row))
+    });
+    Value::Object(fields.collect())
 }
