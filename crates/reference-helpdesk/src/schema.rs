@@ -132,7 +132,9 @@ mod tests {
         migrate_and_seed(&conn).expect("migrate");
         migrate_and_seed(&conn).expect("a second open changes nothing");
         let owner: String = conn
-            .query_row("SELECT email FROM tickets WHERE subject = 'Old'", [], |r| r.get(0))
+            .query_row("SELECT email FROM tickets WHERE subject = 'Old'", [], |r| {
+                r.get(0)
+            })
             .expect("row kept");
         assert_eq!(owner, "ann@example.com");
     }

@@ -47,6 +47,31 @@ async fn custom_fields_lists_active_ticket_fields_in_display_order() {
 }
 
 #[tokio::test]
+async fn a_tickets_values_come_in_display_order_and_its_row_in_column_order() {
+    let hd = start().await;
+    let mut first = reference_helpdesk::SeedField::new("Colour", "swatch");
+    first.display_order = 0;
+    hd.helpdesk.add_custom_field(first).expect("field");
+    let id = hd.create("Order", "ann@shop.example", &[]).await;
+    let view = hd.view(&id, "ann@shop.example").await;
+    // As PHP's json_encode prints its arrays: insertion order, never sorted by key.
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(keys(&view["custom_fields"]), ["3", "1", "2"], "{view}");
+    assert_eq!(
+        keys(&view["custom_fields"]["3"]),
+        ["name", "type", "required", "value"]
+    );
+    assert_eq!(
+        keys(&view["ticket"])[..5],
+        ["id", "subject", "message", "priority", "email"]
+    );
+}
+
+#[tokio::test]
 async fn created_ticket_is_listed_and_viewed_with_everything_stored() {
     let hd = start().await;
     let form = [

@@ -95,7 +95,9 @@ pub(crate) fn fingerprint(method: &Method, query: Option<&str>, body: &[u8]) -> 
             if let Some(object) = json.as_object_mut() {
                 object.remove("elapsed_ms");
             }
-            // serde_json's maps are sorted by key: this serialisation is canonical.
+            // Sorted by key, so this serialisation is canonical (serde_json keeps insertion order
+            // when another crate in the build enables `preserve_order`, as the reference helpdesk does).
+            json.sort_all_objects();
             feed(&mut hasher, Some(json.to_string().as_bytes()));
         }
         // Not JSON: the handler refuses it; the bytes themselves tell retries apart.

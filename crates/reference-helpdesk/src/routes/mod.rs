@@ -221,17 +221,38 @@ mod tests {
         assert_eq!(
             columns,
             [
-                "id", "subject", "message", "priority", "email", "name", "company",
-                "category_id", "status", "created_at", "updated_at", "assigned_to",
-                "internal_note", "ip_address"
+                "id",
+                "subject",
+                "message",
+                "priority",
+                "email",
+                "name",
+                "company",
+                "category_id",
+                "status",
+                "created_at",
+                "updated_at",
+                "assigned_to",
+                "internal_note",
+                "ip_address"
             ],
             "{body}"
         );
         assert_eq!(ticket["email"], "a@b.example");
         // `!empty()` decides: "" and "0" are stored as NULL, as is everything the app never writes.
-        for column in ["name", "company", "category_id", "assigned_to", "internal_note", "ip_address"] {
+        for column in [
+            "name",
+            "company",
+            "category_id",
+            "assigned_to",
+            "internal_note",
+            "ip_address",
+        ] {
             assert_eq!(ticket[column], Value::Null, "{column}: {body}");
         }
-        assert_eq!((ticket["priority"].as_str(), ticket["status"].as_str()), (Some("medium"), Some("open")));
+        assert_eq!(
+            (ticket["priority"].as_str(), ticket["status"].as_str()),
+            (Some("medium"), Some("open"))
+        );
     }
 }

@@ -67,7 +67,8 @@ fn keyed_by_id(rows: Vec<Map<String, Value>>) -> Value {
         return Value::Array(Vec::new());
     }
     let fields = rows.into_iter().map(|mut row| {
-        let key = match row.remove("id") {
+        // Shifted out, not swapped: the remaining columns keep their order.
+        let key = match row.shift_remove("id") {
             Some(Value::String(id)) => id,
             Some(other) => other.to_string(),
             None => String::new(),
