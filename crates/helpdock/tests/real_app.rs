@@ -354,6 +354,11 @@ fn assert_same_shape(what: &str, real: &Value, ours: &Value) {
     }
 }
 
+async fn json_of(request: reqwest::RequestBuilder) -> Value {
+    let response = request.send().await.expect("send");
+    response.json().await.expect("json")
+}
+
 fn first(list: &Value) -> &Value {
     list.as_array()
         .and_then(|l| l.first())
@@ -382,15 +387,7 @@ async fn the_reference_helpdesk_answers_in_the_real_apps_shapes() {
             .post(format!("http://{addr}/api/{script}"))
             .bearer_auth(TOKEN)
             .form(&form);
-        async move {
-            request
-                .send()
-                .await
-                .expect("send")
-                .json::<Value>()
-                .await
-                .expect("json")
-        }
+        json_of(request)
     };
     let real = |text: &str| serde_json::from_str::<Value>(text).expect("sample");
     let email = || ("user_email", ANN.to_owned());
@@ -446,23 +443,11 @@ async fn the_reference_helpdesk_answers_in_the_real_apps_shapes() {
     )
     .await;
     assert_eq!(foreign, real(NOT_FOUND));
-    let categories = client
-        .get(format!("http://{addr}/api/ticket_categories.php"))
-        .send()
-        .await
-        .expect("send");
-    let categories: Value = categories.json().await.expect("json");
-    assert_same_shape(
-        "category",
-        first(&real(CATEGORIES)["categories"]),
-        first(&categories["categories"]),
-    );
-    let fields = client
-        .get(format!("http://{addr}/api/ticket_custom_fields.php"))
-        .send()
-        .await
-        .expect("send");
-    let fields: Value = fields.json().await.expect("json");
+    let lookup = |script: &str| json_of(client.get(format!("http://{addr}/api/{script}")));
+    let categories = lookup("ticket_categories.php").await;
+    let real_category = first(&real(CATEGORIES)["categories"]).clone();
+    assert_same_shape("category", &real_category, first(&categories["categories"]));
+    let fields = lookup("ticket_custom_fields.php").await;
     assert_same_shape(
         "field",
         first(&real(FIELDS)["fields"]),

@@ -239,17 +239,9 @@ mod tests {
             "{body}"
         );
         assert_eq!(ticket["email"], "a@b.example");
-        // `!empty()` decides: "" and "0" are stored as NULL, as is everything the app never writes.
-        for column in [
-            "name",
-            "company",
-            "category_id",
-            "assigned_to",
-            "internal_note",
-            "ip_address",
-        ] {
-            assert_eq!(ticket[column], Value::Null, "{column}: {body}");
-        }
+        // `!empty()` decides: "" and "0" are stored as NULL; the app never writes the install's own.
+        let unset = [&ticket["name"], &ticket["company"], &ticket["ip_address"]];
+        assert_eq!(unset, [&Value::Null; 3], "{body}");
         assert_eq!(
             (ticket["priority"].as_str(), ticket["status"].as_str()),
             (Some("medium"), Some("open"))
