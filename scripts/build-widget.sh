@@ -45,25 +45,29 @@ if ! rustup component list --installed | grep -qx rust-src; then
 fi
 
 # The two Rust tools are built from crates.io at exact versions. What a fresh machine waits for is
-# mostly their build, so:
-# - one target directory for both, so a crate they share at the same version is compiled once;
-# - no fat LTO and no single codegen unit (trunk's own release profile asks for both; the tools
-#   only wait on cargo and process one wasm, so their own speed does not matter);
+# mostly their build (measured here, 2 cores: trunk 6 min 22 s and wasm-bindgen-cli 2 min 40 s
+# with their default release settings and features; 2 min 58 s and 2 min 8 s like this, each alone):
+# - trunk at opt-level 0: it only starts cargo, wasm-bindgen and wasm-opt and copies files (the
+#   widget's build took 28 s with either build of it); wasm-bindgen-cli at opt-level 1, because
+#   its own work is heavy (the 126 MB test wasm: 11 s at opt-level 1 or 3, 27 s at 0);
+# - no fat LTO and no single codegen unit (trunk's own release profile asks for both);
+# - one target directory for both, so the proc-macro crates they share are compiled once;
 # - without the default features we never use: trunk's `update_check` (a crates.io client) and
 #   `rustls` (TLS for its downloads and `serve --tls`), wasm-bindgen-cli's `rustls-tls` (its test
-#   runner talks to a local ChromeDriver over plain HTTP).
+#   runner talks to a local ChromeDriver over plain HTTP), and only the binaries we run.
 # Trunk builds with its own Cargo.lock (--locked). wasm-bindgen-cli's lock names webpki-roots
 # 1.0.11, which the crates.io index no longer has, so --locked cannot resolve it: its dependencies
 # resolve within their semver ranges (as `cargo install` does by default).
-install_tool() {
+install_tool() { # NAME VERSION OPT_LEVEL [cargo install flags…]
   say "installing $1 $2"
-  CARGO_TARGET_DIR="$tools_dir/cargo-install-target" CARGO_PROFILE_RELEASE_LTO=false \
-    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_INCREMENTAL=false \
-    cargo install "$1" --version "=$2" --no-default-features "${@:3}"
+  CARGO_TARGET_DIR="$tools_dir/cargo-install-target" CARGO_PROFILE_RELEASE_OPT_LEVEL="$3" \
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_INCREMENTAL=false CARGO_PROFILE_RELEASE_DEBUG=false \
+    cargo install "$1" --version "=$2" --no-default-features "${@:4}"
 }
 installed_any=""
 if [[ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]]; then
-  install_tool trunk "$TRUNK_VERSION" --locked
+  install_tool trunk "$TRUNK_VERSION" 0 --locked
   installed_any=1
 fi
 
@@ -71,8 +75,7 @@ fi
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [[ -n "$bindgen_version" ]] || die "no wasm-bindgen in Cargo.lock"
 if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]]; then
-  # The two binaries we run (the glue generator and the widget tests' runner), not wasm2es6js.
-  install_tool wasm-bindgen-cli "$bindgen_version" --bin wasm-bindgen --bin wasm-bindgen-test-runner
+  install_tool wasm-bindgen-cli "$bindgen_version" 1 --bin wasm-bindgen --bin wasm-bindgen-test-runner
   installed_any=1
 fi
 # The binaries are in cargo's bin/; the intermediate build is not needed again.
