@@ -59,7 +59,7 @@ set -e
 wall=$(( $(date +%s) - start ))
 
 # Where the time went: the "==>" step lines of ./run and the build scripts.
-steps=$(grep -E '^ *[0-9]+ (==>|setup-system:|all tests:)' "$log" || true)
+steps=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *[0-9]+ (==>|setup-system:|all tests:)' || true)
 printf 'fresh-check: steps (seconds since start)\n%s\n' "$steps" | tee -a "$log"
 if [[ $status -eq 0 ]]; then
   printf 'fresh-check: passed in %d s (%d min %d s); log: %s\n' "$wall" $((wall / 60)) $((wall % 60)) "$log" | tee -a "$log"
