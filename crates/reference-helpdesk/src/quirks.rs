@@ -19,4 +19,7 @@ pub enum Fault {
     DatabaseDown,
     /// Every script answers normally, but only after this long (for proxy timeout tests).
     Delay(Duration),
+    /// Every script answers HTTP 200 `application/json` with exactly this text, as a helpdesk
+    /// that changed its shapes (or a hostile one) would.
+    Body(&'static str),
 }

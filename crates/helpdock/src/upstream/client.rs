@@ -8,6 +8,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -114,8 +115,15 @@ impl Upstream {
         }
         classify(status, &content_type, &body).map_err(|e| e.context(script))?;
         // Decoded from the bytes, not the classified `Value`, to keep the order of JSON objects.
+        // serde's message may quote the answer's values (emails among them): position only.
         serde_json::from_slice(&body).map_err(|e| {
-            UpstreamError::Unavailable(format!("{script}: unexpected answer shape: {e}"))
+            UpstreamError::Unavailable(format!(
+                "{script}: unexpected answer shape ({:?} error at line {} column {}), {}",
+                e.classify(),
+                e.line(),
+                e.column(),
+                fingerprint(&body)
+            ))
         })
     }
 }
@@ -152,18 +160,18 @@ pub(super) fn classify(
     }
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
-        // With display_errors on, PHP answers 200 with an HTML page; log only its start.
+        // With display_errors on, PHP answers 200 with an HTML page (server paths included).
         Err(_) => {
             return unavailable(format!(
                 "HTTP {status} {content_type:?} body is not JSON: {}",
-                snippet(body)
+                fingerprint(body)
             ));
         }
     };
     let Value::Object(mut object) = value else {
         return unavailable(format!(
             "HTTP {status} JSON is not an object: {}",
-            snippet(body)
+            fingerprint(body)
         ));
     };
     let success = object
@@ -180,7 +188,7 @@ pub(super) fn classify(
         }),
         _ => unavailable(format!(
             "HTTP {status} JSON without a boolean `success`: {}",
-            snippet(body)
+            fingerprint(body)
         )),
     }
 }
@@ -201,17 +209,16 @@ fn custom_field_errors(value: Option<Value>) -> BTreeMap<u64, String> {
 }
 
 /// The start of a body, on one line, for a log message.
-fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text
-        .chars()
-        .take(120)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().count() > 120 {
-        out.push('…');
-    }
-    out
+/// What the log may say of an upstream answer: its length and a hash, never its text (it can hold
+/// visitors' emails, messages and server paths). The hash tells two answers apart, and an operator
+/// holding the answer can match it.
+pub(super) fn fingerprint(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    format!(
+        "{} bytes, sha256 {}",
+        body.len(),
+        &hex::encode(digest)[..16]
+    )
 }
 
 #[cfg(test)]
@@ -279,9 +286,17 @@ mod tests {
     }
 
     #[test]
-    fn snippets_are_short_single_lines() {
-        let long = format!("<html>\n{}", "x".repeat(500));
-        let s = snippet(long.as_bytes());
-        assert!(!s.contains('\n') && s.chars().count() == 121, "{s}");
+    fn fingerprints_tell_answers_apart_without_their_text() {
+        let body = br#"{"success":true,"tickets":[{"id":"x","subject":"ann@example.com"}]}"#;
+        let print = fingerprint(body);
+        assert!(
+            print.starts_with(&format!("{} bytes, sha256 ", body.len())),
+            "{print}"
+        );
+        assert!(
+            !print.contains("ann@") && !print.contains("tickets"),
+            "{print}"
+        );
+        assert_ne!(print, fingerprint(b"{}"));
     }
 }

@@ -16,7 +16,7 @@ use crate::request::PhpRequest;
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use std::sync::Arc;
 
@@ -105,6 +105,13 @@ async fn run_script(inner: Arc<Inner>, script: Script, req: Request<Body>) -> Re
     let fault = inner.fault();
     if let Some(Fault::Delay(delay)) = fault {
         tokio::time::sleep(delay).await;
+    }
+    if let Some(Fault::Body(text)) = fault {
+        return (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            text,
+        )
+            .into_response();
     }
     // The database connection is made when the script starts, before the auth check.
     let answer = if fault == Some(Fault::DatabaseDown) {
