@@ -28,6 +28,14 @@ pub enum ApiError {
     /// 400 `bad_request`: the body or query is not what the endpoint takes (client's own input).
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// 400 `bad_request` about one of our fields: its value is not one this endpoint takes.
+    #[error("bad request in {field}")]
+    BadField {
+        /// The field, as named in protocol.md (never the client's own spelling).
+        field: &'static str,
+        /// Our wording of what is wrong.
+        message: &'static str,
+    },
     /// 401 `unauthorized`: list, view or reply without any identity.
     #[error("no visitor identity")]
     Unauthorized,
@@ -92,7 +100,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::BadField { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized
             | ApiError::InvalidSignature
             | ApiError::SignatureExpired
@@ -128,6 +136,10 @@ impl ApiError {
                 }
             }
             ApiError::BadRequest(detail) => ErrorBody::new(ErrorCode::BadRequest, detail.clone()),
+            ApiError::BadField { field, message } => ErrorBody {
+                field: Some((*field).to_owned()),
+                ..ErrorBody::new(ErrorCode::BadRequest, *message)
+            },
             ApiError::Unauthorized => ErrorBody::new(
                 ErrorCode::Unauthorized,
                 "Say who you are: send X-Helpdock-Identity or X-Helpdock-Guest-Pass.",
@@ -223,6 +235,14 @@ mod tests {
                 ErrorCode::InvalidInput,
             ),
             (ApiError::BadRequest("b".into()), 400, ErrorCode::BadRequest),
+            (
+                ApiError::BadField {
+                    field: "ticket_id",
+                    message: "m",
+                },
+                400,
+                ErrorCode::BadRequest,
+            ),
             (ApiError::Unauthorized, 401, ErrorCode::Unauthorized),
             (ApiError::InvalidSignature, 401, ErrorCode::InvalidSignature),
             (ApiError::SignatureExpired, 401, ErrorCode::SignatureExpired),

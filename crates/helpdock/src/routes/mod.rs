@@ -11,10 +11,23 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use helpdock_wire::TicketId;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The largest JSON body an endpoint reads; a ticket at every maximum length fits easily.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// `id` if it can name a ticket. The helpdesk's ids start at 1, and it answers `0` with an error
+/// text ("Missing ticket_id…") that would otherwise become a 502 and an error line for anyone.
+fn existing_ticket_id(id: TicketId) -> Result<TicketId, ApiError> {
+    match id.0 {
+        0 => Err(ApiError::BadField {
+            field: "ticket_id",
+            message: "Ticket ids start at 1.",
+        }),
+        _ => Ok(id),
+    }
+}
 
 /// Every API route, answering JSON errors for wrong methods and oversized bodies.
 pub fn router() -> Router<AppState> {

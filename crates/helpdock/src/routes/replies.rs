@@ -26,6 +26,7 @@ async fn create_reply(
     VerifiedVisitor(visitor): VerifiedVisitor,
     JsonBody(mut reply): JsonBody<NewReply>,
 ) -> Result<(StatusCode, Json<ReplyCreated>), ApiError> {
+    super::existing_ticket_id(reply.ticket_id)?;
     let errors = validate_new_reply(&reply);
     if !errors.is_empty() {
         return Err(ApiError::InvalidInput(errors));

@@ -101,5 +101,6 @@ async fn view_ticket(
     VerifiedVisitor(visitor): VerifiedVisitor,
     QueryParams(query): QueryParams<ViewQuery>,
 ) -> Result<Json<TicketThread>, ApiError> {
-    ownership.view(&visitor, query.ticket_id).await.map(Json)
+    let id = super::existing_ticket_id(query.ticket_id)?;
+    ownership.view(&visitor, id).await.map(Json)
 }

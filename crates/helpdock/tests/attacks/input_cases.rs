@@ -246,6 +246,23 @@ pub fn cases(w: &World) -> Vec<Case> {
         .expect(400, "bad_request")
         .expect(422, "invalid_input")
         .upstream(no_call()),
+        // The helpdesk answers id 0 with an error text: a 502 and an error line for anyone.
+        Case::new(
+            "view_ticket_id_zero",
+            Main,
+            Req::get("/api/ticket_view.php?ticket_id=0").identity(&victim),
+        )
+        .expect(400, "bad_request")
+        .field("ticket_id")
+        .upstream(no_call()),
+        Case::new(
+            "reply_ticket_id_zero",
+            Main,
+            reply(0, json!({"message": "hello"})).identity(&victim),
+        )
+        .expect(400, "bad_request")
+        .field("ticket_id")
+        .upstream(no_call()),
         Case::new(
             "view_ticket_id_overflow",
             Main,
