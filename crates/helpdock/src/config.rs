@@ -110,14 +110,42 @@ pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// What `helpdock sign` needs of the configuration: the sites and the staff, nothing upstream.
+#[derive(Debug)]
+pub struct SigningConfig {
+    /// The sites, with their identity secrets (checked as for `serve`).
+    pub sites: Vec<SiteConfig>,
+    /// Addresses that may never act as visitors.
+    pub staff: StaffList,
+}
+
+impl SigningConfig {
+    /// Reads the identity settings of `file` (if any) and the environment, checked as `serve`
+    /// checks them; the upstream settings may be absent.
+    pub fn load(file: Option<&Path>, env: Env) -> Result<SigningConfig, ConfigError> {
+        let fc = file.map(read_file).transpose()?.unwrap_or_default();
+        let file_key = file_key_in(file);
+        let identity = identity::identity_settings(env, &fc, &file_key)?;
+        Ok(SigningConfig {
+            sites: identity.sites,
+            staff: identity.staff,
+        })
+    }
+}
+
+/// Names a setting of `file` in errors: `key (in FILE)`.
+fn file_key_in(file: Option<&Path>) -> impl Fn(&str) -> String {
+    let suffix = file
+        .map(|p| format!(" (in {})", p.display()))
+        .unwrap_or_default();
+    move |key: &str| format!("{key}{suffix}")
+}
+
 impl Config {
     /// Reads `file` (if any), applies the environment on top, and checks every value.
     pub fn load(file: Option<&Path>, env: Env) -> Result<Config, ConfigError> {
         let fc = file.map(read_file).transpose()?.unwrap_or_default();
-        let suffix = file
-            .map(|p| format!(" (in {})", p.display()))
-            .unwrap_or_default();
-        let file_key = |key: &str| format!("{key}{suffix}");
+        let file_key = file_key_in(file);
         let pick = |var: &str, key: &str, from_file: Option<String>| {
             env(var)
                 .map(|value| Setting {

@@ -1,7 +1,7 @@
 //! The `helpdock` command: reads configuration and serves; everything else lives in the library.
 
 use clap::{Parser, Subcommand};
-use helpdock::config::{Config, assets_dir_from_env, listen_from_env, process_env};
+use helpdock::config::{Config, SigningConfig, assets_dir_from_env, listen_from_env, process_env};
 use helpdock::demo::{DemoSettings, data_dir_from_env, warn_if_widget_missing};
 use helpdock::identity::{signature, unix_now};
 use helpdock::{AppState, Gatekeeper, OwnerCache, Perimeter, Upstream, UpstreamConfig, app};
@@ -150,7 +150,8 @@ fn sign(
     expires: Option<u64>,
     config_file: Option<PathBuf>,
 ) -> Result<(), Box<dyn Error>> {
-    let config = Config::load(config_file.as_deref(), &process_env)?;
+    // Only the site's secret and the staff list: signing never talks to the helpdesk.
+    let config = SigningConfig::load(config_file.as_deref(), &process_env)?;
     let site = match (site, config.sites.as_slice()) {
         (Some(id), sites) => sites.iter().find(|s| s.id == id).ok_or_else(|| {
             let ids: Vec<&str> = sites.iter().map(|s| s.id.as_str()).collect();

@@ -318,9 +318,9 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
 #[test]
 fn sign_prints_a_header_value_the_site_secret_verifies() {
     let config = tempfile::NamedTempFile::new().expect("config file");
+    // No upstream settings: signing needs the site's secret only.
     let text = format!(
-        "upstream_url = \"http://127.0.0.1:9/api/\"\nupstream_token = \"t\"\n\
-         staff_domains = [\"helpdesk.example\"]\n{SITE}\
+        "staff_domains = [\"helpdesk.example\"]\n{SITE}\
          [[sites]]\nid = \"blog\"\nidentity_secret = \"blog-secret-0123456789\"\n"
     );
     std::fs::write(config.path(), text).expect("write");

@@ -184,10 +184,24 @@ fn sites(
                 hint: "the HMAC key the site's backend signs visitor emails with \
                        (or identity_secret_file)",
             })?;
+        let identity_secret = strong_secret(secret, &secret_key)?;
+        if let Some(other) = sites
+            .iter()
+            .find(|s: &&SiteConfig| s.identity_secret == identity_secret)
+        {
+            // Signatures name no site: each site would accept the other's visitors.
+            return Err(ConfigError::Invalid {
+                key: secret_key,
+                message: format!(
+                    "must differ from the identity_secret of site {:?}",
+                    other.id
+                ),
+            });
+        }
         sites.push(SiteConfig {
             id,
             origins,
-            identity_secret: strong_secret(secret, &secret_key)?,
+            identity_secret,
         });
     }
     Ok(sites)

@@ -97,6 +97,10 @@ fn errors_name_the_key() {
         (site(&format!("id = \"a b\"\n{secret}")), "sites[0].id"),
         (format!("{SHOP}{SHOP}"), "sites[1].id"),
         (
+            format!("{SHOP}{}", SHOP.replace("\"shop\"", "\"blog\"")),
+            "must differ from the identity_secret of site \"shop\"",
+        ),
+        (
             site(&format!(
                 "id = \"s\"\norigins = [\"shop.example.com\"]\n{secret}"
             )),
