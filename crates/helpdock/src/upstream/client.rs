@@ -208,7 +208,6 @@ fn custom_field_errors(value: Option<Value>) -> BTreeMap<u64, String> {
         .collect()
 }
 
-/// The start of a body, on one line, for a log message.
 /// What the log may say of an upstream answer: its length and a hash, never its text (it can hold
 /// visitors' emails, messages and server paths). The hash tells two answers apart, and an operator
 /// holding the answer can match it.
