@@ -159,6 +159,12 @@ async fn proxy_before_real_app(host: Host) -> (RealApp, Proxy) {
     )
 }
 
+/// `(item[a], item[b])` for each item of the array `list`.
+fn pairs(list: &Value, a: &str, b: &str) -> Vec<(Value, Value)> {
+    let items = list.as_array().cloned().unwrap_or_default();
+    items.iter().map(|i| (i[a].clone(), i[b].clone())).collect()
+}
+
 fn ids(list: &Value) -> Vec<u64> {
     let tickets = list["tickets"].as_array().cloned().unwrap_or_default();
     tickets.iter().filter_map(|t| t["id"].as_u64()).collect()
@@ -205,28 +211,12 @@ async fn a_verified_visitor_lists_views_and_replies_on_every_php_host() {
             "Ordered <b>Tuesday</b>, café beans"
         );
         assert_eq!(thread["ticket"]["category_id"], 2);
-        let replies: Vec<(Value, Value)> = thread["replies"]
-            .as_array()
-            .map(|r| {
-                r.iter()
-                    .map(|r| (r["id"].clone(), r["from_staff"].clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
         assert_eq!(
-            replies,
+            pairs(&thread["replies"], "id", "from_staff"),
             [(json!(11), json!(false)), (json!(12), json!(true))]
         );
-        let fields: Vec<(Value, Value)> = thread["custom_fields"]
-            .as_array()
-            .map(|f| {
-                f.iter()
-                    .map(|f| (f["id"].clone(), f["value"].clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
         assert_eq!(
-            fields,
+            pairs(&thread["custom_fields"], "id", "value"),
             [(json!(10), json!("ORD-1001")), (json!(2), Value::Null)],
             "display order"
         );
