@@ -12,6 +12,8 @@ struct Running {
     stdout: Receiver<String>,
     stdout_seen: Arc<Mutex<Vec<String>>>,
     stderr: Arc<Mutex<String>>,
+    /// Ends at the child's EOF on stderr: joined before a finished run's stderr is read.
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
 }
 
 /// `helpdock args…` with no inherited `HELPDOCK_*` settings except `env`.
@@ -42,7 +44,7 @@ fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
     let stderr = Arc::new(Mutex::new(String::new()));
     let mut err = child.stderr.take().expect("stderr");
     let collected = stderr.clone();
-    std::thread::spawn(move || {
+    let stderr_reader = std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
         while let Ok(n @ 1..) = err.read(&mut buf) {
             collected
@@ -56,6 +58,7 @@ fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
         stdout,
         stdout_seen,
         stderr,
+        stderr_reader: Some(stderr_reader),
     }
 }
 
@@ -303,6 +306,10 @@ const SITE: &str = "[[sites]]\nid = \"shop\"\norigins = [\"https://shop.example.
 fn run(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
     let mut child = start(args, env);
     let success = child.child.wait().expect("exit").success();
+    // A refusal is read from stderr: all of it, not what the reader thread got to so far.
+    if let Some(reader) = child.stderr_reader.take() {
+        let _ = reader.join();
+    }
     // The reader threads finish at EOF, shortly after the exit.
     let deadline = Instant::now() + Duration::from_secs(5);
     let stdout = loop {

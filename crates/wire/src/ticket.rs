@@ -62,7 +62,11 @@ pub struct NewTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_id: Option<CategoryId>,
     /// Custom field id → value, as text whatever the field's type.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "each_field_once"
+    )]
     pub custom_fields: BTreeMap<CustomFieldId, String>,
     /// Honeypot: a field people never see, so only bots fill it. Must be empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -267,9 +271,60 @@ pub struct CustomFields {
     pub fields: Vec<CustomField>,
 }
 
+/// `custom_fields` with each field at most once: a key given twice, or two spellings of one id
+/// (`"1"` and `"01"`), is refused rather than merged (which value would the helpdesk store?).
+fn each_field_once<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<CustomFieldId, String>, D::Error> {
+    struct Fields;
+
+    impl<'de> serde::de::Visitor<'de> for Fields {
+        type Value = BTreeMap<CustomFieldId, String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of custom field values keyed by field id")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut fields = BTreeMap::new();
+            while let Some((id, value)) = map.next_entry::<CustomFieldId, String>()? {
+                if fields.insert(id, value).is_some() {
+                    return Err(serde::de::Error::custom(DUPLICATE_FIELD));
+                }
+            }
+            Ok(fields)
+        }
+    }
+
+    d.deserialize_map(Fields)
+}
+
+/// The error [`NewTicket`]'s decoding gives for a custom field sent twice.
+pub const DUPLICATE_FIELD: &str = "a custom field is given twice";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_custom_field_sent_twice_is_refused_not_merged() {
+        for fields in [r#"{"1":"a","1":"b"}"#, r#"{"1":"a","01":"b"}"#] {
+            let json = format!(r#"{{"subject":"s","message":"m","custom_fields":{fields}}}"#);
+            let err = serde_json::from_str::<NewTicket>(&json)
+                .map(|_| ())
+                .unwrap_err();
+            assert!(err.to_string().contains(DUPLICATE_FIELD), "{fields}: {err}");
+        }
+        let json = r#"{"subject":"s","message":"m","custom_fields":{"1":"a","2":"b"}}"#;
+        assert_eq!(
+            serde_json::from_str::<NewTicket>(json)
+                .unwrap()
+                .custom_fields
+                .len(),
+            2
+        );
+    }
 
     #[test]
     fn new_ticket_round_trips_with_custom_field_keys_as_strings() {

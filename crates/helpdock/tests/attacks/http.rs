@@ -14,6 +14,8 @@ pub enum Body {
     Json(Value),
     /// Bytes as given with this `Content-Type` and a `Content-Length`.
     Raw(&'static str, Vec<u8>),
+    /// Bytes with a `Content-Length` and no `Content-Type` at all.
+    Untyped(Vec<u8>),
     /// JSON bytes sent with `Transfer-Encoding: chunked` (no length announced up front).
     Chunked(Vec<u8>),
 }
@@ -115,6 +117,10 @@ impl Req {
             }
             Body::Raw(content_type, bytes) => {
                 head.push_str(&format!("Content-Type: {content_type}\r\n"));
+                head.push_str(&format!("Content-Length: {}\r\n", bytes.len()));
+                bytes.clone()
+            }
+            Body::Untyped(bytes) => {
                 head.push_str(&format!("Content-Length: {}\r\n", bytes.len()));
                 bytes.clone()
             }

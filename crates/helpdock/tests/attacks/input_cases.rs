@@ -25,6 +25,42 @@ fn invalid(name: &'static str, req: Req, field: &str) -> Case {
         .upstream(no("tickets_create.php"))
 }
 
+/// A create whose JSON body is a valid ticket with `extra` (raw JSON members) inserted first.
+fn raw_create(extra: &str) -> Req {
+    let mut body = ticket(EMAIL);
+    if let Some(fields) = body.as_object_mut() {
+        fields.remove("custom_fields");
+    }
+    let text = body.to_string();
+    let body = format!("{{{extra},{}", &text[1..]);
+    Req::new("POST", CREATE)
+        .key(&key())
+        .body(Body::Raw("application/json", body.into_bytes()))
+}
+
+/// A refusal worded by us: no type names, positions or expectations of the parser, and nothing
+/// of what was sent.
+fn plain_refusal(answers: &[crate::http::Answer]) -> Result<(), String> {
+    let body = &crate::case::last(answers).body;
+    let internals = [
+        "NewTicket",
+        "ViewQuery",
+        "struct",
+        "u64",
+        "line ",
+        "column",
+        "expected",
+    ];
+    match internals
+        .iter()
+        .chain(["probe"].iter())
+        .find(|t| body.contains(*t))
+    {
+        Some(found) => Err(format!("the refusal shows {found:?}: {body}")),
+        None => Ok(()),
+    }
+}
+
 pub fn cases(w: &World) -> Vec<Case> {
     let victim = w.id(VICTIM);
     let huge = ticket_with(EMAIL, "message", json!("x".repeat(70 * 1024)));
@@ -164,6 +200,85 @@ pub fn cases(w: &World) -> Vec<Case> {
         )
         .expect(400, "bad_request")
         .upstream(no_call()),
+        // docs/security.md: wrong content types are refused, whatever the bytes.
+        Case::new(
+            "create_without_content_type",
+            Main,
+            Req::new("POST", CREATE)
+                .key(&key())
+                .body(Body::Untyped(ticket(EMAIL).to_string().into_bytes())),
+        )
+        .expect(400, "bad_request")
+        .upstream(no_call()),
+        Case::new(
+            "create_json_as_text_plain",
+            Main,
+            Req::new("POST", CREATE)
+                .key(&key())
+                .body(Body::Raw("text/plain", ticket(EMAIL).to_string().into_bytes())),
+        )
+        .expect(400, "bad_request")
+        .upstream(no_call()),
+        Case::new(
+            "create_json_suffix_type",
+            Main,
+            Req::new("POST", CREATE).key(&key()).body(Body::Raw(
+                "application/vnd.api+json",
+                ticket(EMAIL).to_string().into_bytes(),
+            )),
+        )
+        .expect(400, "bad_request")
+        .upstream(no_call()),
+        Case::new(
+            "create_content_type_twice",
+            Main,
+            create_with("subject", json!("Two types")).also("Content-Type", "text/plain"),
+        )
+        .expect(400, "bad_request")
+        .upstream(no_call()),
+        // One id, two values: which one would the helpdesk store?
+        Case::new(
+            "create_custom_field_given_twice",
+            Main,
+            raw_create(r#""custom_fields":{"1":"ORD-1","1":"ORD-2"}"#),
+        )
+        .expect(400, "bad_request")
+        .field("custom_fields")
+        .upstream(no_call()),
+        Case::new(
+            "create_custom_field_id_spelt_twice",
+            Main,
+            raw_create(r#""custom_fields":{"1":"ORD-1","01":"ORD-2"}"#),
+        )
+        .expect(400, "bad_request")
+        .field("custom_fields")
+        .upstream(no_call()),
+        // Refusals are ours: no parser internals, no echo of what was sent.
+        Case::new(
+            "create_refusal_echoes_nothing",
+            Main,
+            raw_create(r#""<b>probe</b>":1"#),
+        )
+        .expect(400, "bad_request")
+        .upstream(no_call())
+        .check(plain_refusal),
+        Case::new(
+            "create_wrong_type_refusal_names_the_field",
+            Main,
+            create_with("category_id", json!("<b>probe</b>")),
+        )
+        .expect(400, "bad_request")
+        .field("category_id")
+        .upstream(no_call())
+        .check(plain_refusal),
+        Case::new(
+            "view_query_refusal_echoes_nothing",
+            Main,
+            Req::get("/api/ticket_view.php?ticket_id=1&%3Cb%3Eprobe%3C%2Fb%3E=1").identity(&victim),
+        )
+        .expect(400, "bad_request")
+        .upstream(no_call())
+        .check(plain_refusal),
         Case::new(
             "create_form_encoded_body",
             Main,
