@@ -8,7 +8,7 @@ use helpdock_wire::validate::FieldErrors;
 use helpdock_wire::{ErrorBody, ErrorCode};
 
 /// The order fields appear in the widget's form, so `field` names the first one a person sees.
-const FORM_ORDER: [&str; 8] = [
+pub(crate) const FORM_ORDER: [&str; 8] = [
     "subject",
     "message",
     "user_email",

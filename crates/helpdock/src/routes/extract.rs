@@ -3,7 +3,7 @@
 //! that names our field when it can — never serde's wording, which quotes the client's input,
 //! names our types and counts lines and columns.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, FORM_ORDER};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -11,21 +11,17 @@ use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use helpdock_wire::DUPLICATE_FIELD;
 use serde::de::DeserializeOwned;
 
-/// The fields of our bodies and queries, as protocol.md names them: the only names a refusal
-/// repeats (anything else a client sent is not echoed).
-const FIELDS: [&str; 11] = [
-    "subject",
-    "message",
-    "user_email",
-    "name",
-    "company",
-    "priority",
-    "category_id",
-    "custom_fields",
-    "website",
-    "elapsed_ms",
-    "ticket_id",
-];
+/// The fields of our bodies and queries beyond the form's (`error::FORM_ORDER`): with those, the
+/// only names a refusal repeats (anything else a client sent is not echoed).
+const OTHER_FIELDS: [&str; 3] = ["custom_fields", "website", "elapsed_ms"];
+
+/// `name` as one of our fields.
+fn our_field(name: &str) -> Option<&'static str> {
+    FORM_ORDER
+        .into_iter()
+        .chain(OTHER_FIELDS)
+        .find(|f| *f == name)
+}
 
 /// A JSON request body of type `T`.
 pub(super) struct JsonBody<T>(pub T);
@@ -131,14 +127,12 @@ fn refusal(input: Input, path: &serde_path_to_error::Path, message: &str) -> Api
 
 /// The first segment of `path`, when it is one of our fields.
 fn first_field(path: &serde_path_to_error::Path) -> Option<&'static str> {
-    let first = path.iter().next()?.to_string();
-    FIELDS.into_iter().find(|f| *f == first)
+    our_field(&path.iter().next()?.to_string())
 }
 
 /// The name serde quotes in "missing field `x`" / "duplicate field `x`", when it is ours.
 fn quoted_field(message: &str) -> Option<&'static str> {
-    let name = message.split('`').nth(1)?;
-    FIELDS.into_iter().find(|f| *f == name)
+    our_field(message.split('`').nth(1)?)
 }
 
 #[cfg(test)]

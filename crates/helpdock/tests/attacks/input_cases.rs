@@ -25,6 +25,21 @@ fn invalid(name: &'static str, req: Req, field: &str) -> Case {
         .upstream(no("tickets_create.php"))
 }
 
+/// A request refused as `400 bad_request` with nothing sent upstream.
+fn bad_request(name: &'static str, req: Req) -> Case {
+    Case::new(name, Main, req)
+        .expect(400, "bad_request")
+        .upstream(no_call())
+}
+
+/// A create of a valid ticket's JSON sent as `content_type`.
+fn typed_create(content_type: &'static str) -> Req {
+    Req::new("POST", CREATE).key(&key()).body(Body::Raw(
+        content_type,
+        ticket(EMAIL).to_string().into_bytes(),
+    ))
+}
+
 /// A create whose JSON body is a valid ticket with `extra` (raw JSON members) inserted first.
 fn raw_create(extra: &str) -> Req {
     let mut body = ticket(EMAIL);
@@ -201,83 +216,48 @@ pub fn cases(w: &World) -> Vec<Case> {
         .expect(400, "bad_request")
         .upstream(no_call()),
         // docs/security.md: wrong content types are refused, whatever the bytes.
-        Case::new(
+        bad_request(
             "create_without_content_type",
-            Main,
             Req::new("POST", CREATE)
                 .key(&key())
                 .body(Body::Untyped(ticket(EMAIL).to_string().into_bytes())),
-        )
-        .expect(400, "bad_request")
-        .upstream(no_call()),
-        Case::new(
-            "create_json_as_text_plain",
-            Main,
-            Req::new("POST", CREATE)
-                .key(&key())
-                .body(Body::Raw("text/plain", ticket(EMAIL).to_string().into_bytes())),
-        )
-        .expect(400, "bad_request")
-        .upstream(no_call()),
-        Case::new(
+        ),
+        bad_request("create_json_as_text_plain", typed_create("text/plain")),
+        bad_request(
             "create_json_suffix_type",
-            Main,
-            Req::new("POST", CREATE).key(&key()).body(Body::Raw(
-                "application/vnd.api+json",
-                ticket(EMAIL).to_string().into_bytes(),
-            )),
-        )
-        .expect(400, "bad_request")
-        .upstream(no_call()),
-        Case::new(
+            typed_create("application/vnd.api+json"),
+        ),
+        bad_request(
             "create_content_type_twice",
-            Main,
             create_with("subject", json!("Two types")).also("Content-Type", "text/plain"),
-        )
-        .expect(400, "bad_request")
-        .upstream(no_call()),
+        ),
         // One id, two values: which one would the helpdesk store?
-        Case::new(
+        bad_request(
             "create_custom_field_given_twice",
-            Main,
             raw_create(r#""custom_fields":{"1":"ORD-1","1":"ORD-2"}"#),
         )
-        .expect(400, "bad_request")
-        .field("custom_fields")
-        .upstream(no_call()),
-        Case::new(
+        .field("custom_fields"),
+        bad_request(
             "create_custom_field_id_spelt_twice",
-            Main,
             raw_create(r#""custom_fields":{"1":"ORD-1","01":"ORD-2"}"#),
         )
-        .expect(400, "bad_request")
-        .field("custom_fields")
-        .upstream(no_call()),
+        .field("custom_fields"),
         // Refusals are ours: no parser internals, no echo of what was sent.
-        Case::new(
+        bad_request(
             "create_refusal_echoes_nothing",
-            Main,
             raw_create(r#""<b>probe</b>":1"#),
         )
-        .expect(400, "bad_request")
-        .upstream(no_call())
         .check(plain_refusal),
-        Case::new(
+        bad_request(
             "create_wrong_type_refusal_names_the_field",
-            Main,
             create_with("category_id", json!("<b>probe</b>")),
         )
-        .expect(400, "bad_request")
         .field("category_id")
-        .upstream(no_call())
         .check(plain_refusal),
-        Case::new(
+        bad_request(
             "view_query_refusal_echoes_nothing",
-            Main,
             Req::get("/api/ticket_view.php?ticket_id=1&%3Cb%3Eprobe%3C%2Fb%3E=1").identity(&victim),
         )
-        .expect(400, "bad_request")
-        .upstream(no_call())
         .check(plain_refusal),
         Case::new(
             "create_form_encoded_body",
