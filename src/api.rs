@@ -1,59 +1,24 @@
-//! The only module that talks to the network: the proxy's six `/api/*.php` endpoints.
+//! The only module that talks to the network: the proxy's endpoints, named by the wire crate's
+//! [`Endpoint`] table, over gloo-net.
 //!
-//! Success bodies decode to the wire types, refusals to [`ErrorBody`]; anything else becomes an
-//! [`ApiError`] value for [`error_view`](crate::components::error_view::error_view) to render.
-//! JSON goes through the browser's own `JSON` ([`json`]): no serde in the widget.
+//! Success bodies decode to the wire types and refusals to `ErrorBody` ([`answer`]); anything
+//! else becomes an [`ApiError`] value for
+//! [`error_view`](crate::components::error_view::error_view) to render.
 
-mod json;
+mod answer;
 
-use crate::identity::Identity;
+pub use answer::{ApiError, Finding, Findings};
+
+use crate::identity::{GuestPass, Identity};
+use answer::{decimal, decode, encode};
+use gloo_net::http::{Request, RequestBuilder};
 use helpdock_wire::{
-    Categories, CustomFields, ErrorBody, ErrorCode, NewReply, NewTicket, ReplyCreated,
+    Categories, CustomFields, Endpoint, ErrorCode, Method, NewReply, NewTicket, ReplyCreated,
     TicketCreated, TicketId, TicketList, TicketThread,
 };
-use leptos::prelude::{
-    ArcRwSignal, ArcTrigger, Get, GetUntracked, Notify, ReadUntracked, Set, Track,
-};
-use std::sync::{Arc, Mutex};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::js_sys::Object;
-use web_sys::{Headers, RequestInit, Response};
-
-/// Why a request did not succeed.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApiError {
-    /// No answer: offline, blocked by the browser, or the proxy is unreachable.
-    Network,
-    /// Refused for a stated reason: by the proxy, or by the same wire rules checked here first.
-    Rejected(ErrorBody),
-}
-
-impl ApiError {
-    /// A refusal about input, as the proxy would word it: `field_errors` drive the inline messages.
-    pub fn invalid(field_errors: helpdock_wire::validate::FieldErrors) -> ApiError {
-        ApiError::Rejected(ErrorBody {
-            code: ErrorCode::InvalidInput,
-            message: "Some fields need attention.".into(),
-            field: field_errors.keys().next().cloned(),
-            field_errors,
-        })
-    }
-
-    /// Every field this error concerns → what is wrong with it (`field` included).
-    pub fn field_errors(&self) -> helpdock_wire::validate::FieldErrors {
-        let ApiError::Rejected(body) = self else {
-            return Default::default();
-        };
-        let mut errors = body.field_errors.clone();
-        if let Some(field) = &body.field {
-            errors
-                .entry(field.clone())
-                .or_insert_with(|| body.message.clone());
-        }
-        errors
-    }
-}
+use leptos::prelude::{ArcRwSignal, Get, GetUntracked, ReadUntracked, Set, Track};
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
 
 /// Who the proxy will take the visitor to be, from what the widget holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,35 +98,18 @@ impl Api {
         &self.base
     }
 
-    fn url(&self, script: &str) -> String {
-        [&self.base, script].concat()
-    }
-
-    /// Adds who is asking: the site, then the verified identity or else the guest pass. The proxy
-    /// reads only the first of them anyway; not sending the pass keeps it where it is needed.
-    fn identify(&self, headers: &Headers) -> Result<(), JsValue> {
-        if let Some(site) = &self.site {
-            headers.set("X-Helpdock-Site", site)?;
-        }
-        if let Some(identity) = self.identity.read_untracked().as_ref() {
-            headers.set("X-Helpdock-Identity", &identity.header_value())?;
-        } else if let Some(pass) = self.guest_pass.get() {
-            headers.set("X-Helpdock-Guest-Pass", &pass)?;
-        }
-        Ok(())
+    fn url(&self, endpoint: Endpoint) -> String {
+        [&self.base, endpoint.script()].concat()
     }
 
     /// `ticket_categories.php`: the categories the form offers.
     pub async fn categories(&self) -> Result<Categories, ApiError> {
-        read(self.get("ticket_categories.php").await, json::categories)
+        self.send(Endpoint::Categories, "", None).await
     }
 
     /// `ticket_custom_fields.php`: the extra fields the form shows, in display order.
     pub async fn custom_fields(&self) -> Result<CustomFields, ApiError> {
-        read(
-            self.get("ticket_custom_fields.php").await,
-            json::custom_fields,
-        )
+        self.send(Endpoint::CustomFields, "", None).await
     }
 
     /// `tickets_create.php`: files a ticket, exactly once per `idempotency_key`; keeps the guest
@@ -171,14 +119,8 @@ impl Api {
         ticket: &NewTicket,
         idempotency_key: &str,
     ) -> Result<TicketCreated, ApiError> {
-        let answer = self
-            .post(
-                "tickets_create.php",
-                json::new_ticket(ticket),
-                idempotency_key,
-            )
-            .await;
-        let created = read(answer, json::ticket_created)?;
+        let body = (encode(ticket)?, idempotency_key);
+        let created: TicketCreated = self.send(Endpoint::CreateTicket, "", Some(body)).await?;
         if let Some(pass) = &created.guest_pass {
             self.guest_pass.set(Some(pass));
         }
@@ -187,14 +129,14 @@ impl Api {
 
     /// `tickets_list.php`: the visitor's tickets, newest update first.
     pub async fn list_tickets(&self) -> Result<TicketList, ApiError> {
-        read(self.get("tickets_list.php").await, json::ticket_list)
+        self.send(Endpoint::ListTickets, "", None).await
     }
 
     /// `ticket_view.php`: one of the visitor's tickets with its whole thread.
     pub async fn view_ticket(&self, id: TicketId) -> Result<TicketThread, ApiError> {
         // A number: nothing to escape.
-        let script = "ticket_view.php?ticket_id=".to_owned() + &decimal(id.0);
-        read(self.get(&script).await, json::ticket_thread)
+        let query = "?ticket_id=".to_owned() + &decimal(id.0);
+        self.send(Endpoint::ViewTicket, &query, None).await
     }
 
     /// `ticket_reply.php`: adds the visitor's reply to a thread, exactly once per `idempotency_key`.
@@ -203,43 +145,24 @@ impl Api {
         reply: &NewReply,
         idempotency_key: &str,
     ) -> Result<ReplyCreated, ApiError> {
-        let answer = self
-            .post("ticket_reply.php", json::new_reply(reply), idempotency_key)
-            .await;
-        read(answer, json::reply_created)
+        let body = (encode(reply)?, idempotency_key);
+        self.send(Endpoint::Reply, "", Some(body)).await
     }
 
-    async fn get(&self, script: &str) -> Result<JsValue, ApiError> {
-        self.send("GET", script, None).await
-    }
-
-    async fn post(
+    /// One request to `endpoint` (with `query` appended), its answer decoded as `T`; `body` is
+    /// the JSON and its `Idempotency-Key`.
+    async fn send<T: DeserializeOwned>(
         &self,
-        script: &str,
-        body: Object,
-        idempotency_key: &str,
-    ) -> Result<JsValue, ApiError> {
-        // Plain objects always stringify; a failure would be a bug, and is reported like one.
-        let Some(body) = json::stringify(&body) else {
-            return Err(ApiError::Rejected(ErrorBody::new(
-                ErrorCode::Internal,
-                "The request could not be written.",
-            )));
+        endpoint: Endpoint,
+        query: &str,
+        body: Option<(String, &str)>,
+    ) -> Result<T, ApiError> {
+        let url = self.url(endpoint) + query;
+        let request = match endpoint.method() {
+            Method::Get => Request::get(&url),
+            Method::Post => Request::post(&url),
         };
-        self.send("POST", script, Some((&body, idempotency_key)))
-            .await
-    }
-
-    /// One `fetch` (the browser's own: no HTTP crate in the widget), then its answer parsed.
-    /// Not generic: each answer type adds only its reader (`read`).
-    async fn send(
-        &self,
-        method: &str,
-        script: &str,
-        body: Option<(&str, &str)>,
-    ) -> Result<JsValue, ApiError> {
-        let url = self.url(script);
-        let (status, text) = self.fetch(method, &url, body).await.map_err(network)?;
+        let (status, text) = self.fetch(request, body).await.map_err(network)?;
         let result = decode(status, &text);
         if let Err(ApiError::Rejected(body)) = &result
             && matches!(
@@ -253,32 +176,37 @@ impl Api {
         result
     }
 
-    /// The status and body text of one request; `body` is the JSON and its `Idempotency-Key`.
+    /// The status and body text of one request, sent with who is asking.
     async fn fetch(
         &self,
-        method: &str,
-        url: &str,
-        body: Option<(&str, &str)>,
-    ) -> Result<(u16, String), JsValue> {
-        let headers = Headers::new()?;
-        self.identify(&headers)?;
-        let init = RequestInit::new();
-        init.set_method(method);
-        if let Some((json, idempotency_key)) = body {
-            headers.set("Content-Type", "application/json")?;
-            headers.set("Idempotency-Key", idempotency_key)?;
-            init.set_body(&JsValue::from_str(json));
+        request: RequestBuilder,
+        body: Option<(String, &str)>,
+    ) -> Result<(u16, String), gloo_net::Error> {
+        let request = self.identify(request);
+        let request = match body {
+            Some((json, idempotency_key)) => request
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotency_key)
+                .body(json)?,
+            None => request.build()?,
+        };
+        let response = request.send().await?;
+        Ok((response.status(), response.text().await?))
+    }
+
+    /// Adds who is asking: the site, then the verified identity or else the guest pass. The proxy
+    /// reads only the first of them anyway; not sending the pass keeps it where it is needed.
+    fn identify(&self, mut request: RequestBuilder) -> RequestBuilder {
+        if let Some(site) = &self.site {
+            request = request.header("X-Helpdock-Site", site);
         }
-        init.set_headers(&headers);
-        let window = web_sys::window().ok_or(JsValue::NULL)?;
-        let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-            .await?
-            .dyn_into()?;
-        let text = JsFuture::from(response.text()?)
-            .await?
-            .as_string()
-            .unwrap_or_default();
-        Ok((response.status(), text))
+        if let Some(identity) = self.identity.read_untracked().as_ref() {
+            request.header("X-Helpdock-Identity", &identity.header_value())
+        } else if let Some(pass) = self.guest_pass.get() {
+            request.header("X-Helpdock-Guest-Pass", &pass)
+        } else {
+            request
+        }
     }
 }
 
@@ -303,198 +231,41 @@ pub fn new_idempotency_key() -> String {
     key
 }
 
-/// The guest pass the proxy gave this browser: in the host page's `localStorage`, one per proxy,
-/// or only in memory where storage is refused (private modes, sandboxed frames).
-#[derive(Clone, Debug)]
-struct GuestPass {
-    key: Arc<str>,
-    memory: Arc<Mutex<Option<String>>>,
-    /// Notified on every change made here (another tab's changes show on the next read).
-    changed: ArcTrigger,
-}
-
-impl GuestPass {
-    fn new(api_base: &str) -> GuestPass {
-        GuestPass {
-            key: ["helpdock.guest_pass:", api_base].concat().into(),
-            memory: Default::default(),
-            changed: ArcTrigger::new(),
-        }
-    }
-
-    fn get(&self) -> Option<String> {
-        let stored = storage().and_then(|s| s.get_item(&self.key).ok().flatten());
-        stored
-            .or_else(|| self.memory.lock().ok().and_then(|m| m.clone()))
-            .filter(|p| !p.is_empty())
-    }
-
-    fn set(&self, pass: Option<&str>) {
-        if let Ok(mut memory) = self.memory.lock() {
-            *memory = pass.map(str::to_owned);
-        }
-        if let Some(storage) = storage() {
-            // A full or refused storage leaves the pass in memory for this page view.
-            _ = match pass {
-                Some(pass) => storage.set_item(&self.key, pass),
-                None => storage.remove_item(&self.key),
-            };
-        }
-        self.changed.notify();
-    }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn network(e: JsValue) -> ApiError {
-    web_sys::console::warn_2(&"[helpdock] request failed:".into(), &e);
+fn network(e: gloo_net::Error) -> ApiError {
+    let e = match e {
+        gloo_net::Error::JsError(e) => e.message,
+        gloo_net::Error::GlooError(e) => e,
+        // Only with gloo-net's `json` feature (Leptos's server functions turn it on); never
+        // from the requests here, which carry text.
+        _ => String::new(),
+    };
+    web_sys::console::warn_2(&"[helpdock] request failed:".into(), &e.into());
     ApiError::Network
-}
-
-/// A 2xx answer as parsed JSON, anything else as the proxy's `ErrorBody`.
-fn decode(status: u16, text: &str) -> Result<JsValue, ApiError> {
-    let parsed = json::parse(text);
-    if (200..300).contains(&status) {
-        return parsed.ok_or_else(|| unreadable("no JSON"));
-    }
-    // A proxy error is always an `ErrorBody`; anything else came from something in between.
-    let body = parsed.and_then(|v| json::error_body(&v).ok());
-    Err(ApiError::Rejected(body.unwrap_or_else(|| {
-        let message = "The server answered ".to_owned() + &decimal(status.into()) + ".";
-        ErrorBody::new(code_for_status(status), message)
-    })))
-}
-
-/// A decoded answer read by `reader` into its wire type.
-fn read<T>(
-    answer: Result<JsValue, ApiError>,
-    reader: fn(&JsValue) -> json::Read<T>,
-) -> Result<T, ApiError> {
-    reader(&answer?).map_err(|json::Unreadable(field)| unreadable(field))
-}
-
-/// A 2xx answer that is not what the protocol says (a proxy of another version, or something in
-/// between): logged with the first field that was wrong, shown as a fault.
-fn unreadable(field: &str) -> ApiError {
-    web_sys::console::warn_2(&"[helpdock] unreadable answer at:".into(), &field.into());
-    ApiError::Rejected(ErrorBody::new(
-        ErrorCode::Internal,
-        "The answer could not be read.",
-    ))
-}
-
-/// `n` in decimal, without the formatting machinery.
-fn decimal(mut n: u64) -> String {
-    let mut digits = String::new();
-    loop {
-        digits.insert(0, char::from(b'0' + (n % 10) as u8));
-        n /= 10;
-        if n == 0 {
-            return digits;
-        }
-    }
-}
-
-/// The code a bare HTTP status most likely means, for answers without an `ErrorBody`.
-fn code_for_status(status: u16) -> ErrorCode {
-    match status {
-        400 => ErrorCode::BadRequest,
-        401 => ErrorCode::Unauthorized,
-        403 => ErrorCode::Forbidden,
-        404 => ErrorCode::NotFound,
-        405 => ErrorCode::MethodNotAllowed,
-        413 => ErrorCode::PayloadTooLarge,
-        422 => ErrorCode::InvalidInput,
-        429 => ErrorCode::RateLimited,
-        502 | 503 => ErrorCode::UpstreamUnavailable,
-        504 => ErrorCode::UpstreamTimeout,
-        _ => ErrorCode::Internal,
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn base_gets_a_trailing_slash() {
-        assert_eq!(
-            Api::new("https://x.io/api", None).url("a.php"),
-            "https://x.io/api/a.php"
-        );
-        assert_eq!(
-            Api::new("https://x.io/api/", None).url("a.php"),
-            "https://x.io/api/a.php"
-        );
+        for base in ["https://x.io/api", "https://x.io/api/"] {
+            assert_eq!(
+                Api::new(base, None).url(Endpoint::Reply),
+                "https://x.io/api/ticket_reply.php"
+            );
+        }
     }
 
     #[test]
-    fn field_errors_include_the_single_field() {
-        let mut body = ErrorBody::new(ErrorCode::InvalidInput, "Subject is required.");
-        body.field = Some("subject".into());
-        body.field_errors = BTreeMap::from([("message".into(), "Too long.".into())]);
-        let errors = ApiError::Rejected(body).field_errors();
-        assert_eq!(
-            errors.get("subject").map(String::as_str),
-            Some("Subject is required.")
-        );
-        assert_eq!(errors.get("message").map(String::as_str), Some("Too long."));
-        assert!(ApiError::Network.field_errors().is_empty());
-    }
-
-    #[test]
-    fn answers_decode_by_status() {
-        let ok = read(decode(200, r#"{"reply_id":7}"#), json::reply_created);
-        assert_eq!(ok.map(|r| r.reply_id.0), Ok(7));
-        let refused = decode(
-            422,
-            r#"{"code":"invalid_input","message":"Fix.","field":"subject"}"#,
-        );
-        let Err(ApiError::Rejected(body)) = refused else {
-            panic!("{refused:?}");
-        };
-        assert_eq!(
-            (body.code, body.field.as_deref()),
-            (ErrorCode::InvalidInput, Some("subject"))
-        );
-        // Something in between answered, without an ErrorBody.
-        let gateway = decode(503, "<html>Service Unavailable</html>");
-        let Err(ApiError::Rejected(body)) = gateway else {
-            panic!("{gateway:?}");
-        };
-        assert_eq!(body.code, ErrorCode::UpstreamUnavailable);
-        assert_eq!(body.message, "The server answered 503.");
-        let garbled = read(decode(200, "<html>"), json::reply_created);
-        assert_eq!(garbled.map_err(|e| e.field_errors().len()), Err(0));
-        let wrong_type = read(decode(201, r#"{"reply_id":"seven"}"#), json::reply_created);
-        let Err(ApiError::Rejected(body)) = wrong_type else {
-            panic!("{wrong_type:?}");
-        };
-        assert_eq!(body.code, ErrorCode::Internal);
-    }
-
-    #[test]
-    fn decimals_and_keys() {
-        assert_eq!(
-            [decimal(0), decimal(7), decimal(1234567890)],
-            ["0", "7", "1234567890"]
-        );
+    fn keys_are_32_lower_hex_digits() {
         let key = new_idempotency_key();
         assert_eq!(key.len(), 32);
         assert!(
             key.bytes()
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
         );
-    }
-
-    #[test]
-    fn bare_statuses_map_to_codes() {
-        assert_eq!(code_for_status(429), ErrorCode::RateLimited);
-        assert_eq!(code_for_status(504), ErrorCode::UpstreamTimeout);
-        assert_eq!(code_for_status(500), ErrorCode::Internal);
+        assert_ne!(key, new_idempotency_key());
     }
 }

@@ -2,6 +2,10 @@
 //! with `Helpdock('identify', {email, name?, signature, expires?})`. Kept in memory only; the host
 //! page identifies the visitor again on every page load.
 
+mod guest_pass;
+
+pub use guest_pass::GuestPass;
+
 use crate::joined;
 use helpdock_wire::validate::{MAX_NAME, is_valid_email};
 use std::fmt;

@@ -15,9 +15,7 @@ fn describe(error: &ApiError, s: &'static Strings) -> String {
         ErrorCode::InvalidInput if body.field.is_some() || !body.field_errors.is_empty() => {
             s.error_check_fields
         }
-        ErrorCode::InvalidInput | ErrorCode::BadRequest => {
-            return s.field_error(body.message.clone());
-        }
+        ErrorCode::InvalidInput | ErrorCode::BadRequest => return body.message.clone(),
         ErrorCode::NotFound => s.error_not_found,
         ErrorCode::Unauthorized => s.error_unauthorized,
         ErrorCode::Forbidden => s.error_forbidden,
@@ -30,7 +28,11 @@ fn describe(error: &ApiError, s: &'static Strings) -> String {
         ErrorCode::PayloadTooLarge => s.error_too_large,
         ErrorCode::RateLimited => s.error_rate_limited,
         ErrorCode::UpstreamUnavailable | ErrorCode::UpstreamTimeout => s.error_upstream,
-        ErrorCode::MethodNotAllowed | ErrorCode::Internal | ErrorCode::Unknown => s.error_internal,
+        // Never for this widget's own requests: a proxy and widget that disagree.
+        ErrorCode::MethodNotAllowed
+        | ErrorCode::UnsupportedMediaType
+        | ErrorCode::Internal
+        | ErrorCode::Unknown => s.error_internal,
     }
     .into()
 }
@@ -49,6 +51,7 @@ pub fn error_view(error: ApiError, testid: &'static str) -> impl IntoView {
 mod tests {
     use super::*;
     use helpdock_wire::ErrorBody;
+    use helpdock_wire::validate::Problem;
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
@@ -60,7 +63,7 @@ mod tests {
             describe(&rejected(ErrorCode::InvalidInput, "Bad date.")),
             "Bad date."
         );
-        let with_fields = ApiError::invalid([("subject".into(), "Required.".into())].into());
+        let with_fields = ApiError::invalid([("subject".into(), Problem::Required)].into());
         assert!(describe(&with_fields).contains("fields marked"));
         assert!(describe(&rejected(ErrorCode::Internal, "panic at x.rs:1")).contains("went wrong"));
         assert!(describe(&rejected(ErrorCode::UpstreamTimeout, "")).contains("isn't answering"));

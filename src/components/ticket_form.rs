@@ -10,30 +10,19 @@ use super::form_fields::{
     COMPANY, EMAIL, MESSAGE, NAME, SUBJECT, category_select, custom_field_input, priority_select,
     text_input,
 };
-use crate::api::{Api, ApiError, new_idempotency_key};
+use crate::api::{Api, ApiError, Findings, new_idempotency_key};
 use crate::drafts::{event_detail, keep_key_after, on_back_online, show_failure};
 use crate::i18n::use_i18n;
 use crate::load::{load, run};
 use crate::reactive::{effect, memo};
 use crate::shell::Shell;
 use draft::Draft;
-use helpdock_wire::validate::{FieldErrors, custom_field_key, validate_new_ticket};
+use helpdock_wire::validate::{custom_field_key, new_ticket_problems};
 use helpdock_wire::{NewTicket, TicketId};
 use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::Reflect;
-
-/// The error keys of the form's own fields (custom fields are `custom_fields.<id>`).
-const FORM_KEYS: [&str; 7] = [
-    "user_email",
-    "name",
-    "company",
-    "subject",
-    "message",
-    "category_id",
-    "priority",
-];
 
 /// The ticket form, or the confirmation once a ticket is filed. What the visitor types is kept
 /// as a draft ([`crate::drafts`]) until the proxy confirms the ticket; a send that could not
@@ -63,7 +52,7 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     });
     let draft = Draft::new();
     let resume = draft.restore(&api);
-    let errors = RwSignal::new(FieldErrors::new());
+    let errors = RwSignal::new(Findings::new());
     let failure = RwSignal::new(None::<ApiError>);
     let created = RwSignal::new(None::<TicketId>);
     // A send that found no network waits for the browser to come back online.
@@ -93,7 +82,7 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                             draft.key.set_value(None);
                             draft.save(&api);
                         }
-                        errors.set(error.field_errors());
+                        errors.set(error.findings());
                         show_failure(error, waiting, failure);
                     }
                 }
@@ -110,13 +99,14 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
             }
             let known_fields = fields.get_untracked().and_then(Result::ok);
             let ticket = draft.ticket(identity.get_untracked().as_ref(), known_fields.as_ref());
-            let problems = validate_new_ticket(&ticket, known_fields.as_ref());
+            let problems = new_ticket_problems(&ticket, known_fields.as_ref());
             if !problems.is_empty() {
-                errors.set(problems.clone());
-                failure.set(Some(ApiError::invalid(problems)));
+                let error = ApiError::invalid(problems);
+                errors.set(error.findings());
+                failure.set(Some(error));
                 return;
             }
-            errors.set(FieldErrors::new());
+            errors.set(Findings::new());
             failure.set(None);
             let key = draft.key.get_value().unwrap_or_else(new_idempotency_key);
             draft.key.set_value(Some(key.clone()));
@@ -175,7 +165,7 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         }
     });
     let on_new = Callback::new(move |()| {
-        errors.set(FieldErrors::new());
+        errors.set(Findings::new());
         failure.set(None);
         created.set(None);
     });
@@ -189,9 +179,12 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
             .map(|f| f.fields.iter().map(|f| custom_field_key(f.id)).collect())
             .unwrap_or_default();
         let messages: Vec<String> = errors.with(|e| {
+            let t = t.get();
             e.iter()
-                .filter(|(key, _)| !FORM_KEYS.contains(&key.as_str()) && !shown.contains(key))
-                .map(|(_, message)| message.clone())
+                .filter(|(key, _)| {
+                    !NewTicket::FORM_FIELDS.contains(&key.as_str()) && !shown.contains(key)
+                })
+                .map(|(_, finding)| t.finding(finding))
                 .collect()
         });
         (!messages.is_empty()).then(|| {

@@ -12,7 +12,7 @@ use crate::reactive::memo;
 use crate::shell::Shell;
 use crate::time;
 use crate::unread;
-use helpdock_wire::validate::validate_new_reply;
+use helpdock_wire::validate::new_reply_problems;
 use helpdock_wire::{
     CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, TicketDetail, TicketId,
     TicketThread as Thread,
@@ -162,7 +162,7 @@ pub fn ticket_thread(
                 message: draft.get_untracked().trim().to_owned(),
                 ..NewReply::default()
             };
-            if !validate_new_reply(&reply).is_empty() {
+            if !new_reply_problems(&reply).is_empty() {
                 let empty =
                     ErrorBody::new(ErrorCode::InvalidInput, t.get_untracked().write_reply_first);
                 failure.set(Some(ApiError::Rejected(empty)));

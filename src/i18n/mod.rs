@@ -16,6 +16,7 @@ mod ja;
 mod pt_br;
 mod zh_cn;
 
+use crate::api::Finding;
 use crate::reactive::memo;
 use crate::shell::Shell;
 use helpdock_wire::Priority;
@@ -255,16 +256,18 @@ impl Strings {
             Problem::NotACheckbox => self.problem_not_a_checkbox,
             Problem::NotANumber => self.problem_not_a_number,
             Problem::NotADate => self.problem_not_a_date,
+            // `findings` shows an unknown kind's English instead; this is a last resort.
+            Problem::Unknown => self.error_check_fields,
         }
         .into()
     }
 
-    /// A field error as the visitor reads it: the wire rules' English (ours or the proxy's) in
-    /// this language; any other text (a helpdesk's own) as it came.
-    pub fn field_error(&self, message: String) -> String {
-        match Problem::from_message(&message) {
-            Some(problem) => self.problem(problem),
-            None => message,
+    /// A field's finding as the visitor reads it: a kind of problem in this language, any other
+    /// text as it came.
+    pub fn finding(&self, finding: &Finding) -> String {
+        match finding {
+            Finding::Problem(problem) => self.problem(*problem),
+            Finding::Said(text) => text.clone(),
         }
     }
 }

@@ -223,22 +223,29 @@ fn known_problems_are_reworded_and_other_texts_kept() {
     let de = LOCALES[1];
     let cases = [
         (
-            "This field is required.",
+            Finding::Problem(Problem::Required),
             "Bitte füllen Sie dieses Feld aus.",
+            "This field is required.",
         ),
-        ("At most 100 characters.", "Höchstens 100 Zeichen."),
         (
-            "Choose one of the categories.",
+            Finding::Problem(Problem::TooLong { max: 100 }),
+            "Höchstens 100 Zeichen.",
+            "At most 100 characters.",
+        ),
+        (
+            Finding::Problem(Problem::NotACategory),
             "Bitte wählen Sie eine der Kategorien.",
+            "Choose one of the categories.",
         ),
         (
+            Finding::Said("Order numbers start with A-.".into()),
             "Order numbers start with A-.",
             "Order numbers start with A-.",
         ),
     ];
-    for (english, german) in cases {
-        assert_eq!(de.field_error(english.into()), german);
-        assert_eq!(LOCALES[0].field_error(english.into()), english);
+    for (finding, german, english) in cases {
+        assert_eq!(de.finding(&finding), german);
+        assert_eq!(LOCALES[0].finding(&finding), english);
     }
     assert_eq!(de.status(" Closed "), Some("Geschlossen"));
     assert_eq!(de.status("escalated"), None);

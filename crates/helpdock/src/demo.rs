@@ -13,7 +13,7 @@ use crate::{
 use axum::response::Html;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use helpdock_wire::validate::{is_valid_email, normalize_email};
+use helpdock_wire::validate::{Problem, is_valid_email, normalize_email};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -271,10 +271,7 @@ fn sign_in(
 ) -> Result<Json<SignedIn>, ApiError> {
     let email = normalize_email(email);
     if !is_valid_email(&email) {
-        return Err(ApiError::invalid_field(
-            "email",
-            "Enter a valid email address.",
-        ));
+        return Err(ApiError::invalid_field("email", Problem::InvalidEmail));
     }
     if gatekeeper.is_staff(&email) {
         return Err(ApiError::StaffEmail);

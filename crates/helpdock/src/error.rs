@@ -4,27 +4,21 @@ use axum::Json;
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use helpdock_wire::validate::FieldErrors;
-use helpdock_wire::{ErrorBody, ErrorCode};
+use helpdock_wire::validate::{FieldProblems, Problem, messages};
+use helpdock_wire::{ErrorBody, ErrorCode, NewTicket};
 
-/// The order fields appear in the widget's form, so `field` names the first one a person sees.
-pub(crate) const FORM_ORDER: [&str; 8] = [
-    "subject",
-    "message",
-    "user_email",
-    "name",
-    "company",
-    "priority",
-    "category_id",
-    "ticket_id",
-];
+/// The fields a refusal's `field` may name first, in the order a person meets them: the form's,
+/// then a reply's ticket.
+pub(crate) fn form_order() -> impl Iterator<Item = &'static str> {
+    NewTicket::FORM_FIELDS.into_iter().chain(["ticket_id"])
+}
 
 /// Why a request was refused. Messages are ours; upstream text never reaches a browser.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// 422 `invalid_input`: fields failed our rules or the helpdesk's custom field check.
     #[error("invalid input in {} field(s)", .0.len())]
-    InvalidInput(FieldErrors),
+    InvalidInput(FieldProblems),
     /// 400 `bad_request`: the body or query is not what the endpoint takes (client's own input).
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -69,6 +63,9 @@ pub enum ApiError {
     /// 413 `payload_too_large`: the request body is over the limit.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// 415 `unsupported_media_type`: a body not sent as exactly one `application/json`.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
     /// 422 `spam_suspected`: the honeypot was filled, or the form sent faster than a person can.
     #[error("spam suspected")]
     SpamSuspected,
@@ -92,46 +89,52 @@ pub enum ApiError {
 
 impl ApiError {
     /// A 422 about a single field.
-    pub fn invalid_field(field: &str, message: &str) -> ApiError {
-        ApiError::InvalidInput(FieldErrors::from([(field.to_owned(), message.to_owned())]))
+    pub fn invalid_field(field: &str, problem: Problem) -> ApiError {
+        ApiError::InvalidInput(FieldProblems::from([(field.to_owned(), problem)]))
+    }
+
+    /// The wire code, which also fixes the status (`ErrorCode::status`).
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::InvalidInput(_) => ErrorCode::InvalidInput,
+            ApiError::BadRequest(_) | ApiError::BadField { .. } => ErrorCode::BadRequest,
+            ApiError::Unauthorized => ErrorCode::Unauthorized,
+            ApiError::InvalidSignature => ErrorCode::InvalidSignature,
+            ApiError::SignatureExpired => ErrorCode::SignatureExpired,
+            ApiError::InvalidGuestPass => ErrorCode::InvalidGuestPass,
+            ApiError::GuestPassExpired => ErrorCode::GuestPassExpired,
+            ApiError::StaffEmail => ErrorCode::StaffEmail,
+            ApiError::ForbiddenOrigin => ErrorCode::ForbiddenOrigin,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::IdempotencyConflict => ErrorCode::IdempotencyConflict,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::SpamSuspected => ErrorCode::SpamSuspected,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::UpstreamUnavailable(_) => ErrorCode::UpstreamUnavailable,
+            ApiError::UpstreamTimeout => ErrorCode::UpstreamTimeout,
+        }
     }
 
     /// The status this error answers with.
     pub fn status(&self) -> StatusCode {
-        match self {
-            ApiError::InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::BadRequest(_) | ApiError::BadField { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized
-            | ApiError::InvalidSignature
-            | ApiError::SignatureExpired
-            | ApiError::InvalidGuestPass
-            | ApiError::GuestPassExpired => StatusCode::UNAUTHORIZED,
-            ApiError::StaffEmail => StatusCode::FORBIDDEN,
-            ApiError::ForbiddenOrigin => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::IdempotencyConflict => StatusCode::CONFLICT,
-            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::SpamSuspected => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::UpstreamUnavailable(_) => StatusCode::BAD_GATEWAY,
-            ApiError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
-        }
+        StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     /// The body a browser sees.
     pub fn body(&self) -> ErrorBody {
         match self {
-            ApiError::InvalidInput(errors) => {
-                let field = FORM_ORDER
-                    .iter()
-                    .find(|f| errors.contains_key(**f))
-                    .map(|f| (*f).to_owned())
-                    .or_else(|| errors.keys().next().cloned());
+            ApiError::InvalidInput(problems) => {
+                let field = form_order()
+                    .find(|f| problems.contains_key(*f))
+                    .map(str::to_owned)
+                    .or_else(|| problems.keys().next().cloned());
                 ErrorBody {
                     field,
-                    field_errors: errors.clone(),
+                    field_errors: messages(problems),
+                    field_problems: problems.clone(),
                     ..ErrorBody::new(ErrorCode::InvalidInput, "Some fields need attention.")
                 }
             }
@@ -179,6 +182,10 @@ impl ApiError {
             ApiError::PayloadTooLarge => {
                 ErrorBody::new(ErrorCode::PayloadTooLarge, "The request body is too large.")
             }
+            ApiError::UnsupportedMediaType => ErrorBody::new(
+                ErrorCode::UnsupportedMediaType,
+                "Send the body as JSON with Content-Type: application/json.",
+            ),
             ApiError::SpamSuspected => ErrorBody::new(
                 ErrorCode::SpamSuspected,
                 "This looks automated. Please take a moment and send the form again.",
@@ -230,7 +237,7 @@ mod tests {
     fn every_variant_has_the_status_its_code_documents() {
         let cases = [
             (
-                ApiError::invalid_field("subject", "x"),
+                ApiError::invalid_field("subject", Problem::Required),
                 422,
                 ErrorCode::InvalidInput,
             ),
@@ -268,6 +275,11 @@ mod tests {
             (ApiError::MethodNotAllowed, 405, ErrorCode::MethodNotAllowed),
             (ApiError::PayloadTooLarge, 413, ErrorCode::PayloadTooLarge),
             (
+                ApiError::UnsupportedMediaType,
+                415,
+                ErrorCode::UnsupportedMediaType,
+            ),
+            (
                 ApiError::UpstreamUnavailable("boom".into()),
                 502,
                 ErrorCode::UpstreamUnavailable,
@@ -302,15 +314,19 @@ mod tests {
 
     #[test]
     fn field_is_the_first_in_form_order() {
-        let errors = FieldErrors::from([
-            ("custom_fields.1".to_owned(), "a".to_owned()),
-            ("user_email".to_owned(), "b".to_owned()),
-            ("subject".to_owned(), "c".to_owned()),
+        let problems = FieldProblems::from([
+            ("custom_fields.1".to_owned(), Problem::Required),
+            ("subject".to_owned(), Problem::TooLong { max: 200 }),
+            ("user_email".to_owned(), Problem::InvalidEmail),
         ]);
-        let body = ApiError::InvalidInput(errors.clone()).body();
-        assert_eq!(body.field.as_deref(), Some("subject"));
-        assert_eq!(body.field_errors, errors);
-        let only_custom = FieldErrors::from([("custom_fields.2".to_owned(), "a".to_owned())]);
+        let body = ApiError::InvalidInput(problems.clone()).body();
+        assert_eq!(body.field.as_deref(), Some("user_email"));
+        assert_eq!(body.field_problems, problems);
+        assert_eq!(
+            body.field_errors.get("subject").map(String::as_str),
+            Some("At most 200 characters.")
+        );
+        let only_custom = FieldProblems::from([("custom_fields.2".to_owned(), Problem::Required)]);
         let body = ApiError::InvalidInput(only_custom).body();
         assert_eq!(body.field.as_deref(), Some("custom_fields.2"));
     }

@@ -356,3 +356,36 @@ async fn replies_written_now_arrive_as_utc_instants() {
         assert!(shape, "{at} is not an RFC 3339 UTC instant");
     }
 }
+
+/// The wire crate's endpoint table is what the proxy routes: each endpoint answers at its path
+/// with its method, and refuses the other method with 405 (a renamed route would be a 404).
+#[tokio::test]
+async fn every_endpoint_of_the_wire_table_is_routed_with_its_method() {
+    use helpdock_wire::{Endpoint, Method as WireMethod};
+    use reqwest::Method;
+    let s = stack().await;
+    let id = support::identity(ANN);
+    let who = [
+        ("X-Helpdock-Site", support::SITE),
+        ("X-Helpdock-Identity", id.as_str()),
+    ];
+    for endpoint in Endpoint::ALL {
+        let (method, other) = match endpoint.method() {
+            WireMethod::Get => (Method::GET, Method::POST),
+            WireMethod::Post => (Method::POST, Method::GET),
+        };
+        let body = (method == Method::POST).then(|| json!({}));
+        let answer = s
+            .proxy
+            .send_with(method, endpoint.path(), body.as_ref(), &who)
+            .await;
+        assert!(
+            ![404, 405].contains(&answer.status),
+            "{endpoint:?}: {answer:?}"
+        );
+        s.proxy
+            .send_with(other, endpoint.path(), None, &who)
+            .await
+            .expect_error(405, "method_not_allowed");
+    }
+}

@@ -1,5 +1,6 @@
 //! The one error shape every rejected request answers with.
 
+use crate::problem::Problem;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -17,6 +18,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// 413: the request body is larger than allowed.
     PayloadTooLarge,
+    /// 415: the body is not sent as `Content-Type: application/json`.
+    UnsupportedMediaType,
     /// 401: the request does not say who the visitor is, or says it wrongly.
     Unauthorized,
     /// 401: the identity signature is wrong, or was made for another email.
@@ -50,7 +53,67 @@ pub enum ErrorCode {
     Unknown,
 }
 
-/// `{"code": "...", "message": "...", "field": "...", "field_errors": {...}}`.
+impl ErrorCode {
+    /// Every code the proxy sends, the most general first among those sharing a status.
+    pub const ALL: [ErrorCode; 20] = [
+        ErrorCode::InvalidInput,
+        ErrorCode::BadRequest,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::Unauthorized,
+        ErrorCode::InvalidSignature,
+        ErrorCode::SignatureExpired,
+        ErrorCode::InvalidGuestPass,
+        ErrorCode::GuestPassExpired,
+        ErrorCode::Forbidden,
+        ErrorCode::ForbiddenOrigin,
+        ErrorCode::StaffEmail,
+        ErrorCode::IdempotencyConflict,
+        ErrorCode::SpamSuspected,
+        ErrorCode::RateLimited,
+        ErrorCode::UpstreamUnavailable,
+        ErrorCode::UpstreamTimeout,
+        ErrorCode::Internal,
+    ];
+
+    /// The HTTP status the proxy answers this code with.
+    pub const fn status(self) -> u16 {
+        match self {
+            ErrorCode::BadRequest => 400,
+            ErrorCode::Unauthorized
+            | ErrorCode::InvalidSignature
+            | ErrorCode::SignatureExpired
+            | ErrorCode::InvalidGuestPass
+            | ErrorCode::GuestPassExpired => 401,
+            ErrorCode::Forbidden | ErrorCode::ForbiddenOrigin | ErrorCode::StaffEmail => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::IdempotencyConflict => 409,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::InvalidInput | ErrorCode::SpamSuspected => 422,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Internal | ErrorCode::Unknown => 500,
+            ErrorCode::UpstreamUnavailable => 502,
+            ErrorCode::UpstreamTimeout => 504,
+        }
+    }
+
+    /// The code a bare status most likely means, for an answer without an `ErrorBody` (something
+    /// between the browser and the proxy answered): a 503 is the helpdesk's side being down.
+    pub fn for_status(status: u16) -> ErrorCode {
+        let code = ErrorCode::ALL.into_iter().find(|c| c.status() == status);
+        match (code, status) {
+            (Some(code), _) => code,
+            (None, 503) => ErrorCode::UpstreamUnavailable,
+            (None, _) => ErrorCode::Internal,
+        }
+    }
+}
+
+/// `{"code": "...", "message": "...", "field": "...", "field_errors": {...}, "field_problems": {...}}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// Why, for programs.
@@ -63,6 +126,10 @@ pub struct ErrorBody {
     /// Every field concerned → what is wrong with it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub field_errors: BTreeMap<String, String>,
+    /// The same fields → the kind of problem, for a client that words it itself; a field of
+    /// `field_errors` missing here has only its English.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub field_problems: BTreeMap<String, Problem>,
 }
 
 impl ErrorBody {
@@ -73,6 +140,7 @@ impl ErrorBody {
             message: message.into(),
             field: None,
             field_errors: BTreeMap::new(),
+            field_problems: BTreeMap::new(),
         }
     }
 }
@@ -92,6 +160,73 @@ mod tests {
         assert_eq!(
             (later.code, later.field.as_deref()),
             (ErrorCode::Unknown, Some("subject"))
+        );
+    }
+
+    /// No wildcard: a new variant does not compile until it is listed here, and then the test
+    /// below fails until it is in `ErrorCode::ALL`.
+    fn listed(code: ErrorCode) -> bool {
+        match code {
+            ErrorCode::InvalidInput
+            | ErrorCode::BadRequest
+            | ErrorCode::NotFound
+            | ErrorCode::MethodNotAllowed
+            | ErrorCode::PayloadTooLarge
+            | ErrorCode::UnsupportedMediaType
+            | ErrorCode::Unauthorized
+            | ErrorCode::InvalidSignature
+            | ErrorCode::SignatureExpired
+            | ErrorCode::InvalidGuestPass
+            | ErrorCode::GuestPassExpired
+            | ErrorCode::Forbidden
+            | ErrorCode::ForbiddenOrigin
+            | ErrorCode::StaffEmail
+            | ErrorCode::IdempotencyConflict
+            | ErrorCode::SpamSuspected
+            | ErrorCode::RateLimited
+            | ErrorCode::UpstreamUnavailable
+            | ErrorCode::UpstreamTimeout
+            | ErrorCode::Internal => ErrorCode::ALL.contains(&code),
+            ErrorCode::Unknown => !ErrorCode::ALL.contains(&code),
+        }
+    }
+
+    #[test]
+    fn every_code_has_a_status_and_bare_statuses_map_back() {
+        let spelled = r#"["invalid_input","bad_request","not_found","method_not_allowed",
+            "payload_too_large","unsupported_media_type","unauthorized","invalid_signature",
+            "signature_expired","invalid_guest_pass","guest_pass_expired","forbidden",
+            "forbidden_origin","staff_email","idempotency_conflict","spam_suspected",
+            "rate_limited","upstream_unavailable","upstream_timeout","internal","brand_new"]"#;
+        let codes: Vec<ErrorCode> = serde_json::from_str(spelled).unwrap();
+        assert!(codes.iter().all(|c| listed(*c)));
+        assert_eq!(
+            codes[..20],
+            ErrorCode::ALL,
+            "the wire spellings, in ALL's order"
+        );
+        for code in ErrorCode::ALL {
+            let wire = serde_json::to_value(code).unwrap();
+            assert_eq!(serde_json::from_value::<ErrorCode>(wire).unwrap(), code);
+            let general = ErrorCode::for_status(code.status());
+            assert_eq!(general.status(), code.status(), "{code:?}");
+        }
+        assert_eq!(ErrorCode::for_status(401), ErrorCode::Unauthorized);
+        assert_eq!(ErrorCode::for_status(403), ErrorCode::Forbidden);
+        assert_eq!(ErrorCode::for_status(422), ErrorCode::InvalidInput);
+        assert_eq!(ErrorCode::for_status(503), ErrorCode::UpstreamUnavailable);
+        assert_eq!(ErrorCode::for_status(418), ErrorCode::Internal);
+    }
+
+    #[test]
+    fn field_problems_travel_beside_the_english() {
+        let json = r#"{"code":"invalid_input","message":"m","field":"subject",
+            "field_errors":{"subject":"At most 200 characters."},
+            "field_problems":{"subject":{"too_long":{"max":200}}}}"#;
+        let body: ErrorBody = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            body.field_problems.get("subject"),
+            Some(&Problem::TooLong { max: 200 })
         );
     }
 }

@@ -76,6 +76,22 @@ pub struct NewTicket {
     pub elapsed_ms: Option<u64>,
 }
 
+impl NewTicket {
+    /// The fields the widget's form shows, in the order a person meets them; a refusal's `field`
+    /// names the first of these that failed (custom fields, `custom_fields.<id>`, come after).
+    pub const FORM_FIELDS: [&'static str; 7] = [
+        "user_email",
+        "name",
+        "company",
+        "subject",
+        "message",
+        "category_id",
+        "priority",
+    ];
+    /// The body's other fields: custom field values, the honeypot and the time spent.
+    pub const OTHER_FIELDS: [&'static str; 3] = ["custom_fields", "website", "elapsed_ms"];
+}
+
 /// The answer to a successful create.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TicketCreated {
@@ -372,5 +388,35 @@ mod tests {
         assert_eq!(Priority::parse("low"), Some(Priority::Low));
         assert_eq!(Priority::parse("Low"), None);
         assert_eq!(Priority::parse("urgent"), None);
+    }
+
+    #[test]
+    fn the_field_lists_name_every_field_of_a_new_ticket_once() {
+        let full = NewTicket {
+            subject: "s".into(),
+            message: "m".into(),
+            user_email: "e@x.io".into(),
+            name: Some("n".into()),
+            company: Some("c".into()),
+            priority: Priority::High,
+            category_id: Some(CategoryId(1)),
+            custom_fields: [(CustomFieldId(1), "v".into())].into(),
+            website: "w".into(),
+            elapsed_ms: Some(1),
+        };
+        let json = serde_json::to_value(&full).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut listed: Vec<&str> = NewTicket::FORM_FIELDS
+            .into_iter()
+            .chain(NewTicket::OTHER_FIELDS)
+            .collect();
+        keys.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(keys, listed);
     }
 }

@@ -1,8 +1,9 @@
 //! The input rules, shared so the widget can say inline exactly what the proxy would refuse.
 
 use crate::ticket::{CustomFields, FieldKind, NewReply, NewTicket};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+pub use crate::problem::Problem;
 
 /// Longest subject, in characters.
 pub const MAX_SUBJECT: usize = 200;
@@ -15,117 +16,18 @@ pub const MAX_NAME: usize = 100;
 /// Longest custom field value.
 pub const MAX_FIELD_VALUE: usize = 1_000;
 
-/// Field name → what is wrong with it. Empty means valid.
+/// Field name → what is wrong with it, in the proxy's English. Empty means valid.
 pub type FieldErrors = BTreeMap<String, String>;
 
 /// Field name → the kind of thing wrong with it. Empty means valid.
 pub type FieldProblems = BTreeMap<String, Problem>;
 
-/// What can be wrong with one field: a stable kind the widget words in the visitor's language,
-/// and [`Problem::message`] the English the proxy sends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Problem {
-    /// Empty, but it must be filled in.
-    Required,
-    /// Longer than `max` characters.
-    TooLong {
-        /// The most characters allowed.
-        max: usize,
-    },
-    /// Not a plausible email address.
-    InvalidEmail,
-    /// A name that is an email address.
-    NameLooksLikeEmail,
-    /// A custom field the helpdesk does not have.
-    UnknownField,
-    /// A category the helpdesk does not have.
-    NotACategory,
-    /// A select's value that is not one of its options.
-    NotAnOption,
-    /// A checkbox's value other than ticked (`1`) or not (`0`).
-    NotACheckbox,
-    /// Not a number.
-    NotANumber,
-    /// Not a `YYYY-MM-DD` date.
-    NotADate,
-}
-
-/// Every kind but [`Problem::TooLong`], whose message carries a number.
-const WORDED: [Problem; 9] = [
-    Problem::Required,
-    Problem::InvalidEmail,
-    Problem::NameLooksLikeEmail,
-    Problem::UnknownField,
-    Problem::NotACategory,
-    Problem::NotAnOption,
-    Problem::NotACheckbox,
-    Problem::NotANumber,
-    Problem::NotADate,
-];
-
-impl Problem {
-    /// The English the proxy sends for it in `field_errors` (the wire text; never reworded).
-    pub fn message(&self) -> Cow<'static, str> {
-        Cow::Borrowed(match self {
-            Problem::Required => "This field is required.",
-            Problem::TooLong { max } => return Cow::Owned(format!("At most {max} characters.")),
-            Problem::InvalidEmail => "Enter a valid email address.",
-            Problem::NameLooksLikeEmail => "Enter a name, not an email address.",
-            Problem::UnknownField => "Unknown field.",
-            Problem::NotACategory => "Choose one of the categories.",
-            Problem::NotAnOption => "Choose one of the options.",
-            Problem::NotACheckbox => "Must be ticked or not.",
-            Problem::NotANumber => "Enter a number.",
-            Problem::NotADate => "Enter a date as YYYY-MM-DD.",
-        })
-    }
-
-    /// The kind a [`Problem::message`] text names, e.g. in a proxy's answer; `None` for any other
-    /// text (a helpdesk's own words), which is then shown as it came.
-    pub fn from_message(text: &str) -> Option<Problem> {
-        let max = text
-            .strip_prefix("At most ")
-            .and_then(|rest| rest.strip_suffix(" characters."))
-            .and_then(|n| n.parse().ok());
-        if let Some(max) = max {
-            return Some(Problem::TooLong { max });
-        }
-        WORDED.into_iter().find(|p| p.message() == text)
-    }
-}
-
-/// The English messages of `problems`, as the proxy answers them.
-pub fn messages(problems: FieldProblems) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    for (field, problem) in problems {
-        errors.add(field, problem);
-    }
-    errors
-}
-
-/// Where the checks put what they find. The checks are generic over it so a build that only
-/// wants messages (the widget) carries no map of kinds, and the other way round.
-trait Findings: Default {
-    fn has(&self, field: &str) -> bool;
-    fn add(&mut self, field: String, problem: Problem);
-}
-
-impl Findings for FieldProblems {
-    fn has(&self, field: &str) -> bool {
-        self.contains_key(field)
-    }
-    fn add(&mut self, field: String, problem: Problem) {
-        self.insert(field, problem);
-    }
-}
-
-impl Findings for FieldErrors {
-    fn has(&self, field: &str) -> bool {
-        self.contains_key(field)
-    }
-    fn add(&mut self, field: String, problem: Problem) {
-        self.insert(field, problem.message().into_owned());
-    }
+/// The English messages of `problems`, as the proxy answers them in `field_errors`.
+pub fn messages(problems: &FieldProblems) -> FieldErrors {
+    problems
+        .iter()
+        .map(|(field, problem)| (field.clone(), problem.message().into_owned()))
+        .collect()
 }
 
 /// The key under which a custom field's error is reported.
@@ -166,31 +68,22 @@ pub fn normalize_email(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-fn check_text(errors: &mut impl Findings, field: &str, value: &str, required: bool, max: usize) {
+fn check_text(errors: &mut FieldProblems, field: &str, value: &str, required: bool, max: usize) {
     if required && value.trim().is_empty() {
-        errors.add(field.into(), Problem::Required);
+        errors.insert(field.into(), Problem::Required);
     } else if value.chars().count() > max {
-        errors.add(field.into(), Problem::TooLong { max });
+        errors.insert(field.into(), Problem::TooLong { max });
     }
 }
 
 /// Checks a ticket against the rules; with the helpdesk's `fields`, also its custom fields.
-pub fn validate_new_ticket(t: &NewTicket, fields: Option<&CustomFields>) -> FieldErrors {
-    check_ticket(t, fields)
-}
-
-/// [`validate_new_ticket`]'s findings as kinds.
 pub fn new_ticket_problems(t: &NewTicket, fields: Option<&CustomFields>) -> FieldProblems {
-    check_ticket(t, fields)
-}
-
-fn check_ticket<F: Findings>(t: &NewTicket, fields: Option<&CustomFields>) -> F {
-    let mut errors = F::default();
+    let mut errors = FieldProblems::new();
     check_text(&mut errors, "subject", &t.subject, true, MAX_SUBJECT);
     check_text(&mut errors, "message", &t.message, true, MAX_MESSAGE);
     check_text(&mut errors, "user_email", &t.user_email, true, MAX_EMAIL);
-    if !errors.has("user_email") && !is_valid_email(t.user_email.trim()) {
-        errors.add("user_email".into(), Problem::InvalidEmail);
+    if !errors.contains_key("user_email") && !is_valid_email(t.user_email.trim()) {
+        errors.insert("user_email".into(), Problem::InvalidEmail);
     }
     check_text(
         &mut errors,
@@ -200,8 +93,8 @@ fn check_ticket<F: Findings>(t: &NewTicket, fields: Option<&CustomFields>) -> F 
         MAX_NAME,
     );
     // The helpdesk matches `user_email` against names too, so an email here could expose tickets.
-    if !errors.has("name") && t.name.as_deref().is_some_and(|n| n.contains('@')) {
-        errors.add("name".into(), Problem::NameLooksLikeEmail);
+    if !errors.contains_key("name") && t.name.as_deref().is_some_and(|n| n.contains('@')) {
+        errors.insert("name".into(), Problem::NameLooksLikeEmail);
     }
     check_text(
         &mut errors,
@@ -222,24 +115,24 @@ fn check_ticket<F: Findings>(t: &NewTicket, fields: Option<&CustomFields>) -> F 
     if let Some(fields) = fields {
         for (id, _) in t.custom_fields.iter() {
             if !fields.fields.iter().any(|f| f.id == *id) {
-                errors.add(custom_field_key(id), Problem::UnknownField);
+                errors.insert(custom_field_key(id), Problem::UnknownField);
             }
         }
         for f in &fields.fields {
             let key = custom_field_key(f.id);
             let value = t.custom_fields.get(&f.id).map(|v| v.trim()).unwrap_or("");
-            if errors.has(&key) {
+            if errors.contains_key(&key) {
                 continue;
             }
             let empty = value.is_empty() || (f.kind == FieldKind::Checkbox && value == "0");
             if empty {
                 if f.required {
-                    errors.add(key, Problem::Required);
+                    errors.insert(key, Problem::Required);
                 }
                 continue;
             }
             if let Some(problem) = check_kind(f.kind, &f.options, value) {
-                errors.add(key, problem);
+                errors.insert(key, problem);
             }
         }
     }
@@ -318,17 +211,8 @@ fn is_iso_date(s: &str) -> bool {
 }
 
 /// Checks a reply against the rules.
-pub fn validate_new_reply(r: &NewReply) -> FieldErrors {
-    check_reply(r)
-}
-
-/// [`validate_new_reply`]'s findings as kinds.
 pub fn new_reply_problems(r: &NewReply) -> FieldProblems {
-    check_reply(r)
-}
-
-fn check_reply<F: Findings>(r: &NewReply) -> F {
-    let mut errors = F::default();
+    let mut errors = FieldProblems::new();
     check_text(&mut errors, "message", &r.message, true, MAX_MESSAGE);
     errors
 }
@@ -437,12 +321,12 @@ mod tests {
     #[test]
     fn required_and_lengths() {
         let mut t = ticket();
-        assert!(validate_new_ticket(&t, None).is_empty());
+        assert!(new_ticket_problems(&t, None).is_empty());
         t.subject = "  ".into();
         t.message = "x".repeat(MAX_MESSAGE + 1);
         t.user_email = "nope".into();
         t.name = Some("n".repeat(MAX_NAME + 1));
-        let e = validate_new_ticket(&t, None);
+        let e = new_ticket_problems(&t, None);
         let keys: Vec<_> = e.keys().map(String::as_str).collect();
         assert_eq!(keys, ["message", "name", "subject", "user_email"]);
         let t = NewTicket {
@@ -450,7 +334,7 @@ mod tests {
             ..ticket()
         };
         assert!(
-            validate_new_ticket(&t, None).contains_key("name"),
+            new_ticket_problems(&t, None).contains_key("name"),
             "a name that is an email"
         );
     }
@@ -484,7 +368,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (CustomFieldId(*k), v.to_string()))
                 .collect();
-            let e = validate_new_ticket(&t, Some(&fields()));
+            let e = new_ticket_problems(&t, Some(&fields()));
             assert_eq!(
                 e.keys().next().map(String::as_str),
                 *want,
@@ -494,47 +378,21 @@ mod tests {
     }
 
     #[test]
-    fn messages_are_the_wire_text_and_read_back_as_their_kind() {
-        let said = [
-            (Problem::Required, "This field is required."),
-            (Problem::TooLong { max: 100 }, "At most 100 characters."),
-            (Problem::InvalidEmail, "Enter a valid email address."),
-            (
-                Problem::NameLooksLikeEmail,
-                "Enter a name, not an email address.",
-            ),
-            (Problem::UnknownField, "Unknown field."),
-            (Problem::NotACategory, "Choose one of the categories."),
-            (Problem::NotAnOption, "Choose one of the options."),
-            (Problem::NotACheckbox, "Must be ticked or not."),
-            (Problem::NotANumber, "Enter a number."),
-            (Problem::NotADate, "Enter a date as YYYY-MM-DD."),
-        ];
-        for (problem, text) in said {
-            assert_eq!(problem.message(), text);
-            assert_eq!(Problem::from_message(text), Some(problem), "{text}");
-        }
-        for other in [
-            "Bad date.",
-            "At most many characters.",
-            "",
-            "This field is required",
-        ] {
-            assert_eq!(Problem::from_message(other), None, "{other}");
-        }
+    fn problems_are_found_by_kind_and_worded_in_english() {
         let mut t = ticket();
         t.subject = String::new();
         t.name = Some("a@b.co".into());
+        let problems = new_ticket_problems(&t, None);
         assert_eq!(
-            validate_new_ticket(&t, None),
-            messages(new_ticket_problems(&t, None))
-        );
-        assert_eq!(
-            new_ticket_problems(&t, None),
+            problems,
             FieldProblems::from([
                 ("name".into(), Problem::NameLooksLikeEmail),
                 ("subject".into(), Problem::Required)
             ])
+        );
+        assert_eq!(
+            messages(&problems).get("subject").map(String::as_str),
+            Some("This field is required.")
         );
     }
 
@@ -544,6 +402,6 @@ mod tests {
             message: "\n".into(),
             ..Default::default()
         };
-        assert!(validate_new_reply(&r).contains_key("message"));
+        assert!(new_reply_problems(&r).contains_key("message"));
     }
 }

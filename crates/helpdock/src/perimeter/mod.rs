@@ -41,16 +41,12 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
 use cors::CorsPolicy;
+use helpdock_wire::Endpoint;
 use idempotency_store::IdempotencyStore;
 use rate_limit::RateLimits;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
-
-/// The create endpoint's route.
-const CREATE_ROUTE: &str = "/api/tickets_create.php";
-/// The reply endpoint's route.
-const REPLY_ROUTE: &str = "/api/ticket_reply.php";
 
 /// A write the perimeter guards: rate limits, idempotency, bot checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,10 +63,20 @@ impl Action {
         if request.method() != Method::POST {
             return None;
         }
-        match request.extensions().get::<MatchedPath>()?.as_str() {
-            CREATE_ROUTE => Some(Action::Create),
-            REPLY_ROUTE => Some(Action::Reply),
-            _ => None,
+        Action::guarding(Endpoint::at(
+            request.extensions().get::<MatchedPath>()?.as_str(),
+        )?)
+    }
+
+    /// The action guarding `endpoint`: one for every endpoint the wire table says is guarded.
+    fn guarding(endpoint: Endpoint) -> Option<Action> {
+        match endpoint {
+            Endpoint::CreateTicket => Some(Action::Create),
+            Endpoint::Reply => Some(Action::Reply),
+            Endpoint::Categories
+            | Endpoint::CustomFields
+            | Endpoint::ListTickets
+            | Endpoint::ViewTicket => None,
         }
     }
 }
@@ -224,5 +230,16 @@ mod tests {
         assert_eq!(ok.ok().as_deref(), Some(&b"12345"[..]));
         let over = read_body(Body::from("123456"), 5).await;
         assert!(matches!(over, Err(ApiError::PayloadTooLarge)));
+    }
+
+    #[test]
+    fn every_guarded_endpoint_has_an_action_and_no_other() {
+        for endpoint in Endpoint::ALL {
+            assert_eq!(
+                Action::guarding(endpoint).is_some(),
+                endpoint.guarded(),
+                "{endpoint:?}"
+            );
+        }
     }
 }

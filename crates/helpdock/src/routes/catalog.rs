@@ -7,13 +7,13 @@ use crate::upstream::Upstream;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use helpdock_wire::{Categories, CustomFields};
+use helpdock_wire::{Categories, CustomFields, Endpoint};
 
 /// `GET /api/ticket_categories.php` and `GET /api/ticket_custom_fields.php`.
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/ticket_categories.php", get(list_categories))
-        .route("/api/ticket_custom_fields.php", get(list_custom_fields))
+        .route(Endpoint::Categories.path(), get(list_categories))
+        .route(Endpoint::CustomFields.path(), get(list_custom_fields))
 }
 
 // The site is checked (docs/protocol.md: every call names one) though the answer is the same for all.

@@ -3,23 +3,19 @@
 //! that names our field when it can — never serde's wording, which quotes the client's input,
 //! names our types and counts lines and columns.
 
-use crate::error::{ApiError, FORM_ORDER};
+use crate::error::{ApiError, form_order};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
-use helpdock_wire::DUPLICATE_FIELD;
+use helpdock_wire::{DUPLICATE_FIELD, NewTicket};
 use serde::de::DeserializeOwned;
 
-/// The fields of our bodies and queries beyond the form's (`error::FORM_ORDER`): with those, the
-/// only names a refusal repeats (anything else a client sent is not echoed).
-const OTHER_FIELDS: [&str; 3] = ["custom_fields", "website", "elapsed_ms"];
-
-/// `name` as one of our fields.
+/// `name` as one of our fields: the only names a refusal repeats (anything else a client sent is
+/// not echoed).
 fn our_field(name: &str) -> Option<&'static str> {
-    FORM_ORDER
-        .into_iter()
-        .chain(OTHER_FIELDS)
+    form_order()
+        .chain(NewTicket::OTHER_FIELDS)
         .find(|f| *f == name)
 }
 
@@ -70,23 +66,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
 fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     let mut types = headers.get_all(CONTENT_TYPE).iter();
     let (Some(only), None) = (types.next(), types.next()) else {
-        return Err(wrong_type());
+        return Err(ApiError::UnsupportedMediaType);
     };
     let value = only
         .to_str()
-        .map_err(|_| wrong_type())?
+        .map_err(|_| ApiError::UnsupportedMediaType)?
         .to_ascii_lowercase();
     let mut parts = value.split(';').map(str::trim);
     let media = parts.next().unwrap_or_default();
     let params_ok = parts.all(|p| p.replace(' ', "") == "charset=utf-8");
     match media == "application/json" && params_ok {
         true => Ok(()),
-        false => Err(wrong_type()),
+        false => Err(ApiError::UnsupportedMediaType),
     }
-}
-
-fn wrong_type() -> ApiError {
-    ApiError::BadRequest("Send the body as JSON with Content-Type: application/json.".into())
 }
 
 fn not_json() -> ApiError {

@@ -11,12 +11,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use helpdock_wire::validate::validate_new_reply;
-use helpdock_wire::{NewReply, ReplyCreated};
+use helpdock_wire::validate::new_reply_problems;
+use helpdock_wire::{Endpoint, NewReply, ReplyCreated};
 
 /// `POST /api/ticket_reply.php`.
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/api/ticket_reply.php", post(create_reply))
+    Router::new().route(Endpoint::Reply.path(), post(create_reply))
 }
 
 async fn create_reply(
@@ -27,7 +27,7 @@ async fn create_reply(
     JsonBody(mut reply): JsonBody<NewReply>,
 ) -> Result<(StatusCode, Json<ReplyCreated>), ApiError> {
     super::existing_ticket_id(reply.ticket_id)?;
-    let errors = validate_new_reply(&reply);
+    let errors = new_reply_problems(&reply);
     if !errors.is_empty() {
         return Err(ApiError::InvalidInput(errors));
     }

@@ -11,17 +11,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use helpdock_wire::validate::{Problem, is_valid_email, normalize_email, validate_new_ticket};
-use helpdock_wire::{NewTicket, TicketCreated, TicketId, TicketList, TicketThread};
+use helpdock_wire::validate::{Problem, is_valid_email, new_ticket_problems, normalize_email};
+use helpdock_wire::{Endpoint, NewTicket, TicketCreated, TicketId, TicketList, TicketThread};
 use serde::Deserialize;
 use std::sync::Arc;
 
 /// `POST /api/tickets_create.php`, `GET /api/tickets_list.php`, `GET /api/ticket_view.php`.
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/tickets_create.php", post(create_ticket))
-        .route("/api/tickets_list.php", get(list_tickets))
-        .route("/api/ticket_view.php", get(view_ticket))
+        .route(Endpoint::CreateTicket.path(), post(create_ticket))
+        .route(Endpoint::ListTickets.path(), get(list_tickets))
+        .route(Endpoint::ViewTicket.path(), get(view_ticket))
 }
 
 async fn create_ticket(
@@ -47,11 +47,11 @@ async fn create_ticket(
     }
     // The helpdesk validates nothing, so the rules need its current fields and categories.
     let (fields, categories) = tokio::try_join!(upstream.custom_fields(), upstream.categories())?;
-    let mut errors = validate_new_ticket(&ticket, Some(&fields));
+    let mut errors = new_ticket_problems(&ticket, Some(&fields));
     if let Some(id) = ticket.category_id
         && !categories.categories.iter().any(|c| c.id == id)
     {
-        errors.insert("category_id".into(), Problem::NotACategory.message().into());
+        errors.insert("category_id".into(), Problem::NotACategory);
     }
     if !errors.is_empty() {
         return Err(ApiError::InvalidInput(errors));

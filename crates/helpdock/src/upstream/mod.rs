@@ -10,7 +10,7 @@ pub use time::HelpdeskTimeZone;
 
 use crate::error::ApiError;
 use client::Params;
-use helpdock_wire::validate::{FieldErrors, custom_field_key};
+use helpdock_wire::validate::{FieldProblems, Problem, custom_field_key};
 use helpdock_wire::{
     Categories, CustomFields, NewReply, NewTicket, ReplyCreated, TicketCreated, TicketId,
     TicketList, TicketThread,
@@ -86,10 +86,10 @@ impl From<UpstreamError> for ApiError {
                 custom_field_errors,
                 ..
             } if !custom_field_errors.is_empty() => {
-                // Our own wording: the helpdesk only ever reports a missing required value here.
-                let errors: FieldErrors = custom_field_errors
+                // The helpdesk only ever reports a missing required value here.
+                let errors: FieldProblems = custom_field_errors
                     .into_keys()
-                    .map(|id| (custom_field_key(id), "This field is required.".to_owned()))
+                    .map(|id| (custom_field_key(id), Problem::Required))
                     .collect();
                 ApiError::InvalidInput(errors)
             }

@@ -32,6 +32,13 @@ fn bad_request(name: &'static str, req: Req) -> Case {
         .upstream(no_call())
 }
 
+/// A request refused as `415 unsupported_media_type` with nothing sent upstream.
+fn wrong_type(name: &'static str, req: Req) -> Case {
+    Case::new(name, Main, req)
+        .expect(415, "unsupported_media_type")
+        .upstream(no_call())
+}
+
 /// A create of a valid ticket's JSON sent as `content_type`.
 fn typed_create(content_type: &'static str) -> Req {
     Req::new("POST", CREATE).key(&key()).body(Body::Raw(
@@ -216,18 +223,18 @@ pub fn cases(w: &World) -> Vec<Case> {
         .expect(400, "bad_request")
         .upstream(no_call()),
         // docs/security.md: wrong content types are refused, whatever the bytes.
-        bad_request(
+        wrong_type(
             "create_without_content_type",
             Req::new("POST", CREATE)
                 .key(&key())
                 .body(Body::Untyped(ticket(EMAIL).to_string().into_bytes())),
         ),
-        bad_request("create_json_as_text_plain", typed_create("text/plain")),
-        bad_request(
+        wrong_type("create_json_as_text_plain", typed_create("text/plain")),
+        wrong_type(
             "create_json_suffix_type",
             typed_create("application/vnd.api+json"),
         ),
-        bad_request(
+        wrong_type(
             "create_content_type_twice",
             create_with("subject", json!("Two types")).also("Content-Type", "text/plain"),
         ),
@@ -259,16 +266,13 @@ pub fn cases(w: &World) -> Vec<Case> {
             Req::get("/api/ticket_view.php?ticket_id=1&%3Cb%3Eprobe%3C%2Fb%3E=1").identity(&victim),
         )
         .check(plain_refusal),
-        Case::new(
+        wrong_type(
             "create_form_encoded_body",
-            Main,
             Req::new("POST", CREATE).key(&key()).body(Body::Raw(
                 "application/x-www-form-urlencoded",
                 b"subject=a&message=b&user_email=v%40example.org".to_vec(),
             )),
-        )
-        .expect(400, "bad_request")
-        .upstream(no_call()),
+        ),
         Case::new(
             "create_body_not_json",
             Main,
