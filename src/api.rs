@@ -104,12 +104,12 @@ impl Api {
 
     /// `ticket_categories.php`: the categories the form offers.
     pub async fn categories(&self) -> Result<Categories, ApiError> {
-        self.send(Endpoint::Categories, "", None).await
+        self.send(Endpoint::Categories, &[], None).await
     }
 
     /// `ticket_custom_fields.php`: the extra fields the form shows, in display order.
     pub async fn custom_fields(&self) -> Result<CustomFields, ApiError> {
-        self.send(Endpoint::CustomFields, "", None).await
+        self.send(Endpoint::CustomFields, &[], None).await
     }
 
     /// `tickets_create.php`: files a ticket, exactly once per `idempotency_key`; keeps the guest
@@ -120,7 +120,7 @@ impl Api {
         idempotency_key: &str,
     ) -> Result<TicketCreated, ApiError> {
         let body = (encode(ticket)?, idempotency_key);
-        let created: TicketCreated = self.send(Endpoint::CreateTicket, "", Some(body)).await?;
+        let created: TicketCreated = self.send(Endpoint::CreateTicket, &[], Some(body)).await?;
         if let Some(pass) = &created.guest_pass {
             self.guest_pass.set(Some(pass));
         }
@@ -129,14 +129,14 @@ impl Api {
 
     /// `tickets_list.php`: the visitor's tickets, newest update first.
     pub async fn list_tickets(&self) -> Result<TicketList, ApiError> {
-        self.send(Endpoint::ListTickets, "", None).await
+        self.send(Endpoint::ListTickets, &[], None).await
     }
 
     /// `ticket_view.php`: one of the visitor's tickets with its whole thread.
     pub async fn view_ticket(&self, id: TicketId) -> Result<TicketThread, ApiError> {
-        // A number: nothing to escape.
-        let query = "?ticket_id=".to_owned() + &decimal(id.0);
-        self.send(Endpoint::ViewTicket, &query, None).await
+        let id = decimal(id.0);
+        self.send(Endpoint::ViewTicket, &[("ticket_id", &id)], None)
+            .await
     }
 
     /// `ticket_reply.php`: adds the visitor's reply to a thread, exactly once per `idempotency_key`.
@@ -146,22 +146,23 @@ impl Api {
         idempotency_key: &str,
     ) -> Result<ReplyCreated, ApiError> {
         let body = (encode(reply)?, idempotency_key);
-        self.send(Endpoint::Reply, "", Some(body)).await
+        self.send(Endpoint::Reply, &[], Some(body)).await
     }
 
-    /// One request to `endpoint` (with `query` appended), its answer decoded as `T`; `body` is
-    /// the JSON and its `Idempotency-Key`.
+    /// One request to `endpoint` with `query`, its answer decoded as `T`; `body` is the JSON and
+    /// its `Idempotency-Key`.
     async fn send<T: DeserializeOwned>(
         &self,
         endpoint: Endpoint,
-        query: &str,
+        query: &[(&str, &str)],
         body: Option<(String, &str)>,
     ) -> Result<T, ApiError> {
-        let url = self.url(endpoint) + query;
+        let url = self.url(endpoint);
         let request = match endpoint.method() {
             Method::Get => Request::get(&url),
             Method::Post => Request::post(&url),
-        };
+        }
+        .query(query.iter().copied());
         let (status, text) = self.fetch(request, body).await.map_err(network)?;
         let result = decode(status, &text);
         if let Err(ApiError::Rejected(body)) = &result

@@ -7,17 +7,9 @@
 //! browser's own `JSON`; nothing is written before the visitor types, and `Helpdock('reset')`
 //! removes them all ([`forget_all`]).
 //!
-//! When a new `Idempotency-Key` is used ([`keep_key_after`]): a key is made when the visitor
-//! presses Send and stored with the draft. Every resend of that draft — "Send" again, the browser
-//! coming back online, a reload — reuses it, even after an edit, as long as the proxy may have
-//! filed it (no answer) or refused for a passing reason (rate limit, helpdesk down): the proxy then
-//! answers the first result again, or `409 idempotency_conflict` if the earlier version did arrive,
-//! and nothing is ever filed twice. After a definitive refusal (invalid input, spam check, access)
-//! nothing was filed and the proxy keeps nothing for the key, so it is dropped and the next Send
-//! makes a new one; after a `409` too, so that sending once more, knowingly, files the new version.
+//! When a draft's `Idempotency-Key` is made, kept and dropped: [`crate::sending`].
 
-use crate::api::{Api, ApiError};
-use helpdock_wire::ErrorCode;
+use crate::api::Api;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::{JSON, Object, Reflect};
@@ -64,37 +56,6 @@ pub fn forget_all(api: &Api) {
     for key in doomed {
         _ = storage.remove_item(&key);
     }
-}
-
-/// What a failed send shows: with no network, that it waits to go again once the browser is
-/// back online (`waiting`); otherwise the refusal itself (`failure`).
-pub fn show_failure(error: ApiError, waiting: RwSignal<bool>, failure: RwSignal<Option<ApiError>>) {
-    let offline = error == ApiError::Network;
-    waiting.set(offline);
-    failure.set((!offline).then_some(error));
-}
-
-/// Whether a send that failed with `error` keeps its `Idempotency-Key` for the retry (see the
-/// module docs): yes while the proxy may have filed it or refused only for now.
-pub fn keep_key_after(error: &ApiError) -> bool {
-    match error {
-        ApiError::Network => true,
-        ApiError::Rejected(body) => matches!(
-            body.code,
-            // `Internal` includes a 2xx whose answer could not be read: it was filed.
-            ErrorCode::RateLimited
-                | ErrorCode::UpstreamUnavailable
-                | ErrorCode::UpstreamTimeout
-                | ErrorCode::Internal
-                | ErrorCode::Unknown
-        ),
-    }
-}
-
-/// Calls `resend` each time the browser comes back online, until the component is unmounted.
-pub fn on_back_online(resend: impl Fn() + 'static) {
-    let listener = window_event_listener_untyped("online", move |_| resend());
-    on_cleanup(move || listener.remove());
 }
 
 /// `{id: …}`-style details for the host page's events, from `(name, number)` pairs.
@@ -157,29 +118,7 @@ mod tests {
     use super::*;
     use crate::identity::Identity;
     use crate::test_support::fresh_base;
-    use helpdock_wire::ErrorBody;
     use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    #[test]
-    fn keys_rotate_only_after_a_definitive_refusal() {
-        let refused = |code| ApiError::Rejected(ErrorBody::new(code, ""));
-        assert!(keep_key_after(&ApiError::Network));
-        for code in [
-            ErrorCode::RateLimited,
-            ErrorCode::UpstreamTimeout,
-            ErrorCode::Internal,
-        ] {
-            assert!(keep_key_after(&refused(code)), "{code:?}");
-        }
-        for code in [
-            ErrorCode::InvalidInput,
-            ErrorCode::SpamSuspected,
-            ErrorCode::IdempotencyConflict,
-            ErrorCode::SignatureExpired,
-        ] {
-            assert!(!keep_key_after(&refused(code)), "{code:?}");
-        }
-    }
 
     #[test]
     fn each_visitor_has_their_own_drafts_and_reset_forgets_all() {

@@ -14,6 +14,7 @@ pub mod linkify;
 pub mod load;
 pub mod polling;
 pub mod reactive;
+pub mod sending;
 pub mod shell;
 #[cfg(test)]
 mod test_support;

@@ -63,7 +63,7 @@ fn the_wire_types_read_what_the_browser_parsed() {
     assert_eq!(thread.custom_fields[0].value.as_deref(), Some("Pro"));
     let fields: CustomFields = decode(
         200,
-        r#"{"fields":[{"id":2,"name":"Plan","type":"select","required":1,"options":["A"]}]}"#,
+        r#"{"fields":[{"id":2,"name":"Plan","type":"select","required":true,"options":["A"]}]}"#,
     )
     .expect("fields");
     assert!(fields.fields[0].required);

@@ -89,11 +89,8 @@ mod tests {
             describe(&rejected(ErrorCode::GuestPassExpired, ""), ja),
             ja.error_guest_pass_expired
         );
-        // The rules' own English is translated; a helpdesk's own words are shown as they came.
-        assert_eq!(
-            describe(&rejected(ErrorCode::InvalidInput, "Enter a number."), de),
-            "Bitte geben Sie eine Zahl ein."
-        );
+        // Field problems are worded per field (`Finding`); a message about no field is shown as
+        // it came.
         assert_eq!(
             describe(&rejected(ErrorCode::InvalidInput, "Bad date."), de),
             "Bad date."

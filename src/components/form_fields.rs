@@ -67,7 +67,7 @@ pub(crate) fn text_input(
     spec: &TextField,
     value: RwSignal<String>,
     locked: Option<Memo<Option<String>>>,
-    errors: RwSignal<Findings>,
+    errors: Signal<Findings>,
 ) -> impl IntoView + use<> {
     let id = format!("hd-{}", spec.key);
     let control = if spec.kind == "textarea" {
@@ -110,7 +110,7 @@ pub(crate) fn text_input(
 }
 
 /// `"true"` while `key` has an error, for `aria-invalid`.
-fn invalid(errors: RwSignal<Findings>, key: &str) -> impl Fn() -> &'static str + use<> {
+fn invalid(errors: Signal<Findings>, key: &str) -> impl Fn() -> &'static str + use<> {
     let key = key.to_owned();
     move || {
         if errors.with(|e| e.contains_key(&key)) {
@@ -127,7 +127,7 @@ fn error_id(key: &str) -> String {
 }
 
 /// `aria-describedby` while `key` has an error: its error line, so it is read with the field.
-fn described_by(errors: RwSignal<Findings>, key: &str) -> impl Fn() -> Option<String> + use<> {
+fn described_by(errors: Signal<Findings>, key: &str) -> impl Fn() -> Option<String> + use<> {
     let key = key.to_owned();
     move || {
         errors
@@ -144,7 +144,7 @@ fn required_mark(required: bool) -> impl IntoView {
 
 /// The message under a field, shown while the field has an error (`error-<key>`), in the
 /// visitor's language.
-fn field_error(errors: RwSignal<Findings>, key: String) -> impl IntoView {
+fn field_error(errors: Signal<Findings>, key: String) -> impl IntoView {
     let (id, testid) = (error_id(&key), format!("error-{key}"));
     let t = use_i18n();
     move || {
@@ -159,7 +159,7 @@ fn field_error(errors: RwSignal<Findings>, key: String) -> impl IntoView {
 pub(crate) fn category_select(
     categories: Loaded<Result<Categories, ApiError>>,
     value: RwSignal<Option<CategoryId>>,
-    errors: RwSignal<Findings>,
+    errors: Signal<Findings>,
 ) -> impl IntoView {
     let t = use_i18n();
     let options = move || {
@@ -201,7 +201,7 @@ pub(crate) fn category_select(
 /// Low, medium or high.
 pub(crate) fn priority_select(
     value: RwSignal<Priority>,
-    errors: RwSignal<Findings>,
+    errors: Signal<Findings>,
 ) -> impl IntoView {
     let t = use_i18n();
     let options = Priority::ALL.map(|p| {
@@ -232,7 +232,7 @@ pub(crate) fn priority_select(
 pub(crate) fn custom_field_input(
     field: CustomField,
     values: RwSignal<BTreeMap<CustomFieldId, String>>,
-    errors: RwSignal<Findings>,
+    errors: Signal<Findings>,
 ) -> AnyView {
     let CustomField {
         id,
@@ -367,7 +367,7 @@ mod tests {
         let _mounted = leptos::mount::mount_to(page.root.clone(), move || {
             let (values, errors) = (
                 RwSignal::new(BTreeMap::new()),
-                RwSignal::new(Findings::new()),
+                Signal::from(Findings::new()),
             );
             fields
                 .fields

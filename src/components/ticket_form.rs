@@ -10,15 +10,16 @@ use super::form_fields::{
     COMPANY, EMAIL, MESSAGE, NAME, SUBJECT, category_select, custom_field_input, priority_select,
     text_input,
 };
-use crate::api::{Api, ApiError, Findings, new_idempotency_key};
-use crate::drafts::{event_detail, keep_key_after, on_back_online, show_failure};
+use crate::api::{Api, ApiError, Findings};
+use crate::drafts::event_detail;
 use crate::i18n::use_i18n;
-use crate::load::{load, run};
+use crate::load::load;
 use crate::reactive::{effect, memo};
+use crate::sending::DurableSend;
 use crate::shell::Shell;
 use draft::Draft;
 use helpdock_wire::validate::{custom_field_key, new_ticket_problems};
-use helpdock_wire::{NewTicket, TicketId};
+use helpdock_wire::{NewTicket, TicketCreated, TicketId};
 use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -52,73 +53,54 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
     });
     let draft = Draft::new();
     let resume = draft.restore(&api);
-    let errors = RwSignal::new(Findings::new());
-    let failure = RwSignal::new(None::<ApiError>);
+    let sends = DurableSend::new(draft.key);
+    let (sending, waiting, failure) = (sends.sending, sends.waiting, sends.failure);
+    // The fields a refusal concerns, found here or by the proxy.
+    let errors: Signal<Findings> =
+        memo(move || failure.with(|f| f.as_ref().map(ApiError::findings).unwrap_or_default()))
+            .into();
     let created = RwSignal::new(None::<TicketId>);
-    // A send that found no network waits for the browser to come back online.
-    let waiting = RwSignal::new(false);
-    let sending = RwSignal::new(false);
-    let create = {
-        let api = api.clone();
-        move |ticket: NewTicket, key: String| {
-            let (api, shell) = (api.clone(), shell.clone());
-            run(sending, async move {
-                let result = api.create_ticket(&ticket, &key).await;
-                // Rebuilt meanwhile (`reset`, another visitor): this draft is no one's now.
-                if created.is_disposed() {
-                    return;
-                }
-                match result {
-                    Ok(done) => {
-                        draft.clear_ticket(&api);
-                        waiting.set(false);
-                        created.set(Some(done.ticket_id));
-                        if let Some(shell) = &shell {
-                            shell.emit("ticketCreated", &event_detail(&[("id", done.ticket_id.0)]));
-                        }
-                    }
-                    Err(error) => {
-                        if !keep_key_after(&error) {
-                            draft.key.set_value(None);
-                            draft.save(&api);
-                        }
-                        errors.set(error.findings());
-                        show_failure(error, waiting, failure);
-                    }
-                }
-            });
-        }
-    };
 
     // Checked with the wire rules, then sent under the draft's key (a new one for a new draft).
     let send = UnsyncCallback::new({
         let api = api.clone();
         move |()| {
-            if sending.get_untracked() {
+            if sends.busy() {
                 return;
             }
             let known_fields = fields.get_untracked().and_then(Result::ok);
             let ticket = draft.ticket(identity.get_untracked().as_ref(), known_fields.as_ref());
             let problems = new_ticket_problems(&ticket, known_fields.as_ref());
             if !problems.is_empty() {
-                let error = ApiError::invalid(problems);
-                errors.set(error.findings());
-                failure.set(Some(error));
+                failure.set(Some(ApiError::invalid(problems)));
                 return;
             }
-            errors.set(Findings::new());
-            failure.set(None);
-            let key = draft.key.get_value().unwrap_or_else(new_idempotency_key);
-            draft.key.set_value(Some(key.clone()));
+            let key = sends.attempt_key();
             draft.save(&api);
-            create(ticket, key);
+            let (api, shell) = (api.clone(), shell.clone());
+            let request = {
+                let api = api.clone();
+                async move { api.create_ticket(&ticket, &key).await }
+            };
+            let on_sent = {
+                let api = api.clone();
+                move |done: TicketCreated| {
+                    draft.clear_ticket(&api);
+                    created.set(Some(done.ticket_id));
+                    if let Some(shell) = &shell {
+                        shell.emit("ticketCreated", &event_detail(&[("id", done.ticket_id.0)]));
+                    }
+                }
+            };
+            sends.start(
+                request,
+                move || created.is_disposed(),
+                on_sent,
+                move || draft.save(&api),
+            );
         }
     });
-    on_back_online(move || {
-        if waiting.get_untracked() {
-            send.try_run(());
-        }
-    });
+    sends.resend_when_online(send);
     if resume {
         // Sent before the page went away, answer unknown: again under its key, once the form
         // knows its fields. The proxy answers the first result if it did arrive.
@@ -165,7 +147,6 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         }
     });
     let on_new = Callback::new(move |()| {
-        errors.set(Findings::new());
         failure.set(None);
         created.set(None);
     });

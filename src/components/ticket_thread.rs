@@ -2,20 +2,21 @@
 
 use super::error_view::error_view;
 use super::status_class;
-use crate::api::{Api, ApiError, new_idempotency_key};
-use crate::drafts::{self, event_detail, keep_key_after, on_back_online, set, show_failure, text};
+use crate::api::{Api, ApiError};
+use crate::drafts::{self, event_detail, set, text};
 use crate::i18n::{Message, Strings, priority, use_i18n};
 use crate::linkify::{Segment, segments};
-use crate::load::{load, run};
+use crate::load::load;
 use crate::polling::{Poll, PollEvery};
 use crate::reactive::memo;
+use crate::sending::DurableSend;
 use crate::shell::Shell;
 use crate::time;
 use crate::unread;
 use helpdock_wire::validate::new_reply_problems;
 use helpdock_wire::{
-    CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, TicketDetail, TicketId,
-    TicketThread as Thread,
+    CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, ReplyCreated, TicketDetail,
+    TicketId, TicketThread as Thread,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -69,46 +70,9 @@ pub fn ticket_thread(
             drafts::save(&api, &stored_as, &stored);
         }
     };
-    let failure = RwSignal::new(None::<ApiError>);
-    let waiting = RwSignal::new(false);
+    let sends = DurableSend::new(key);
+    let (sending, waiting, failure) = (sends.sending, sends.waiting, sends.failure);
     let replies_sent = RwSignal::new(0_usize);
-    let sending = RwSignal::new(false);
-    let send = {
-        let (api, save) = (api.clone(), save.clone());
-        move |reply: NewReply, reply_key: String| {
-            let (api, shell, save) = (api.clone(), shell.clone(), save.clone());
-            let stored_as = stored_as.clone();
-            run(sending, async move {
-                let result = api.reply(&reply, &reply_key).await;
-                // Rebuilt meanwhile (`reset`, another visitor): this draft is no one's now.
-                if draft.is_disposed() {
-                    return;
-                }
-                match result {
-                    Ok(done) => {
-                        key.set_value(None);
-                        draft.set(String::new());
-                        drafts::remove(&api, &stored_as);
-                        waiting.set(false);
-                        replies_sent.update(|n| *n += 1);
-                        if let Some(shell) = &shell {
-                            let detail = [("ticketId", id.0), ("replyId", done.reply_id.0)];
-                            shell.emit("replySent", &event_detail(&detail));
-                        }
-                        // The list may be gone by now (panel closed mid-send): then no one to tell.
-                        on_replied.try_run(());
-                    }
-                    Err(error) => {
-                        if !keep_key_after(&error) {
-                            key.set_value(None);
-                            save();
-                        }
-                        show_failure(error, waiting, failure);
-                    }
-                }
-            });
-        }
-    };
     let poll = Poll::start(use_context::<PollEvery>().unwrap_or_default().thread);
     let thread = load({
         let api = api.clone();
@@ -153,7 +117,7 @@ pub fn ticket_thread(
     let send_reply = UnsyncCallback::new({
         let save = save.clone();
         move |()| {
-            if sending.get_untracked() {
+            if sends.busy() {
                 return;
             }
             // No `user_email`: the proxy answers as the visitor the identity headers name.
@@ -168,18 +132,28 @@ pub fn ticket_thread(
                 failure.set(Some(ApiError::Rejected(empty)));
                 return;
             }
-            failure.set(None);
-            let reply_key = key.get_value().unwrap_or_else(new_idempotency_key);
-            key.set_value(Some(reply_key.clone()));
+            let reply_key = sends.attempt_key();
             save();
-            send(reply, reply_key);
+            let (api, shell, stored_as) = (api.clone(), shell.clone(), stored_as.clone());
+            let request = {
+                let api = api.clone();
+                async move { api.reply(&reply, &reply_key).await }
+            };
+            let on_sent = move |done: ReplyCreated| {
+                draft.set(String::new());
+                drafts::remove(&api, &stored_as);
+                replies_sent.update(|n| *n += 1);
+                if let Some(shell) = &shell {
+                    let detail = [("ticketId", id.0), ("replyId", done.reply_id.0)];
+                    shell.emit("replySent", &event_detail(&detail));
+                }
+                // The list may be gone by now (panel closed mid-send): then no one to tell.
+                on_replied.try_run(());
+            };
+            sends.start(request, move || draft.is_disposed(), on_sent, save.clone());
         }
     });
-    on_back_online(move || {
-        if waiting.get_untracked() {
-            send_reply.try_run(());
-        }
-    });
+    sends.resend_when_online(send_reply);
     if resume {
         // Sent before the page went away, answer unknown: again under its key.
         send_reply.run(());

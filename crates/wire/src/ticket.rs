@@ -65,6 +65,7 @@ pub struct NewTicket {
     #[serde(
         default,
         skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "ids_as_text",
         deserialize_with = "each_field_once"
     )]
     pub custom_fields: BTreeMap<CustomFieldId, String>,
@@ -285,6 +286,15 @@ pub struct CustomField {
 pub struct CustomFields {
     /// In display order.
     pub fields: Vec<CustomField>,
+}
+
+/// `custom_fields` keyed by each id as text, the only key a JSON object has, whatever the
+/// serializer (serde_json writes number keys as text itself; serde-wasm-bindgen refuses them).
+fn ids_as_text<S: serde::Serializer>(
+    fields: &BTreeMap<CustomFieldId, String>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(fields.iter().map(|(id, value)| (id.0.to_string(), value)))
 }
 
 /// `custom_fields` with each field at most once: a key given twice, or two spellings of one id
