@@ -4,8 +4,8 @@ use super::*;
 use crate::identity::Identity;
 use crate::shell::Shell;
 use crate::test_support::{
-    FakeProxy, Page, fresh_base, one_ticket, store_guest_pass, stored_guest_pass, thread_42,
-    tick, until,
+    FakeProxy, Page, fresh_base, one_ticket, store_guest_pass, stored_guest_pass, thread_42, tick,
+    until,
 };
 use serde_json::json;
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -138,8 +138,7 @@ async fn rows_say_how_long_ago_a_ticket_changed_in_the_visitors_words() {
     let _history = verified_history(&page, "relative-time");
 
     let updated = page.wait_for("ticket-updated-42").await;
-    let rtf =
-        js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    let rtf = js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
     assert_eq!(
         updated.text_content().unwrap_or_default(),
         String::from(rtf.format(-3.0, "minute"))
