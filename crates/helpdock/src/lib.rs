@@ -62,7 +62,7 @@ impl FromRef<AppState> for Perimeter {
 /// The whole proxy as a router: API, assets, JSON errors, headers, logging.
 pub fn app(state: AppState) -> Router {
     let router = routes::router().merge(assets::router(&state.assets_dir));
-    layers::wrap(router, &state.perimeter).with_state(state)
+    layers::wrap(router, &state).with_state(state)
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.

@@ -8,6 +8,8 @@
 mod case;
 #[path = "attacks/clock.rs"]
 mod clock;
+#[path = "attacks/exactly_once_cases.rs"]
+mod exactly_once_cases;
 #[path = "attacks/guest_cases.rs"]
 mod guest_cases;
 #[path = "attacks/http.rs"]
@@ -16,6 +18,8 @@ mod http;
 mod identity_cases;
 #[path = "attacks/input_cases.rs"]
 mod input_cases;
+#[path = "attacks/lockout_cases.rs"]
+mod lockout_cases;
 #[path = "attacks/proxy.rs"]
 mod proxy;
 #[path = "attacks/sign.rs"]
@@ -175,6 +179,8 @@ async fn attack_table() {
     let mut cases = identity_cases::cases(&w);
     cases.extend(guest_cases::cases(&w));
     cases.extend(input_cases::cases(&w));
+    cases.extend(lockout_cases::cases(&w));
+    cases.extend(exactly_once_cases::cases(&w));
     cases.extend(transport_cases::cases(&w));
     let mut names = HashSet::new();
     for case in &cases {

@@ -250,6 +250,17 @@ pub fn same_json(a: usize, b: usize, field: &'static str) -> Check {
     })
 }
 
+/// Every step answered these statuses, in order.
+pub fn statuses(expected: Vec<u16>) -> Check {
+    Box::new(move |answers| {
+        let got: Vec<u16> = answers.iter().map(|a| a.status).collect();
+        match got == expected {
+            true => Ok(()),
+            false => Err(format!("statuses {got:?}, expected {expected:?}")),
+        }
+    })
+}
+
 pub fn last(answers: &[Answer]) -> &Answer {
     answers.last().expect("a case has at least one step")
 }

@@ -23,6 +23,10 @@ pub const STAFF: &str = SEEDED_STAFF_EMAIL;
 pub const COLD: &str = "cold@example.com";
 /// Owns a ticket for the per-identity reply limit.
 pub const LIMITED: &str = "limited@example.com";
+/// A verified customer whose reply bucket an attacker tries to drain with a pass for her email.
+pub const PASS_TARGET: &str = "pass-target@example.com";
+/// A verified customer whose own refused replies must cost her nothing.
+pub const REFUSED: &str = "refused@example.com";
 /// Text only staff may read; no answer may contain it.
 pub const INTERNAL_NOTE: &str = "INTERNAL-NOTE-do-not-show-c0ffee";
 pub const INTERNAL_IP: &str = "10.9.8.7";
@@ -39,6 +43,8 @@ pub struct Seeds {
     /// The guest's older ticket, made without the pass the guest holds.
     pub guest_old: u64,
     pub limited: u64,
+    pub pass_target: u64,
+    pub refused: u64,
     /// COLD's own ticket, and the attacker's ticket named after COLD.
     pub cold_own: u64,
     pub cold_planted: u64,
@@ -354,6 +360,8 @@ fn seed(helpdesk: &Helpdesk) -> Seeds {
         attacker: put("Mallory: own ticket", ATTACKER, Some("Mallory")),
         guest_old: put("Guest: older ticket", GUEST, None),
         limited: put("Limited: reply target", LIMITED, None),
+        pass_target: put("Pass target: own ticket", PASS_TARGET, None),
+        refused: put("Refused: own ticket", REFUSED, None),
         cold_own: put("Cold: own ticket", COLD, None),
         cold_planted: put("Mallory: planted for cold", ATTACKER, Some(COLD)),
     }
