@@ -6,7 +6,7 @@ mod identity;
 pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};
 
 use crate::identity::StaffList;
-use crate::perimeter::LimitsConfig;
+use crate::perimeter::{LimitsConfig, PublicOrigin};
 use crate::secret::Secret;
 use crate::upstream::HelpdeskTimeZone;
 use reqwest::Url;
@@ -37,6 +37,8 @@ pub struct Config {
     pub helpdesk_timezone: HelpdeskTimeZone,
     /// The address to listen on.
     pub listen: SocketAddr,
+    /// Where browsers reach the proxy; `None`: `http://` + the bound address (warned at start).
+    pub public_url: Option<PublicOrigin>,
     /// The widget's files.
     pub assets_dir: PathBuf,
     /// Believe `X-Helpdock-Email` as the visitor's identity (intranets only).
@@ -83,6 +85,7 @@ struct FileConfig {
     upstream_timeout_secs: Option<u64>,
     helpdesk_timezone: Option<String>,
     listen: Option<String>,
+    public_url: Option<String>,
     assets_dir: Option<PathBuf>,
     trust_browser_email: Option<bool>,
     guest_pass_secret: Option<Secret>,
@@ -180,6 +183,7 @@ impl Config {
             fc.helpdesk_timezone.clone(),
         );
         let listen = pick("HELPDOCK_LISTEN", "listen", fc.listen.clone());
+        let public_url = pick("HELPDOCK_PUBLIC_URL", "public_url", fc.public_url.clone());
         let assets = pick(
             "HELPDOCK_ASSETS_DIR",
             "assets_dir",
@@ -200,6 +204,14 @@ impl Config {
             .transpose()?
             .unwrap_or_default();
         let listen = listen_from(listen)?;
+        let public_url = public_url
+            .map(|setting| {
+                PublicOrigin::parse(&setting.value).map_err(|message| ConfigError::Invalid {
+                    key: setting.key,
+                    message,
+                })
+            })
+            .transpose()?;
         let identity = identity::identity_settings(env, &fc, &file_key)?;
         fc.limits.validate().map_err(|e| ConfigError::Invalid {
             key: file_key(&format!("limits.{}", e.key)),
@@ -211,6 +223,7 @@ impl Config {
             upstream_timeout,
             helpdesk_timezone,
             listen,
+            public_url,
             assets_dir: assets.map_or_else(
                 || PathBuf::from(DEFAULT_ASSETS_DIR),
                 |s| PathBuf::from(s.value),

@@ -22,6 +22,8 @@ mod input_cases;
 mod lockout_cases;
 #[path = "attacks/proxy.rs"]
 mod proxy;
+#[path = "attacks/rebinding_cases.rs"]
+mod rebinding_cases;
 #[path = "attacks/sign.rs"]
 mod sign;
 #[path = "attacks/transport_cases.rs"]
@@ -181,6 +183,7 @@ async fn attack_table() {
     cases.extend(input_cases::cases(&w));
     cases.extend(lockout_cases::cases(&w));
     cases.extend(exactly_once_cases::cases(&w));
+    cases.extend(rebinding_cases::cases(&w));
     cases.extend(transport_cases::cases(&w));
     let mut names = HashSet::new();
     for case in &cases {
@@ -191,6 +194,7 @@ async fn attack_table() {
         ("main", &w.main),
         ("strict", &w.strict),
         ("short-ttl", &w.short),
+        ("trusting", &w.trusting),
     ];
     let mut rows: Vec<Row> = started
         .iter()
@@ -240,7 +244,7 @@ async fn attack_table() {
 
 /// The proxies' logs (part B's request logs) hold no secret either.
 fn logs_row(w: &World) -> Row {
-    let logs: String = [&w.main, &w.strict, &w.short]
+    let logs: String = [&w.main, &w.strict, &w.short, &w.trusting]
         .into_iter()
         .filter_map(|p| p.as_ref().ok().map(proxy::Proxy::stderr))
         .collect();

@@ -28,11 +28,13 @@ mod cors;
 mod hygiene;
 mod idempotency;
 mod idempotency_store;
+mod public_origin;
 mod rate_limit;
 mod request_log;
 
 pub use config::{LimitError, LimitsConfig};
 pub use cors::SiteOrigins;
+pub use public_origin::PublicOrigin;
 pub use request_log::RequestId;
 
 use crate::AppState;
@@ -83,6 +85,9 @@ impl Action {
 #[derive(Clone)]
 pub struct Perimeter {
     inner: Arc<Inner>,
+    /// Where browsers reach the proxy; `None` (a router driven in process, never `serve` or
+    /// `demo`): no origin is the proxy's own and no `Host` is checked.
+    public: Option<Arc<PublicOrigin>>,
 }
 
 struct Inner {
@@ -97,12 +102,13 @@ impl std::fmt::Debug for Perimeter {
         f.debug_struct("Perimeter")
             .field("limits", &self.inner.limits)
             .field("cors", &self.inner.cors)
+            .field("public", &self.public)
             .finish_non_exhaustive()
     }
 }
 
 impl Default for Perimeter {
-    /// The documented default limits; only the proxy's own origin may call it.
+    /// The documented default limits; no site's page may call it.
     fn default() -> Self {
         Perimeter::new(LimitsConfig::default(), &[])
     }
@@ -121,7 +127,22 @@ impl Perimeter {
                 ),
                 limits,
             }),
+            public: None,
         }
+    }
+
+    /// This perimeter for a proxy reached at `public`: its own origin, and the only name a
+    /// request may address it by (except for the widget's public files).
+    pub fn serving_at(self, public: PublicOrigin) -> Perimeter {
+        Perimeter {
+            public: Some(Arc::new(public)),
+            ..self
+        }
+    }
+
+    /// Where browsers reach the proxy, when known.
+    pub fn public_origin(&self) -> Option<&PublicOrigin> {
+        self.public.as_deref()
     }
 
     /// A perimeter with `limits` letting the configured `sites`' pages call the API.

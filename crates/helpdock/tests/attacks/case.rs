@@ -14,6 +14,8 @@ pub enum Target {
     Strict,
     /// Guest passes live one second.
     ShortTtl,
+    /// As main, with `trust_browser_email` on.
+    Trusting,
 }
 
 /// A predicate on the upstream calls made during a case.

@@ -26,6 +26,7 @@ pub const STAFF_DOMAIN: &str = "helpdesk.example";
 pub const STAFF_OWNER: &str = "owner@shop.example";
 
 /// The settings that differ between the suite's proxies.
+#[derive(Clone)]
 pub struct Settings {
     /// TOML lines for `[[sites]]` (the whole tables).
     pub sites: String,
@@ -35,6 +36,8 @@ pub struct Settings {
     pub burst: u32,
     pub per_hour: u32,
     pub trusted_proxy_hops: u32,
+    /// `trust_browser_email` (intranets only).
+    pub trust_browser_email: bool,
 }
 
 /// A `[[sites]]` table with an inline secret.
@@ -56,7 +59,7 @@ upstream_token = "{TOKEN}"
 upstream_timeout_secs = 5
 listen = "127.0.0.1:0"
 assets_dir = "{assets}"
-trust_browser_email = false
+trust_browser_email = {trust}
 {guest_key_line}
 guest_pass_ttl_secs = {ttl}
 staff_emails = ["{STAFF_OWNER}"]
@@ -78,6 +81,7 @@ trusted_proxy_hops = {hops}
         burst = settings.burst,
         per_hour = settings.per_hour,
         hops = settings.trusted_proxy_hops,
+        trust = settings.trust_browser_email,
     );
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, toml).expect("write config");

@@ -71,6 +71,8 @@ pub struct World {
     pub main: Result<Proxy, String>,
     pub strict: Result<Proxy, String>,
     pub short: Result<Proxy, String>,
+    /// The main proxy's settings with `trust_browser_email` on.
+    pub trusting: Result<Proxy, String>,
     pub main_config: PathBuf,
     pub seeds: Seeds,
     pub passes: Passes,
@@ -112,19 +114,21 @@ impl World {
             "https://shop.example",
             &format!("identity_secret = \"{SHOP_SECRET}\""),
         );
-        let main_config = proxy::write_config(
-            dir.path(),
-            "main",
-            upstream,
-            &proxy::Settings {
-                sites: shop_inline.clone(),
-                guest_key_line: format!("guest_pass_secret = \"{GUEST_KEY_MAIN}\""),
-                guest_pass_ttl_secs: 3600,
-                burst: 1000,
-                per_hour: 100_000,
-                trusted_proxy_hops: 0,
-            },
-        );
+        let main_settings = proxy::Settings {
+            sites: shop_inline.clone(),
+            guest_key_line: format!("guest_pass_secret = \"{GUEST_KEY_MAIN}\""),
+            guest_pass_ttl_secs: 3600,
+            burst: 1000,
+            per_hour: 100_000,
+            trusted_proxy_hops: 0,
+            trust_browser_email: false,
+        };
+        let main_config = proxy::write_config(dir.path(), "main", upstream, &main_settings);
+        let trusting = proxy::Settings {
+            trust_browser_email: true,
+            ..main_settings
+        };
+        let trusting_config = proxy::write_config(dir.path(), "trusting", upstream, &trusting);
         let strict_sites = proxy::site(
             "shop",
             "https://shop.example",
@@ -148,6 +152,7 @@ impl World {
                 burst: 2,
                 per_hour: 1,
                 trusted_proxy_hops: 1,
+                trust_browser_email: false,
             },
         );
         let short_config = proxy::write_config(
@@ -161,6 +166,7 @@ impl World {
                 burst: 1000,
                 per_hour: 100_000,
                 trusted_proxy_hops: 0,
+                trust_browser_email: false,
             },
         );
         let clock = Clock::new(dir.path());
@@ -169,6 +175,7 @@ impl World {
             main: Proxy::start(&main_config),
             strict: Proxy::start(&strict_config),
             short: clock.start(&short_config),
+            trusting: Proxy::start(&trusting_config),
             main_config,
             seeds,
             passes: Passes::default(),
@@ -186,6 +193,7 @@ impl World {
             Target::Main => &self.main,
             Target::Strict => &self.strict,
             Target::ShortTtl => &self.short,
+            Target::Trusting => &self.trusting,
         };
         proxy.as_ref().map(|p| p.addr).map_err(Clone::clone)
     }
