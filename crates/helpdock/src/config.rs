@@ -8,6 +8,7 @@ pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};
 use crate::identity::StaffList;
 use crate::perimeter::{LimitsConfig, PublicOrigin};
 use crate::secret::Secret;
+use crate::server::ServerConfig;
 use crate::upstream::HelpdeskTimeZone;
 use reqwest::Url;
 use serde::Deserialize;
@@ -53,6 +54,8 @@ pub struct Config {
     pub sites: Vec<SiteConfig>,
     /// `[limits]`: rate limits, the bot check's timing, proxies to trust.
     pub limits: LimitsConfig,
+    /// `[server]`: connection timeouts and the connection cap.
+    pub server: ServerConfig,
 }
 
 /// A setting that could not be used.
@@ -97,6 +100,8 @@ struct FileConfig {
     sites: Vec<identity::FileSite>,
     #[serde(default)]
     limits: LimitsConfig,
+    #[serde(default)]
+    server: ServerConfig,
 }
 
 /// A value and the key it came from, so an error can name it.
@@ -217,6 +222,12 @@ impl Config {
             key: file_key(&format!("limits.{}", e.key)),
             message: e.message,
         })?;
+        fc.server
+            .validate()
+            .map_err(|(key, message)| ConfigError::Invalid {
+                key: file_key(&format!("server.{key}")),
+                message,
+            })?;
         Ok(Config {
             upstream_url,
             upstream_token: token,
@@ -234,6 +245,7 @@ impl Config {
             staff: identity.staff,
             sites: identity.sites,
             limits: fc.limits.clone(),
+            server: fc.server.clone(),
         })
     }
 }

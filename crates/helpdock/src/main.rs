@@ -5,7 +5,9 @@ use helpdock::config::{Config, SigningConfig, assets_dir_from_env, listen_from_e
 use helpdock::demo::{DemoSettings, data_dir_from_env, warn_if_widget_missing};
 use helpdock::identity::{signature, unix_now};
 use helpdock::perimeter::PublicOrigin;
-use helpdock::{AppState, Gatekeeper, OwnerCache, Perimeter, Upstream, UpstreamConfig, app};
+use helpdock::{
+    AppState, Gatekeeper, OwnerCache, Perimeter, ServerConfig, Upstream, UpstreamConfig, app,
+};
 use helpdock_wire::validate::{is_valid_email, normalize_email};
 use std::error::Error;
 use std::io::{IsTerminal, Write};
@@ -149,7 +151,7 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
     };
     tracing::info!(%addr, upstream = %config.upstream_url, helpdesk_timezone = %zone_name, "helpdock listening");
     announce(&format!("Helpdock proxy: http://{addr}/"))?;
-    helpdock::serve(listener, app(state), shutdown_signal()).await?;
+    helpdock::serve(listener, app(state), config.server, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -234,9 +236,15 @@ async fn demo() -> Result<(), Box<dyn Error>> {
         let _ = stopped.changed().await;
     };
     let (shop, proxy) = (demo.shop, demo.proxy);
+    let server = ServerConfig::default();
     tokio::try_join!(
-        helpdock::serve(shop.listener, shop.app, until_stopped(stopped.clone())),
-        helpdock::serve(proxy.listener, proxy.app, until_stopped(stopped)),
+        helpdock::serve(
+            shop.listener,
+            shop.app,
+            server.clone(),
+            until_stopped(stopped.clone())
+        ),
+        helpdock::serve(proxy.listener, proxy.app, server, until_stopped(stopped)),
     )?;
     Ok(())
 }

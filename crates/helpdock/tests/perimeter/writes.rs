@@ -276,6 +276,7 @@ async fn over_real_http_the_peer_is_the_client_and_its_forwarded_for_is_ignored(
     tokio::spawn(helpdock::serve(
         listener,
         f.router.clone(),
+        helpdock::ServerConfig::default(),
         std::future::pending(),
     ));
     let from = |local: &str| {
