@@ -232,3 +232,21 @@ fn helpdesk_timezone_defaults_to_utc_and_names_its_key() {
     let message = load_err(Some(f.path()), &[url, token]);
     assert!(message.starts_with("helpdesk_timezone (in "), "{message}");
 }
+
+#[test]
+fn server_settings_are_read_and_checked() {
+    let base = "upstream_url = \"http://h/api/\"\nupstream_token = \"t\"\n";
+    let f = file_with(&format!("{base}{SITE}\n[server]\nidle_timeout_secs = 5\n"));
+    let c = Config::load(Some(f.path()), &env_of(&[])).expect("valid");
+    assert_eq!(c.server.idle_timeout_secs, 5);
+    assert_eq!(
+        c.server.max_connections,
+        ServerConfig::default().max_connections
+    );
+    let f = file_with(&format!("{base}{SITE}\n[server]\nmax_connections = 0\n"));
+    let message = load_err(Some(f.path()), &[]);
+    assert!(
+        message.starts_with("server.max_connections (in "),
+        "{message}"
+    );
+}

@@ -26,6 +26,8 @@ mod proxy;
 mod rebinding_cases;
 #[path = "attacks/sign.rs"]
 mod sign;
+#[path = "attacks/slow_clients.rs"]
+mod slow_clients;
 #[path = "attacks/transport_cases.rs"]
 mod transport_cases;
 #[path = "attacks/world.rs"]
@@ -225,6 +227,7 @@ async fn attack_table() {
     for case in &cases {
         rows.push(run(&w, case).await);
     }
+    rows.extend(slow_clients::rows(&w).await);
     rows.push(logs_row(&w));
     rows.push(security_doc_row(&rows));
     print_table(&rows);

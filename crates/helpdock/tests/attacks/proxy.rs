@@ -38,6 +38,8 @@ pub struct Settings {
     pub trusted_proxy_hops: u32,
     /// `trust_browser_email` (intranets only).
     pub trust_browser_email: bool,
+    /// The `[server]` table's lines (timeouts, connection cap); empty for the defaults.
+    pub server: String,
 }
 
 /// A `[[sites]]` table with an inline secret.
@@ -73,6 +75,9 @@ reply_burst = {burst}
 reply_per_hour = {per_hour}
 min_fill_ms = 2000
 trusted_proxy_hops = {hops}
+
+[server]
+{server}
 "#,
         assets = assets.display(),
         guest_key_line = settings.guest_key_line,
@@ -82,6 +87,7 @@ trusted_proxy_hops = {hops}
         per_hour = settings.per_hour,
         hops = settings.trusted_proxy_hops,
         trust = settings.trust_browser_email,
+        server = settings.server,
     );
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, toml).expect("write config");

@@ -122,6 +122,7 @@ impl World {
             per_hour: 100_000,
             trusted_proxy_hops: 0,
             trust_browser_email: false,
+            server: crate::slow_clients::MAIN_SERVER.to_owned(),
         };
         let main_config = proxy::write_config(dir.path(), "main", upstream, &main_settings);
         let trusting = proxy::Settings {
@@ -153,6 +154,7 @@ impl World {
                 per_hour: 1,
                 trusted_proxy_hops: 1,
                 trust_browser_email: false,
+                server: crate::slow_clients::STRICT_SERVER.to_owned(),
             },
         );
         let short_config = proxy::write_config(
@@ -167,6 +169,7 @@ impl World {
                 per_hour: 100_000,
                 trusted_proxy_hops: 0,
                 trust_browser_email: false,
+                server: String::new(),
             },
         );
         let clock = Clock::new(dir.path());
