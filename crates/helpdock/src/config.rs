@@ -6,8 +6,9 @@ mod identity;
 pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};
 
 use crate::identity::StaffList;
-use crate::perimeter::LimitsConfig;
+use crate::perimeter::{LimitsConfig, PublicOrigin};
 use crate::secret::Secret;
+use crate::server::ServerConfig;
 use crate::upstream::HelpdeskTimeZone;
 use reqwest::Url;
 use serde::Deserialize;
@@ -37,6 +38,8 @@ pub struct Config {
     pub helpdesk_timezone: HelpdeskTimeZone,
     /// The address to listen on.
     pub listen: SocketAddr,
+    /// Where browsers reach the proxy; `None`: `http://` + the bound address (warned at start).
+    pub public_url: Option<PublicOrigin>,
     /// The widget's files.
     pub assets_dir: PathBuf,
     /// Believe `X-Helpdock-Email` as the visitor's identity (intranets only).
@@ -51,6 +54,8 @@ pub struct Config {
     pub sites: Vec<SiteConfig>,
     /// `[limits]`: rate limits, the bot check's timing, proxies to trust.
     pub limits: LimitsConfig,
+    /// `[server]`: connection timeouts and the connection cap.
+    pub server: ServerConfig,
 }
 
 /// A setting that could not be used.
@@ -83,6 +88,7 @@ struct FileConfig {
     upstream_timeout_secs: Option<u64>,
     helpdesk_timezone: Option<String>,
     listen: Option<String>,
+    public_url: Option<String>,
     assets_dir: Option<PathBuf>,
     trust_browser_email: Option<bool>,
     guest_pass_secret: Option<Secret>,
@@ -94,6 +100,8 @@ struct FileConfig {
     sites: Vec<identity::FileSite>,
     #[serde(default)]
     limits: LimitsConfig,
+    #[serde(default)]
+    server: ServerConfig,
 }
 
 /// A value and the key it came from, so an error can name it.
@@ -180,6 +188,7 @@ impl Config {
             fc.helpdesk_timezone.clone(),
         );
         let listen = pick("HELPDOCK_LISTEN", "listen", fc.listen.clone());
+        let public_url = pick("HELPDOCK_PUBLIC_URL", "public_url", fc.public_url.clone());
         let assets = pick(
             "HELPDOCK_ASSETS_DIR",
             "assets_dir",
@@ -200,17 +209,32 @@ impl Config {
             .transpose()?
             .unwrap_or_default();
         let listen = listen_from(listen)?;
+        let public_url = public_url
+            .map(|setting| {
+                PublicOrigin::parse(&setting.value).map_err(|message| ConfigError::Invalid {
+                    key: setting.key,
+                    message,
+                })
+            })
+            .transpose()?;
         let identity = identity::identity_settings(env, &fc, &file_key)?;
         fc.limits.validate().map_err(|e| ConfigError::Invalid {
             key: file_key(&format!("limits.{}", e.key)),
             message: e.message,
         })?;
+        fc.server
+            .validate()
+            .map_err(|(key, message)| ConfigError::Invalid {
+                key: file_key(&format!("server.{key}")),
+                message,
+            })?;
         Ok(Config {
             upstream_url,
             upstream_token: token,
             upstream_timeout,
             helpdesk_timezone,
             listen,
+            public_url,
             assets_dir: assets.map_or_else(
                 || PathBuf::from(DEFAULT_ASSETS_DIR),
                 |s| PathBuf::from(s.value),
@@ -221,6 +245,7 @@ impl Config {
             staff: identity.staff,
             sites: identity.sites,
             limits: fc.limits.clone(),
+            server: fc.server.clone(),
         })
     }
 }

@@ -41,6 +41,10 @@ fn env_alone_with_defaults() {
     assert_eq!(c.upstream_token.expose(), "t0k");
     assert_eq!(c.upstream_timeout, DEFAULT_UPSTREAM_TIMEOUT);
     assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
+    assert_eq!(
+        c.public_url, None,
+        "derived from the bound address at start"
+    );
     assert_eq!(c.assets_dir, PathBuf::from("pkg"));
     assert!(!format!("{c:?}").contains("t0k"));
 }
@@ -62,6 +66,18 @@ fn env_overrides_file() {
         ("https://hd.example.com/api/", "from-file", 9000, 3)
     );
     assert_eq!(c.assets_dir, PathBuf::from("/srv/pkg"));
+    assert_eq!(c.public_url, None);
+    let with_public = file_with(&format!(
+        "upstream_url = \"https://hd.example.com/api/\"\nupstream_token = \"t\"\n\
+         public_url = \"https://Support.Example.com/\"\n{SITE}"
+    ));
+    let c = Config::load(Some(with_public.path()), &env_of(&[])).expect("valid");
+    let public = c.public_url.as_ref().map(PublicOrigin::as_str);
+    assert_eq!(public, Some("https://support.example.com"));
+    let env = [("HELPDOCK_PUBLIC_URL", "http://127.0.0.1:8080")];
+    let c = Config::load(Some(with_public.path()), &env_of(&env)).expect("valid");
+    let public = c.public_url.as_ref().map(PublicOrigin::as_str);
+    assert_eq!(public, Some("http://127.0.0.1:8080"));
     let env = [
         ("HELPDOCK_LISTEN", "127.0.0.1:0"),
         ("HELPDOCK_UPSTREAM_TOKEN", "from-env"),
@@ -146,6 +162,10 @@ fn errors_name_the_key() {
             &[url, tok, ("HELPDOCK_UPSTREAM_TIMEOUT_SECS", "0")],
             "HELPDOCK_UPSTREAM_TIMEOUT_SECS",
         ),
+        (
+            &[url, tok, ("HELPDOCK_PUBLIC_URL", "support.example.com")],
+            "HELPDOCK_PUBLIC_URL",
+        ),
     ];
     for (env, key) in cases {
         let message = load_err(None, env);
@@ -211,4 +231,22 @@ fn helpdesk_timezone_defaults_to_utc_and_names_its_key() {
     let f = file_with(&format!("helpdesk_timezone = \"CET+1\"\n{SITE}"));
     let message = load_err(Some(f.path()), &[url, token]);
     assert!(message.starts_with("helpdesk_timezone (in "), "{message}");
+}
+
+#[test]
+fn server_settings_are_read_and_checked() {
+    let base = "upstream_url = \"http://h/api/\"\nupstream_token = \"t\"\n";
+    let f = file_with(&format!("{base}{SITE}\n[server]\nidle_timeout_secs = 5\n"));
+    let c = Config::load(Some(f.path()), &env_of(&[])).expect("valid");
+    assert_eq!(c.server.idle_timeout_secs, 5);
+    assert_eq!(
+        c.server.max_connections,
+        ServerConfig::default().max_connections
+    );
+    let f = file_with(&format!("{base}{SITE}\n[server]\nmax_connections = 0\n"));
+    let message = load_err(Some(f.path()), &[]);
+    assert!(
+        message.starts_with("server.max_connections (in "),
+        "{message}"
+    );
 }

@@ -5,7 +5,7 @@
 
 use crate::config::{DEFAULT_GUEST_PASS_TTL, DEFAULT_UPSTREAM_TIMEOUT, Env, SiteConfig};
 use crate::identity::{GatekeeperSettings, GuestPassKey, StaffList, signature, unix_now};
-use crate::perimeter::{LimitsConfig, Perimeter, SiteOrigins};
+use crate::perimeter::{LimitsConfig, Perimeter, PublicOrigin, SiteOrigins};
 use crate::{
     ApiError, AppState, Gatekeeper, HelpdeskTimeZone, OwnerCache, Secret, Upstream, UpstreamConfig,
     app, assets, layers,
@@ -191,6 +191,10 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
         trust_browser_email: false,
     });
     let gatekeeper = Arc::new(gatekeeper);
+    let proxy_url = format!("http://{proxy_addr}/");
+    // The URL the shop page loads the widget from is the one name the proxy answers the API by.
+    let public = PublicOrigin::parse(&proxy_url).map_err(DemoError::Setup)?;
+    let perimeter = perimeter.serving_at(public);
     let state = AppState {
         upstream,
         assets_dir: settings.assets_dir.clone(),
@@ -198,7 +202,6 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
         owners: OwnerCache::default(),
         perimeter,
     };
-    let proxy_url = format!("http://{proxy_addr}/");
     let shop = shop_router(shop_page(&proxy_url), gatekeeper, identity_secret);
     Ok(Demo {
         shop: Server {

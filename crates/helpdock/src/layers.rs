@@ -3,7 +3,7 @@
 //! (see `perimeter`).
 
 use crate::AppState;
-use crate::perimeter::{self, Perimeter};
+use crate::perimeter;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::header::{
@@ -22,9 +22,9 @@ const X_POWERED_BY: HeaderName = HeaderName::from_static("x-powered-by");
 const JSON_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Wraps `router` in the perimeter, the security headers and the request log.
-pub fn wrap(router: Router<AppState>, perimeter: &Perimeter) -> Router<AppState> {
-    let router = perimeter::guard_routes(router, perimeter);
-    let router = perimeter::guard_origin(router, perimeter);
+pub fn wrap(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let router = perimeter::guard_routes(router, state);
+    let router = perimeter::guard_origin(router, &state.perimeter);
     let router = router.layer(middleware::from_fn(security_headers));
     perimeter::log_requests(router)
 }

@@ -11,6 +11,7 @@ pub mod ownership;
 pub mod perimeter;
 mod routes;
 pub mod secret;
+mod server;
 mod upstream;
 
 pub use error::ApiError;
@@ -19,6 +20,7 @@ pub use ownership::OwnerCache;
 pub use perimeter::Perimeter;
 pub use routes::MAX_BODY_BYTES;
 pub use secret::Secret;
+pub use server::{ServerConfig, serve};
 pub use upstream::{HelpdeskTimeZone, Upstream, UpstreamConfig};
 
 use axum::Router;
@@ -62,18 +64,5 @@ impl FromRef<AppState> for Perimeter {
 /// The whole proxy as a router: API, assets, JSON errors, headers, logging.
 pub fn app(state: AppState) -> Router {
     let router = routes::router().merge(assets::router(&state.assets_dir));
-    layers::wrap(router, &state.perimeter).with_state(state)
-}
-
-/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.
-/// Each request knows its peer's address (the rate limits' client IP).
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    layers::wrap(router, &state).with_state(state)
 }

@@ -4,7 +4,10 @@ use clap::{Parser, Subcommand};
 use helpdock::config::{Config, SigningConfig, assets_dir_from_env, listen_from_env, process_env};
 use helpdock::demo::{DemoSettings, data_dir_from_env, warn_if_widget_missing};
 use helpdock::identity::{signature, unix_now};
-use helpdock::{AppState, Gatekeeper, OwnerCache, Perimeter, Upstream, UpstreamConfig, app};
+use helpdock::perimeter::PublicOrigin;
+use helpdock::{
+    AppState, Gatekeeper, OwnerCache, Perimeter, ServerConfig, Upstream, UpstreamConfig, app,
+};
 use helpdock_wire::validate::{is_valid_email, normalize_email};
 use std::error::Error;
 use std::io::{IsTerminal, Write};
@@ -128,18 +131,27 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
         timeout: config.upstream_timeout,
         time_zone: config.helpdesk_timezone,
     })?;
+    let listener = bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let public = config.public_url.unwrap_or_else(|| {
+        let derived = PublicOrigin::of_listener(addr);
+        tracing::warn!(
+            public_url = derived.as_str(),
+            "public_url is not set: the API answers only requests addressed to the listening \
+             address; set public_url (HELPDOCK_PUBLIC_URL) to the URL browsers use"
+        );
+        derived
+    });
     let state = AppState {
         upstream,
         assets_dir: config.assets_dir,
         gatekeeper: Arc::new(gatekeeper),
         owners: OwnerCache::default(),
-        perimeter: Perimeter::for_sites(config.limits.clone(), &config.sites),
+        perimeter: Perimeter::for_sites(config.limits.clone(), &config.sites).serving_at(public),
     };
-    let listener = bind(config.listen).await?;
-    let addr = listener.local_addr()?;
     tracing::info!(%addr, upstream = %config.upstream_url, helpdesk_timezone = %zone_name, "helpdock listening");
     announce(&format!("Helpdock proxy: http://{addr}/"))?;
-    helpdock::serve(listener, app(state), shutdown_signal()).await?;
+    helpdock::serve(listener, app(state), config.server, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -224,9 +236,15 @@ async fn demo() -> Result<(), Box<dyn Error>> {
         let _ = stopped.changed().await;
     };
     let (shop, proxy) = (demo.shop, demo.proxy);
+    let server = ServerConfig::default();
     tokio::try_join!(
-        helpdock::serve(shop.listener, shop.app, until_stopped(stopped.clone())),
-        helpdock::serve(proxy.listener, proxy.app, until_stopped(stopped)),
+        helpdock::serve(
+            shop.listener,
+            shop.app,
+            server.clone(),
+            until_stopped(stopped.clone())
+        ),
+        helpdock::serve(proxy.listener, proxy.app, server, until_stopped(stopped)),
     )?;
     Ok(())
 }

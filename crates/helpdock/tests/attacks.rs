@@ -8,6 +8,8 @@
 mod case;
 #[path = "attacks/clock.rs"]
 mod clock;
+#[path = "attacks/exactly_once_cases.rs"]
+mod exactly_once_cases;
 #[path = "attacks/guest_cases.rs"]
 mod guest_cases;
 #[path = "attacks/http.rs"]
@@ -16,10 +18,16 @@ mod http;
 mod identity_cases;
 #[path = "attacks/input_cases.rs"]
 mod input_cases;
+#[path = "attacks/lockout_cases.rs"]
+mod lockout_cases;
 #[path = "attacks/proxy.rs"]
 mod proxy;
+#[path = "attacks/rebinding_cases.rs"]
+mod rebinding_cases;
 #[path = "attacks/sign.rs"]
 mod sign;
+#[path = "attacks/slow_clients.rs"]
+mod slow_clients;
 #[path = "attacks/transport_cases.rs"]
 mod transport_cases;
 #[path = "attacks/world.rs"]
@@ -175,6 +183,9 @@ async fn attack_table() {
     let mut cases = identity_cases::cases(&w);
     cases.extend(guest_cases::cases(&w));
     cases.extend(input_cases::cases(&w));
+    cases.extend(lockout_cases::cases(&w));
+    cases.extend(exactly_once_cases::cases(&w));
+    cases.extend(rebinding_cases::cases(&w));
     cases.extend(transport_cases::cases(&w));
     let mut names = HashSet::new();
     for case in &cases {
@@ -185,6 +196,7 @@ async fn attack_table() {
         ("main", &w.main),
         ("strict", &w.strict),
         ("short-ttl", &w.short),
+        ("trusting", &w.trusting),
     ];
     let mut rows: Vec<Row> = started
         .iter()
@@ -215,6 +227,7 @@ async fn attack_table() {
     for case in &cases {
         rows.push(run(&w, case).await);
     }
+    rows.extend(slow_clients::rows(&w).await);
     rows.push(logs_row(&w));
     rows.push(security_doc_row(&rows));
     print_table(&rows);
@@ -234,7 +247,7 @@ async fn attack_table() {
 
 /// The proxies' logs (part B's request logs) hold no secret either.
 fn logs_row(w: &World) -> Row {
-    let logs: String = [&w.main, &w.strict, &w.short]
+    let logs: String = [&w.main, &w.strict, &w.short, &w.trusting]
         .into_iter()
         .filter_map(|p| p.as_ref().ok().map(proxy::Proxy::stderr))
         .collect();

@@ -33,6 +33,7 @@ async fn demo() -> Running {
         tokio::spawn(helpdock::serve(
             server.listener,
             server.app,
+            helpdock::ServerConfig::default(),
             std::future::pending(),
         ));
     }

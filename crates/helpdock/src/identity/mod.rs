@@ -6,10 +6,12 @@ pub mod guest_pass;
 pub mod signature;
 pub mod staff;
 mod visitor;
+mod visitor_key;
 
 pub use guest_pass::{GuestPass, GuestPassKey};
 pub use staff::StaffList;
 pub use visitor::{OptionalVisitor, RequestSite, Resolved, VerifiedVisitor, Visitor};
+pub use visitor_key::VisitorKey;
 
 use crate::config::{Config, SiteConfig};
 use crate::error::ApiError;

@@ -1,19 +1,21 @@
-//! Which web pages may call the proxy (docs/protocol.md, "CORS"): the proxy's own origin and
-//! the configured sites' origins. Everything else is `403 forbidden_origin`, preflights
-//! included, before any other check runs — except reading the widget's public files, which any
-//! page may do (`assets`). Credentials are never allowed.
+//! Which web pages may call the proxy (docs/protocol.md, "CORS"): the proxy's own origin (the
+//! configured `public_url`, see `public_origin`) and the configured sites' origins. Everything
+//! else is `403 forbidden_origin`, preflights included, before any other check runs — and so is
+//! a request addressed to another name than the proxy's own — except reading the widget's public
+//! files, which any page may do (`assets`). Credentials are never allowed.
 //!
 //! Written by hand because tower-http's `CorsLayer` can only omit headers, not refuse with our
 //! JSON error.
 
 use super::Perimeter;
+use super::public_origin::PublicOrigin;
 use crate::assets;
 use crate::error::ApiError;
 use axum::extract::{Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_METHOD, HOST,
-    ORIGIN, VARY,
+    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
+    VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -76,20 +78,20 @@ impl CorsPolicy {
         policy
     }
 
-    /// Decides on a request whose `Origin` is `origin`, sent to `host` for `site` (if named).
-    /// A preflight names no site (browsers do not send header values), so any site's origin
-    /// passes it; the call itself must come from one of its own site's origins.
+    /// Decides on a request whose `Origin` is `origin`, to the proxy at `own` (if known), for
+    /// `site` (if named). A preflight names no site (browsers do not send header values), so any
+    /// site's origin passes it; the call itself must come from one of its own site's origins.
     pub(crate) fn decide(
         &self,
         origin: &HeaderValue,
-        host: Option<&str>,
+        own: Option<&PublicOrigin>,
         site: Option<&str>,
         preflight: bool,
     ) -> Decision {
         let Some(normalised) = origin.to_str().ok().and_then(normalise) else {
             return Decision::Refuse;
         };
-        let allowed = is_own_origin(&normalised, host)
+        let allowed = own.is_some_and(|own| own.as_str() == normalised)
             || match site.and_then(|s| self.by_site.get(s)) {
                 Some(origins) if !preflight => origins.contains(&normalised),
                 // An unknown or absent site is refused later with a clearer error; the origin
@@ -105,7 +107,7 @@ impl CorsPolicy {
 
 /// `scheme://host[:port]` in the form browsers send (lower case, no default port), or `None`
 /// for anything else — including `null`, paths, and credentials.
-fn normalise(origin: &str) -> Option<String> {
+pub(super) fn normalise(origin: &str) -> Option<String> {
     let url = Url::parse(origin.trim()).ok()?;
     let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
     let plain = url.username().is_empty() && url.password().is_none();
@@ -114,34 +116,6 @@ fn normalise(origin: &str) -> Option<String> {
     }
     let serialised = url.origin().ascii_serialization();
     (serialised != "null").then_some(serialised)
-}
-
-/// Whether `origin` names the proxy itself, as addressed by `host` (the `Host` header). The
-/// scheme is the origin's: behind a TLS terminator the proxy itself only sees plain HTTP.
-fn is_own_origin(origin: &str, host: Option<&str>) -> bool {
-    let Some(host) = host else { return false };
-    // A Host is host[:port], nothing else: no userinfo or path to trick the URL parser.
-    let sane = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    let scheme = origin.split("://").next().unwrap_or("http");
-    sane && normalise(&format!("{scheme}://{host}")).as_deref() == Some(origin)
-}
-
-/// The authority the request was addressed to: HTTP/2's `:authority`, else `Host`.
-fn request_host(request: &Request) -> Option<String> {
-    request
-        .uri()
-        .authority()
-        .map(|a| a.as_str().to_owned())
-        .or_else(|| {
-            request
-                .headers()
-                .get(HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned)
-        })
 }
 
 /// The one `Origin` of a request; `Err` when it has several (no browser sends that).
@@ -164,6 +138,11 @@ pub(crate) async fn enforce_origin(
     if assets::is_file_read(&request) {
         return next.run(request).await;
     }
+    let own = perimeter.public_origin();
+    // A page reached under another name (DNS rebinding) is same-origin to itself: nothing here.
+    if own.is_some_and(|own| !own.addresses(&request)) {
+        return ApiError::ForbiddenOrigin.into_response();
+    }
     let preflight = request.method() == Method::OPTIONS
         && request
             .headers()
@@ -172,16 +151,11 @@ pub(crate) async fn enforce_origin(
         // Not a cross-origin browser call (same-origin navigation, curl, a server).
         Ok(None) => None,
         Ok(Some(origin)) => {
-            let host = request_host(&request);
             let site = request
                 .headers()
                 .get(SITE_HEADER)
                 .and_then(|s| s.to_str().ok());
-            Some(
-                perimeter
-                    .cors()
-                    .decide(origin, host.as_deref(), site, preflight),
-            )
+            Some(perimeter.cors().decide(origin, own, site, preflight))
         }
         Err(()) => Some(Decision::Refuse),
     };

@@ -3,13 +3,17 @@
 //! without running again (no rate limit, no upstream call); the same key with another body is
 //! `409 idempotency_conflict`; a retry while the first is in flight waits for it.
 //!
-//! A key belongs to its scope — the endpoint and every identity header — so one visitor can
-//! never be replayed another's answer. Only 2xx answers are kept: a failed create stays
-//! retryable under the same key.
+//! A key belongs to its scope — the endpoint, the site and who the visitor is (their
+//! [`VisitorKey`]: a verified email, a pass's holder, or nobody yet) — so one visitor can never be
+//! replayed another's answer, while the same visitor is, however their headers are spelt: a page
+//! re-signs the identity on every load (new `expires` and signature), a create renews the guest
+//! pass, and `%40` is `@`. Only 2xx answers are kept: a failed create stays retryable under the
+//! same key.
 
 use super::idempotency_store::{Claim, Digest, StoredAnswer};
 use super::{Action, Perimeter, read_body};
 use crate::error::ApiError;
+use crate::identity::{Gatekeeper, Resolved, VisitorKey, unix_now};
 use crate::routes::MAX_BODY_BYTES;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -25,13 +29,6 @@ use tracing::Instrument;
 const KEY_HEADER: &str = "idempotency-key";
 /// The longest key accepted (a UUID is 36).
 const MAX_KEY_LEN: usize = 64;
-/// Headers that say who the visitor is: a key is only ever replayed to the same ones.
-const SCOPE_HEADERS: [&str; 4] = [
-    "x-helpdock-site",
-    "x-helpdock-identity",
-    "x-helpdock-guest-pass",
-    "x-helpdock-email",
-];
 /// The largest answer kept for replay; ours are a few hundred bytes.
 const MAX_STORED_BYTES: usize = 64 * 1024;
 
@@ -69,16 +66,29 @@ fn feed(hasher: &mut Sha256, part: Option<&[u8]>) {
     }
 }
 
-/// Where a key applies: the endpoint, the identity headers, and the key itself.
-pub(crate) fn scope(path: &str, headers: &HeaderMap, key: &str) -> Digest {
+/// Where a key applies: the endpoint, the site, who the visitor is, and the key itself.
+pub(crate) fn scope(path: &str, resolved: &Resolved, key: &str) -> Digest {
     let mut hasher = Sha256::new();
     feed(&mut hasher, Some(path.as_bytes()));
-    for name in SCOPE_HEADERS {
-        let mut values = headers.get_all(name).iter();
-        feed(&mut hasher, values.next().map(|v| v.as_bytes()));
-        // A second value changes who the visitor may be taken for: it changes the scope too.
-        feed(&mut hasher, values.next().map(|v| v.as_bytes()));
-    }
+    feed(&mut hasher, Some(resolved.site.as_bytes()));
+    let visitor = resolved.visitor.as_ref().map(|v| v.key());
+    let (kind, site, email, first) = match &visitor {
+        None => ("nobody", None, None, None),
+        Some(VisitorKey::Verified { site, email }) => ("verified", Some(site), Some(email), None),
+        Some(VisitorKey::Unverified { email }) => ("unverified", None, Some(email), None),
+        Some(VisitorKey::Guest {
+            site,
+            email,
+            first_ticket,
+        }) => ("guest", Some(site), Some(email), Some(first_ticket.0)),
+    };
+    feed(&mut hasher, Some(kind.as_bytes()));
+    feed(&mut hasher, site.map(|s| s.as_bytes()));
+    feed(&mut hasher, email.map(|e| e.as_bytes()));
+    feed(
+        &mut hasher,
+        first.map(u64::to_be_bytes).as_ref().map(|b| &b[..]),
+    );
     feed(&mut hasher, Some(key.as_bytes()));
     hasher.finalize().into()
 }
@@ -112,17 +122,24 @@ pub(crate) fn fingerprint(method: &Method, query: Option<&str>, body: &[u8]) -> 
 /// Middleware on the create and reply routes; see the module docs.
 pub(crate) async fn replay_or_run(
     State(perimeter): State<Perimeter>,
+    State(gatekeeper): State<Arc<Gatekeeper>>,
     request: Request,
     next: Next,
 ) -> Response {
     if Action::of(&request).is_none() {
         return next.run(request).await;
     }
-    let scope = match idempotency_key(request.headers()) {
+    let key = match idempotency_key(request.headers()) {
         Ok(None) => return next.run(request).await,
-        Ok(Some(key)) => scope(request.uri().path(), request.headers(), key),
+        Ok(Some(key)) => key,
         Err(refused) => return refused.into_response(),
     };
+    // Nobody to scope the key to: the handler refuses the request just the same, and a refusal
+    // is never kept.
+    let Ok(resolved) = gatekeeper.resolve(request.headers(), unix_now()) else {
+        return next.run(request).await;
+    };
+    let scope = scope(request.uri().path(), &resolved, key);
     let (parts, body) = request.into_parts();
     let body = match read_body(body, MAX_BODY_BYTES).await {
         Ok(body) => body,
@@ -185,14 +202,31 @@ async fn keep_if_successful(response: Response) -> (Response, Option<Arc<StoredA
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identity::Visitor;
     use axum::http::HeaderValue;
+    use helpdock_wire::TicketId;
 
-    fn scope_of(path: &str, headers: &[(&'static str, &'static str)], key: &str) -> Digest {
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.append(*name, HeaderValue::from_static(value));
-        }
-        scope(path, &map, key)
+    fn scope_of(path: &str, site: &str, visitor: Option<Visitor>, key: &str) -> Digest {
+        let resolved = Resolved {
+            site: site.to_owned(),
+            visitor,
+        };
+        scope(path, &resolved, key)
+    }
+
+    fn verified(email: &str) -> Option<Visitor> {
+        Some(Visitor::Verified {
+            email: email.to_owned(),
+            site: "shop".to_owned(),
+        })
+    }
+
+    fn guest(email: &str, tickets: &[u64]) -> Option<Visitor> {
+        Some(Visitor::Guest {
+            email: email.to_owned(),
+            tickets: tickets.iter().copied().map(TicketId).collect(),
+            site: "shop".to_owned(),
+        })
     }
 
     #[test]
@@ -227,39 +261,33 @@ mod tests {
 
     #[test]
     fn scope_separates_visitors_endpoints_and_keys() {
-        let base = scope_of("/api/tickets_create.php", &[], "k");
+        const CREATE: &str = "/api/tickets_create.php";
+        let base = scope_of(CREATE, "shop", verified("a@b.c"), "k");
         let others = [
-            scope_of("/api/ticket_reply.php", &[], "k"),
-            scope_of("/api/tickets_create.php", &[], "k2"),
+            scope_of("/api/ticket_reply.php", "shop", verified("a@b.c"), "k"),
+            scope_of(CREATE, "shop", verified("a@b.c"), "k2"),
+            scope_of(CREATE, "blog", verified("a@b.c"), "k"),
+            scope_of(CREATE, "shop", verified("x@b.c"), "k"),
+            scope_of(CREATE, "shop", None, "k"),
+            scope_of(CREATE, "shop", guest("a@b.c", &[1]), "k"),
+            scope_of(CREATE, "shop", guest("a@b.c", &[2, 1]), "k"),
             scope_of(
-                "/api/tickets_create.php",
-                &[("x-helpdock-site", "shop")],
+                CREATE,
+                "shop",
+                Some(Visitor::Trusted {
+                    email: "a@b.c".to_owned(),
+                }),
                 "k",
             ),
-            scope_of(
-                "/api/tickets_create.php",
-                &[("x-helpdock-identity", "email=a")],
-                "k",
-            ),
-            scope_of(
-                "/api/tickets_create.php",
-                &[("x-helpdock-guest-pass", "p")],
-                "k",
-            ),
-            scope_of(
-                "/api/tickets_create.php",
-                &[("x-helpdock-email", "a@b.c")],
-                "k",
-            ),
-            // An empty header is not an absent one.
-            scope_of("/api/tickets_create.php", &[("x-helpdock-email", "")], "k"),
         ];
         for (i, other) in others.iter().enumerate() {
             assert_ne!(&base, other, "case {i}");
         }
-        // Unrelated headers do not matter: a retry may differ in them.
-        let with_noise = scope_of("/api/tickets_create.php", &[("user-agent", "x")], "k");
-        assert_eq!(base, with_noise);
+        // A pass renewed by a later create (one more ticket) is the same guest.
+        assert_eq!(
+            scope_of(CREATE, "shop", guest("a@b.c", &[1]), "k"),
+            scope_of(CREATE, "shop", guest("a@b.c", &[1, 5]), "k")
+        );
     }
 
     #[test]

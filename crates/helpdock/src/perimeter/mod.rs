@@ -5,19 +5,22 @@
 //! refused → on `POST tickets_create.php` / `ticket_reply.php` only: `Idempotency-Key` replay →
 //! per-IP rate limit → bot check (create) → the handler.
 //!
-//! # Per-identity rate limit: the handlers' part
+//! # Per-visitor rate limit: the handlers' part
 //!
-//! The per-IP bucket is taken here; the per-identity bucket can only be taken once the handler
-//! knows who the visitor is. Create and reply handlers call, after identifying the visitor and
-//! before any upstream call:
+//! The per-IP bucket is taken here, for every request; the per-visitor bucket can only be taken
+//! once the handler knows who the visitor is. Create and reply handlers call, once every check
+//! has passed and just before the upstream write:
 //!
 //! ```text
-//! state.perimeter.check_identity(Action::Create, &email)?; // or Action::Reply
+//! state.perimeter.check_identity(Action::Create, &key)?; // or Action::Reply
 //! ```
 //!
-//! with the visitor's normalised email (verified, trusted, from the guest pass, or — for a guest
-//! create — the typed one). It answers `ApiError::RateLimited` (429 with `Retry-After`). An
-//! idempotent replay never reaches the handler, so it costs no token.
+//! with the visitor's [`VisitorKey`](crate::identity::VisitorKey): a verified email only for a
+//! verified request, a pass's holder, or — for a guest create — the typed email, in a key space
+//! of its own. So a refused request (400, 404, 422) costs that bucket nothing, and nobody can
+//! spend a verified customer's bucket by typing their email. It answers
+//! `ApiError::RateLimited` (429 with `Retry-After`). An idempotent replay never reaches the
+//! handler, so it costs no token.
 
 mod bot_check;
 mod config;
@@ -25,16 +28,19 @@ mod cors;
 mod hygiene;
 mod idempotency;
 mod idempotency_store;
+mod public_origin;
 mod rate_limit;
 mod request_log;
 
 pub use config::{LimitError, LimitsConfig};
 pub use cors::SiteOrigins;
+pub use public_origin::PublicOrigin;
 pub use request_log::RequestId;
 
 use crate::AppState;
 use crate::config::SiteConfig;
 use crate::error::ApiError;
+use crate::identity::VisitorKey;
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{MatchedPath, Request};
@@ -85,6 +91,9 @@ impl Action {
 #[derive(Clone)]
 pub struct Perimeter {
     inner: Arc<Inner>,
+    /// Where browsers reach the proxy; `None` (a router driven in process, never `serve` or
+    /// `demo`): no origin is the proxy's own and no `Host` is checked.
+    public: Option<Arc<PublicOrigin>>,
 }
 
 struct Inner {
@@ -99,12 +108,13 @@ impl std::fmt::Debug for Perimeter {
         f.debug_struct("Perimeter")
             .field("limits", &self.inner.limits)
             .field("cors", &self.inner.cors)
+            .field("public", &self.public)
             .finish_non_exhaustive()
     }
 }
 
 impl Default for Perimeter {
-    /// The documented default limits; only the proxy's own origin may call it.
+    /// The documented default limits; no site's page may call it.
     fn default() -> Self {
         Perimeter::new(LimitsConfig::default(), &[])
     }
@@ -123,7 +133,22 @@ impl Perimeter {
                 ),
                 limits,
             }),
+            public: None,
         }
+    }
+
+    /// This perimeter for a proxy reached at `public`: its own origin, and the only name a
+    /// request may address it by (except for the widget's public files).
+    pub fn serving_at(self, public: PublicOrigin) -> Perimeter {
+        Perimeter {
+            public: Some(Arc::new(public)),
+            ..self
+        }
+    }
+
+    /// Where browsers reach the proxy, when known.
+    pub fn public_origin(&self) -> Option<&PublicOrigin> {
+        self.public.as_deref()
     }
 
     /// A perimeter with `limits` letting the configured `sites`' pages call the API.
@@ -138,12 +163,12 @@ impl Perimeter {
         Perimeter::new(limits, &origins)
     }
 
-    /// Takes a token from `identity`'s bucket for `action` (an email; compared case-blind), or
-    /// answers 429 `rate_limited` with `Retry-After`. Handlers call it; see the module docs.
-    pub fn check_identity(&self, action: Action, identity: &str) -> Result<(), ApiError> {
+    /// Takes a token from `visitor`'s bucket for `action`, or answers 429 `rate_limited` with
+    /// `Retry-After`. Handlers call it just before writing upstream; see the module docs.
+    pub fn check_identity(&self, action: Action, visitor: &VisitorKey) -> Result<(), ApiError> {
         self.inner
             .rates
-            .check_identity(action, identity, Instant::now())
+            .check_visitor(action, visitor, Instant::now())
     }
 
     /// The limits in force.
@@ -166,7 +191,8 @@ impl Perimeter {
 
 /// The checks that depend on the matched route, innermost first (`route_layer`: they run only
 /// for requests that found a route, and see which one).
-pub(crate) fn guard_routes(router: Router<AppState>, perimeter: &Perimeter) -> Router<AppState> {
+pub(crate) fn guard_routes(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let perimeter = &state.perimeter;
     router
         .route_layer(from_fn_with_state(
             perimeter.clone(),
@@ -177,7 +203,7 @@ pub(crate) fn guard_routes(router: Router<AppState>, perimeter: &Perimeter) -> R
             rate_limit::limit_by_ip,
         ))
         .route_layer(from_fn_with_state(
-            perimeter.clone(),
+            state.clone(),
             idempotency::replay_or_run,
         ))
         .route_layer(from_fn(hygiene::refuse_repeated_params))

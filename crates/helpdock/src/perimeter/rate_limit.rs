@@ -1,5 +1,6 @@
 //! Token buckets for creates and replies, per client IP (a middleware on those two routes) and
-//! per visitor identity (called by the handlers once they know who the visitor is).
+//! per visitor (called by the handlers once they know who the visitor is, and only for a request
+//! about to be written upstream: a refused one costs the visitor's bucket nothing).
 //!
 //! Each bucket is kept as GCRA's "theoretical arrival time" (one `Instant`): the same decisions
 //! as a token bucket of `burst` tokens refilled at `per_hour`, in exact integer time, and a bucket
@@ -7,6 +8,7 @@
 
 use super::{Action, Perimeter};
 use crate::error::ApiError;
+use crate::identity::VisitorKey;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
@@ -99,13 +101,13 @@ fn evict<K: Hash + Eq + Clone>(buckets: &mut HashMap<K, Instant>, now: Instant) 
     }
 }
 
-/// Per IP and per identity, for creates and for replies.
+/// Per IP and per visitor, for creates and for replies.
 #[derive(Debug)]
 pub(crate) struct RateLimits {
     create_by_ip: Limiter<IpAddr>,
     reply_by_ip: Limiter<IpAddr>,
-    create_by_identity: Limiter<String>,
-    reply_by_identity: Limiter<String>,
+    create_by_visitor: Limiter<VisitorKey>,
+    reply_by_visitor: Limiter<VisitorKey>,
 }
 
 impl RateLimits {
@@ -116,8 +118,8 @@ impl RateLimits {
         RateLimits {
             create_by_ip: Limiter::new(create, MAX_BUCKETS),
             reply_by_ip: Limiter::new(reply, MAX_BUCKETS),
-            create_by_identity: Limiter::new(create, MAX_BUCKETS),
-            reply_by_identity: Limiter::new(reply, MAX_BUCKETS),
+            create_by_visitor: Limiter::new(create, MAX_BUCKETS),
+            reply_by_visitor: Limiter::new(reply, MAX_BUCKETS),
         }
     }
 
@@ -135,20 +137,18 @@ impl RateLimits {
         limiter.take(&ip_key(ip), now).map_err(refusal)
     }
 
-    /// Takes a token for `action` from the identity's bucket (the email, compared case-blind).
-    pub(crate) fn check_identity(
+    /// Takes a token for `action` from the visitor's bucket.
+    pub(crate) fn check_visitor(
         &self,
         action: Action,
-        identity: &str,
+        visitor: &VisitorKey,
         now: Instant,
     ) -> Result<(), ApiError> {
         let limiter = match action {
-            Action::Create => &self.create_by_identity,
-            Action::Reply => &self.reply_by_identity,
+            Action::Create => &self.create_by_visitor,
+            Action::Reply => &self.reply_by_visitor,
         };
-        limiter
-            .take(&identity.trim().to_lowercase(), now)
-            .map_err(refusal)
+        limiter.take(visitor, now).map_err(refusal)
     }
 }
 

@@ -78,7 +78,7 @@ fn retry_after_is_whole_seconds_and_at_least_one() {
 }
 
 #[test]
-fn identities_compare_case_blind_and_actions_apart() {
+fn visitors_verified_and_not_and_actions_apart() {
     let limits = LimitsConfig {
         create_burst: 1,
         create_per_hour: 1,
@@ -88,26 +88,27 @@ fn identities_compare_case_blind_and_actions_apart() {
     };
     let rates = RateLimits::new(&limits);
     let now = Instant::now();
-    assert!(
-        rates
-            .check_identity(Action::Create, "Ann@Example.com", now)
-            .is_ok()
-    );
-    assert!(
-        rates
-            .check_identity(Action::Create, " ann@example.com", now)
-            .is_err()
-    );
-    assert!(
-        rates
-            .check_identity(Action::Reply, "ann@example.com", now)
-            .is_ok()
-    );
-    assert!(
-        rates
-            .check_identity(Action::Create, "bob@example.com", now)
-            .is_ok()
-    );
+    let verified = |email: &str| VisitorKey::Verified {
+        site: "shop".into(),
+        email: email.into(),
+    };
+    let take = |action, key: &VisitorKey| rates.check_visitor(action, key, now).is_ok();
+    // Whoever types Ann's email spends the unverified bucket, never the one her signature opens.
+    assert!(take(Action::Create, &VisitorKey::typed("ann@example.com")));
+    assert!(!take(Action::Create, &VisitorKey::typed("ann@example.com")));
+    assert!(take(Action::Create, &verified("ann@example.com")));
+    assert!(!take(Action::Create, &verified("ann@example.com")));
+    // A pass someone minted for her email is its own bucket too.
+    let pass = |first| VisitorKey::Guest {
+        site: "shop".into(),
+        email: "ann@example.com".into(),
+        first_ticket: helpdock_wire::TicketId(first),
+    };
+    assert!(take(Action::Reply, &pass(7)));
+    assert!(!take(Action::Reply, &pass(7)));
+    assert!(take(Action::Reply, &pass(8)));
+    assert!(take(Action::Reply, &verified("ann@example.com")));
+    assert!(take(Action::Create, &verified("bob@example.com")));
     let ip: IpAddr = "192.0.2.1".parse().expect("ip");
     assert!(rates.check_ip(Action::Create, ip, now).is_ok());
     assert!(rates.check_ip(Action::Create, ip, now).is_err());

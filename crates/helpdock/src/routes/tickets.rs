@@ -3,7 +3,7 @@
 use super::extract::{JsonBody, QueryParams};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::identity::{Gatekeeper, OptionalVisitor, VerifiedVisitor, Visitor};
+use crate::identity::{Gatekeeper, OptionalVisitor, VerifiedVisitor, Visitor, VisitorKey};
 use crate::ownership::Ownership;
 use crate::perimeter::{Action, Perimeter};
 use crate::upstream::Upstream;
@@ -38,13 +38,15 @@ async fn create_ticket(
         Some(Visitor::Verified { email, .. } | Visitor::Trusted { email }) => email.clone(),
         Some(Visitor::Guest { .. }) | None => normalize_email(&ticket.user_email),
     };
-    if is_valid_email(&ticket.user_email) {
-        if gatekeeper.is_staff(&ticket.user_email) {
-            return Err(ApiError::StaffEmail);
-        }
-        // An invalid email is refused below; only a real mailbox gets a bucket.
-        perimeter.check_identity(Action::Create, &ticket.user_email)?;
+    if is_valid_email(&ticket.user_email) && gatekeeper.is_staff(&ticket.user_email) {
+        return Err(ApiError::StaffEmail);
     }
+    // A verified visitor's bucket opens only with their signature; a typed email (a guest's, even
+    // with a pass, or a trusted one) has buckets of its own that no signature spends.
+    let bucket = match &resolved.visitor {
+        Some(visitor @ (Visitor::Verified { .. } | Visitor::Trusted { .. })) => visitor.key(),
+        Some(Visitor::Guest { .. }) | None => VisitorKey::typed(&ticket.user_email),
+    };
     // The helpdesk validates nothing, so the rules need its current fields and categories.
     let (fields, categories) = tokio::try_join!(upstream.custom_fields(), upstream.categories())?;
     let mut errors = new_ticket_problems(&ticket, Some(&fields));
@@ -56,6 +58,8 @@ async fn create_ticket(
     if !errors.is_empty() {
         return Err(ApiError::InvalidInput(errors));
     }
+    // Only now: a create refused above costs the visitor's bucket nothing (the IP's still counts).
+    perimeter.check_identity(Action::Create, &bucket)?;
     let mut created = upstream.create_ticket(&ticket).await?;
     ownership.record_created(created.ticket_id, &ticket.user_email);
     created.guest_pass = match &resolved.visitor {

@@ -14,6 +14,8 @@ pub enum Target {
     Strict,
     /// Guest passes live one second.
     ShortTtl,
+    /// As main, with `trust_browser_email` on.
+    Trusting,
 }
 
 /// A predicate on the upstream calls made during a case.
@@ -246,6 +248,17 @@ pub fn same_json(a: usize, b: usize, field: &'static str) -> Check {
         match !x[field].is_null() && x[field] == y[field] {
             true => Ok(()),
             false => Err(format!("{field}: {} vs {}", x[field], y[field])),
+        }
+    })
+}
+
+/// Every step answered these statuses, in order.
+pub fn statuses(expected: Vec<u16>) -> Check {
+    Box::new(move |answers| {
+        let got: Vec<u16> = answers.iter().map(|a| a.status).collect();
+        match got == expected {
+            true => Ok(()),
+            false => Err(format!("statuses {got:?}, expected {expected:?}")),
         }
     })
 }

@@ -260,7 +260,7 @@ pub fn cases(w: &World) -> Vec<Case> {
 }
 
 /// The guest pass an answer carries ("" when none).
-fn pass_in(answer: &crate::http::Answer) -> String {
+pub fn pass_in(answer: &crate::http::Answer) -> String {
     answer.json()["guest_pass"]
         .as_str()
         .unwrap_or("")

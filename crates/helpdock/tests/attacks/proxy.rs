@@ -26,6 +26,7 @@ pub const STAFF_DOMAIN: &str = "helpdesk.example";
 pub const STAFF_OWNER: &str = "owner@shop.example";
 
 /// The settings that differ between the suite's proxies.
+#[derive(Clone)]
 pub struct Settings {
     /// TOML lines for `[[sites]]` (the whole tables).
     pub sites: String,
@@ -35,6 +36,10 @@ pub struct Settings {
     pub burst: u32,
     pub per_hour: u32,
     pub trusted_proxy_hops: u32,
+    /// `trust_browser_email` (intranets only).
+    pub trust_browser_email: bool,
+    /// The `[server]` table's lines (timeouts, connection cap); empty for the defaults.
+    pub server: String,
 }
 
 /// A `[[sites]]` table with an inline secret.
@@ -56,7 +61,7 @@ upstream_token = "{TOKEN}"
 upstream_timeout_secs = 5
 listen = "127.0.0.1:0"
 assets_dir = "{assets}"
-trust_browser_email = false
+trust_browser_email = {trust}
 {guest_key_line}
 guest_pass_ttl_secs = {ttl}
 staff_emails = ["{STAFF_OWNER}"]
@@ -70,6 +75,9 @@ reply_burst = {burst}
 reply_per_hour = {per_hour}
 min_fill_ms = 2000
 trusted_proxy_hops = {hops}
+
+[server]
+{server}
 "#,
         assets = assets.display(),
         guest_key_line = settings.guest_key_line,
@@ -78,6 +86,8 @@ trusted_proxy_hops = {hops}
         burst = settings.burst,
         per_hour = settings.per_hour,
         hops = settings.trusted_proxy_hops,
+        trust = settings.trust_browser_email,
+        server = settings.server,
     );
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, toml).expect("write config");

@@ -23,6 +23,10 @@ pub const STAFF: &str = SEEDED_STAFF_EMAIL;
 pub const COLD: &str = "cold@example.com";
 /// Owns a ticket for the per-identity reply limit.
 pub const LIMITED: &str = "limited@example.com";
+/// A verified customer whose reply bucket an attacker tries to drain with a pass for her email.
+pub const PASS_TARGET: &str = "pass-target@example.com";
+/// A verified customer whose own refused replies must cost her nothing.
+pub const REFUSED: &str = "refused@example.com";
 /// Text only staff may read; no answer may contain it.
 pub const INTERNAL_NOTE: &str = "INTERNAL-NOTE-do-not-show-c0ffee";
 pub const INTERNAL_IP: &str = "10.9.8.7";
@@ -39,6 +43,8 @@ pub struct Seeds {
     /// The guest's older ticket, made without the pass the guest holds.
     pub guest_old: u64,
     pub limited: u64,
+    pub pass_target: u64,
+    pub refused: u64,
     /// COLD's own ticket, and the attacker's ticket named after COLD.
     pub cold_own: u64,
     pub cold_planted: u64,
@@ -65,6 +71,8 @@ pub struct World {
     pub main: Result<Proxy, String>,
     pub strict: Result<Proxy, String>,
     pub short: Result<Proxy, String>,
+    /// The main proxy's settings with `trust_browser_email` on.
+    pub trusting: Result<Proxy, String>,
     pub main_config: PathBuf,
     pub seeds: Seeds,
     pub passes: Passes,
@@ -106,19 +114,22 @@ impl World {
             "https://shop.example",
             &format!("identity_secret = \"{SHOP_SECRET}\""),
         );
-        let main_config = proxy::write_config(
-            dir.path(),
-            "main",
-            upstream,
-            &proxy::Settings {
-                sites: shop_inline.clone(),
-                guest_key_line: format!("guest_pass_secret = \"{GUEST_KEY_MAIN}\""),
-                guest_pass_ttl_secs: 3600,
-                burst: 1000,
-                per_hour: 100_000,
-                trusted_proxy_hops: 0,
-            },
-        );
+        let main_settings = proxy::Settings {
+            sites: shop_inline.clone(),
+            guest_key_line: format!("guest_pass_secret = \"{GUEST_KEY_MAIN}\""),
+            guest_pass_ttl_secs: 3600,
+            burst: 1000,
+            per_hour: 100_000,
+            trusted_proxy_hops: 0,
+            trust_browser_email: false,
+            server: crate::slow_clients::MAIN_SERVER.to_owned(),
+        };
+        let main_config = proxy::write_config(dir.path(), "main", upstream, &main_settings);
+        let trusting = proxy::Settings {
+            trust_browser_email: true,
+            ..main_settings
+        };
+        let trusting_config = proxy::write_config(dir.path(), "trusting", upstream, &trusting);
         let strict_sites = proxy::site(
             "shop",
             "https://shop.example",
@@ -142,6 +153,8 @@ impl World {
                 burst: 2,
                 per_hour: 1,
                 trusted_proxy_hops: 1,
+                trust_browser_email: false,
+                server: crate::slow_clients::STRICT_SERVER.to_owned(),
             },
         );
         let short_config = proxy::write_config(
@@ -155,6 +168,8 @@ impl World {
                 burst: 1000,
                 per_hour: 100_000,
                 trusted_proxy_hops: 0,
+                trust_browser_email: false,
+                server: String::new(),
             },
         );
         let clock = Clock::new(dir.path());
@@ -163,6 +178,7 @@ impl World {
             main: Proxy::start(&main_config),
             strict: Proxy::start(&strict_config),
             short: clock.start(&short_config),
+            trusting: Proxy::start(&trusting_config),
             main_config,
             seeds,
             passes: Passes::default(),
@@ -180,6 +196,7 @@ impl World {
             Target::Main => &self.main,
             Target::Strict => &self.strict,
             Target::ShortTtl => &self.short,
+            Target::Trusting => &self.trusting,
         };
         proxy.as_ref().map(|p| p.addr).map_err(Clone::clone)
     }
@@ -354,6 +371,8 @@ fn seed(helpdesk: &Helpdesk) -> Seeds {
         attacker: put("Mallory: own ticket", ATTACKER, Some("Mallory")),
         guest_old: put("Guest: older ticket", GUEST, None),
         limited: put("Limited: reply target", LIMITED, None),
+        pass_target: put("Pass target: own ticket", PASS_TARGET, None),
+        refused: put("Refused: own ticket", REFUSED, None),
         cold_own: put("Cold: own ticket", COLD, None),
         cold_planted: put("Mallory: planted for cold", ATTACKER, Some(COLD)),
     }

@@ -4,7 +4,7 @@ use crate::support::{self, Answer};
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, request};
-use helpdock::perimeter::{LimitsConfig, SiteOrigins};
+use helpdock::perimeter::{LimitsConfig, PublicOrigin, SiteOrigins};
 use helpdock::{HelpdeskTimeZone, Perimeter, Secret, Upstream, UpstreamConfig, app};
 use reference_helpdesk::Helpdesk;
 use serde_json::Value;
@@ -17,6 +17,8 @@ pub const SHOP: &str = "https://shop.example.com";
 pub const BLOG: &str = "https://blog.example.com";
 /// A page nobody configured.
 pub const EVIL: &str = "https://evil.example";
+/// Where browsers reach the proxy (`public_url`).
+pub const PUBLIC: &str = "https://support.example.com";
 
 /// The proxy and the helpdesk behind it.
 pub struct Fixture {
@@ -57,7 +59,9 @@ pub async fn fixture(limits: LimitsConfig) -> Fixture {
     let assets = tempfile::tempdir().expect("assets");
     std::fs::write(assets.path().join("widget.js"), "/* loader */").expect("asset");
     let mut state = support::state(upstream, assets.path().to_owned());
-    state.perimeter = Perimeter::new(limits, &sites());
+    // As if served at PUBLIC: requests without a Host (these, in process) are not a browser's.
+    let public = PublicOrigin::parse(PUBLIC).expect("origin");
+    state.perimeter = Perimeter::new(limits, &sites()).serving_at(public);
     Fixture {
         helpdesk,
         router: app(state),

@@ -276,6 +276,7 @@ async fn over_real_http_the_peer_is_the_client_and_its_forwarded_for_is_ignored(
     tokio::spawn(helpdock::serve(
         listener,
         f.router.clone(),
+        helpdock::ServerConfig::default(),
         std::future::pending(),
     ));
     let from = |local: &str| {
@@ -296,6 +297,8 @@ async fn over_real_http_the_peer_is_the_client_and_its_forwarded_for_is_ignored(
         body["user_email"] = email.into();
         let response = client
             .post(format!("http://{addr}{CREATE}"))
+            // The fixture's proxy answers the API only by its configured name.
+            .header("host", "support.example.com")
             .header("x-forwarded-for", forwarded)
             .json(&body)
             .send()

@@ -1,0 +1,80 @@
+//! Deadlines inside one request: the whole body within `body_read_timeout` of the headers (hyper
+//! and tower-http only bound the wait for each piece, which a trickle of one byte a second never
+//! exceeds), and the answer within `request_timeout`.
+
+use crate::error::ApiError;
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body::{Frame, SizeHint};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::time::Sleep;
+
+/// The two deadlines, from `[server]`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Deadlines {
+    pub body: Duration,
+    pub request: Duration,
+}
+
+/// A request body that fails once its deadline passes before its end.
+struct DeadlineBody {
+    inner: Body,
+    deadline: Pin<Box<Sleep>>,
+}
+
+impl HttpBody for DeadlineBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        if let Poll::Ready(frame) = Pin::new(&mut self.inner).poll_frame(cx) {
+            return Poll::Ready(frame);
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(axum::Error::new(
+                "the request body took too long",
+            )))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Outermost middleware of a served app: bounds the body's arrival and the whole answer. A body
+/// too slow is refused where it is read (`400 bad_request`); an answer too slow is
+/// `504 upstream_timeout` (by then every wait left is the helpdesk's).
+pub(super) async fn bound_request(
+    State(deadlines): State<Deadlines>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let method = parts.method.clone();
+    let body = Body::new(DeadlineBody {
+        inner: body,
+        deadline: Box::pin(tokio::time::sleep(deadlines.body)),
+    });
+    let answer = next.run(Request::from_parts(parts, body));
+    match tokio::time::timeout(deadlines.request, answer).await {
+        Ok(response) => response,
+        Err(_) => {
+            // The request log's line for it never comes (its future was dropped): this is it.
+            tracing::warn!(%method, "no answer within request_timeout_secs: answered 504");
+            ApiError::UpstreamTimeout.into_response()
+        }
+    }
+}

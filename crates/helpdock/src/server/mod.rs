@@ -1,0 +1,107 @@
+//! Serving the app on a socket: hyper's HTTP/1 connections, each bounded in time (`[server]`:
+//! headers, body, silence, the whole answer) and in number, with graceful shutdown. axum's own
+//! `serve` has none of these settings.
+
+mod config;
+mod deadline;
+mod idle;
+
+pub use config::ServerConfig;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::middleware::from_fn_with_state;
+use deadline::Deadlines;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use idle::{Activity, IdleTimeout};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tower::ServiceExt;
+
+/// Serves `app` on `listener` with `settings` until `shutdown` completes, then lets in-flight
+/// requests finish. Each request knows its peer's address (the rate limits' client IP).
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    settings: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let deadlines = Deadlines {
+        body: settings.body_read_timeout(),
+        request: settings.request_timeout(),
+    };
+    let app = app.layer(from_fn_with_state(deadlines, deadline::bound_request));
+    let slots = Arc::new(Semaphore::new(settings.max_connections as usize));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        // A slot first: beyond the cap, connections wait in the kernel's listen queue.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slot else { break };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait for some to come back.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        spawn_connection(stream, peer, app.clone(), &settings, &graceful, slot);
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// Serves one HTTP/1 connection of `app` with the header and idle timeouts of `settings`,
+/// holding `slot` until it closes.
+fn spawn_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    app: Router,
+    settings: &ServerConfig,
+    graceful: &GracefulShutdown,
+    slot: OwnedSemaphorePermit,
+) {
+    let _ = stream.set_nodelay(true);
+    let activity = Activity::new();
+    let io = TokioIo::new(IdleTimeout::new(
+        stream,
+        settings.idle_timeout(),
+        activity.clone(),
+    ));
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let in_flight = activity.start();
+        let app = app.clone();
+        async move {
+            let response = app.oneshot(request.map(Body::new)).await;
+            drop(in_flight);
+            response
+        }
+    });
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(settings.header_read_timeout())
+        .serve_connection(io, service);
+    let connection = graceful.watch(connection);
+    tokio::spawn(async move {
+        // Closed by the client, a timeout or a protocol error: nothing to tell anyone.
+        let _ = connection.await;
+        drop(slot);
+    });
+}

@@ -1,0 +1,87 @@
+//! Exactly-once is scoped to who the visitor is, not to the bytes of their headers: a page that
+//! re-signs the identity on every load, a pass renewed by a later create, and `%40` for `@` are
+//! all the same visitor retrying; a pass someone else minted for the same email is not.
+
+use crate::case::{Case, Target::*, exactly, header_is, same_json};
+use crate::guest_cases::pass_in;
+use crate::http::Req;
+use crate::identity_cases::reply;
+use crate::proxy::SHOP_SECRET;
+use crate::sign::{self, now};
+use crate::world::{World, key, ticket};
+use serde_json::json;
+
+const CREATE: &str = "/api/tickets_create.php";
+
+/// The ticket id in the first answer (a create).
+fn created(answers: &[crate::http::Answer]) -> u64 {
+    answers[0].json()["ticket_id"].as_u64().unwrap_or_default()
+}
+
+/// A reply to the ticket of the first answer, as the pass of answer `step`, under `key`.
+fn pass_reply(answers: &[crate::http::Answer], step: usize, key: &str) -> Req {
+    reply(created(answers), json!({}))
+        .key(key)
+        .pass(&pass_in(&answers[step]))
+}
+
+/// A valid create as `email` under idempotency key `idem`.
+fn create(email: &str, idem: &str) -> Req {
+    Req::post(CREATE, ticket(email)).key(idem)
+}
+
+pub fn cases(_w: &World) -> Vec<Case> {
+    let resigned = "resigned@example.com";
+    let first = sign::identity(SHOP_SECRET, resigned, Some(now() + 3600));
+    let reloaded = sign::identity(SHOP_SECRET, resigned, Some(now() + 7200));
+    let encoded = "encoded@example.com";
+    let expires = now() + 3600;
+    let signature = sign::signature(SHOP_SECRET, encoded, Some(expires));
+    let with_percent = sign::header(encoded, Some(expires), &signature);
+    let with_at = format!("email={encoded}&expires={expires}&signature={signature}");
+    vec![
+        // docs/signing.md: pages sign `expires = time() + 3600` on every load.
+        Case::new(
+            "idempotent_create_after_resigning",
+            Main,
+            create(resigned, "idem-resigned-1").identity(&first),
+        )
+        .then(create(resigned, "idem-resigned-1").identity(&reloaded))
+        .expect(201, "")
+        .upstream(exactly("tickets_create.php", 1))
+        .check(same_json(0, 1, "ticket_id"))
+        .check(header_is("idempotent-replayed", "true")),
+        Case::new(
+            "idempotent_create_percent_encoded_email",
+            Main,
+            create(encoded, "idem-encoded-1").identity(&with_percent),
+        )
+        .then(create(encoded, "idem-encoded-1").identity(&with_at))
+        .expect(201, "")
+        .upstream(exactly("tickets_create.php", 1))
+        .check(same_json(0, 1, "ticket_id")),
+        // A guest replies, files another ticket (the pass is renewed), then the reply is retried.
+        Case::new(
+            "idempotent_reply_after_pass_renewal",
+            Main,
+            create("renewed@example.org", &key()),
+        )
+        .then_with(|a| pass_reply(a, 0, "idem-renewed-1"))
+        .then_with(|a| create("renewed@example.org", &key()).pass(&pass_in(&a[0])))
+        .then_with(|a| pass_reply(a, 2, "idem-renewed-1"))
+        .expect(201, "")
+        .upstream(exactly("ticket_reply.php", 1))
+        .check(same_json(1, 3, "reply_id")),
+        // Another pass for the same email (anyone can mint one) is another visitor: no replay.
+        Case::new(
+            "idempotency_key_of_same_email_other_pass",
+            Main,
+            create("twin@example.org", &key()),
+        )
+        .then_with(|a| pass_reply(a, 0, "idem-twin-1"))
+        .then(create("twin@example.org", &key()))
+        .then_with(|a| pass_reply(a, 2, "idem-twin-1"))
+        .expect(404, "not_found")
+        .upstream(exactly("ticket_reply.php", 1)),
+    ]
+}
