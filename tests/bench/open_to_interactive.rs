@@ -77,17 +77,18 @@ async fn measure_open(client: &Client) -> Open {
         assert!(tries < 400, "the form never became usable: {times}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    // Typing works: the field the probe focused takes keys (after what a restored draft holds:
-    // warm opens reload a page whose earlier open typed here).
+    // Typing works: the form takes keys (in the subject: the signed-in visitor's email is locked),
+    // after what a restored draft holds (warm opens reload a page whose earlier open typed here).
     let before = w
-        .find("field-email")
+        .find("field-subject")
         .await
         .prop("value")
         .await
         .expect("the field's value")
         .unwrap_or_default();
-    w.type_into("field-email", "x").await;
-    w.wait_for_value("field-email", &format!("{before}x")).await;
+    w.type_into("field-subject", "x").await;
+    w.wait_for_value("field-subject", &format!("{before}x"))
+        .await;
     let ms = |key: &str| {
         times[key].as_f64().unwrap_or(f64::NAN) - times["click"].as_f64().unwrap_or(f64::NAN)
     };
