@@ -1,27 +1,36 @@
 #!/usr/bin/env bash
-# Builds the widget distribution into pkg/: widget.js (loader), helpdock_widget.js (glue),
-# helpdock_widget_bg.wasm and helpdock.css. Idempotent: installs only what is missing or of the
-# wrong version, then rebuilds.
+# Builds the widget distribution into pkg/: widget.js (loader), helpdock_widget.js (glue, with the
+# chunk loader), helpdock_widget_bg.wasm (the first screen), helpdock.css, and the later chunks
+# (`<name>.<hash>.wasm`: "My tickets", the thread, each locale but English, and what some of them
+# share). Idempotent: installs only what is missing or of the wrong version, then rebuilds.
 #
-# Tools: trunk (pinned below), wasm-bindgen-cli (= the wasm-bindgen in Cargo.lock), wasm-opt
-# from npm's binaryen (Debian's is broken) and npm's esbuild (minifies pkg/'s JS and CSS) in
-# HELPDOCK_TOOLS_DIR, default ~/.cache/helpdock-tools.
-# Trunk runs offline and never downloads anything itself.
+# Tools: wasm-split-cli (wasm_split_cli_support, pinned below), wasm-bindgen-cli (= the
+# wasm-bindgen in Cargo.lock), wasm-opt from npm's binaryen (Debian's is broken) and npm's esbuild
+# (minifies pkg/'s JS and CSS) in HELPDOCK_TOOLS_DIR, default ~/.cache/helpdock-tools; trunk
+# (pinned below) only for `serve`. Nothing downloads during the build itself.
+#
+# The release pipeline (Trunk 0.21 cannot split: it runs cargo and wasm-bindgen back to back, with
+# no step between them and no `--keep-lld-exports`), each step below says why:
+#   cargo rustc (std rebuilt, `--cfg helpdock_split`, `--emit-relocs`) → wasm-split-cli →
+#   wasm-bindgen (main module) → wasm-opt (main module and each chunk) → short import/export names
+#   (wasm-opt + scripts/minify-wasm-names.mjs) → content-hashed chunk names
+#   (scripts/name-chunks.mjs) → esbuild (glue and chunk loader bundled; loader; css).
 #
 #   scripts/build-widget.sh          build pkg/
-#   scripts/build-widget.sh serve    `trunk serve` the development page (index.html) instead
+#   scripts/build-widget.sh serve    `trunk serve` the development page (index.html) instead: a
+#                                    debug build of one module (no chunks), as the tests use
 set -euo pipefail
 mode=${1:-build}
 [[ "$mode" == build || "$mode" == serve ]] || { echo "usage: $0 [build|serve]" >&2; exit 2; }
 
 TRUNK_VERSION=0.21.14
+WASM_SPLIT_VERSION=0.2.4
 BINARYEN_VERSION=132
 ESBUILD_VERSION=0.28.2
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 tools_dir=${HELPDOCK_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/helpdock-tools}
-dist="$root/dist"
 pkg="$root/pkg"
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -66,8 +75,16 @@ install_tool() { # NAME VERSION OPT_LEVEL [cargo install flags…]
     cargo install "$1" --version "=$2" --no-default-features "${@:4}"
 }
 installed_any=""
-if [[ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]]; then
+# Only the development page needs trunk: a fresh machine that only builds and tests skips it.
+if [[ "$mode" == serve && "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]]; then
   install_tool trunk "$TRUNK_VERSION" 0 --locked
+  installed_any=1
+fi
+# wasm-split-cli has no --version: cargo's list of installed packages says which one it is. Its own
+# work is light (0.2 s for the widget), so opt-level 1.
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:" \
+  || ! command -v wasm-split-cli >/dev/null; then
+  install_tool wasm_split_cli_support "$WASM_SPLIT_VERSION" 1 --locked --features build-binary
   installed_any=1
 fi
 
@@ -96,27 +113,9 @@ if [[ "$("$esbuild" --version 2>/dev/null || true)" != "$ESBUILD_VERSION" ]]; th
   npm install --prefix "$tools_dir/esbuild" --no-audit --no-fund --no-save "esbuild@$ESBUILD_VERSION"
 fi
 
-# Trunk builds with `cargo build --manifest-path <root>/Cargo.toml`, which in this workspace selects
-# the native default members; the widget is the root package, so a shim selects it explicitly.
-real_cargo=$(command -v cargo)
-shim_dir="$tools_dir/cargo-shim"
-[[ "$real_cargo" != "$shim_dir/cargo" ]] || die "the cargo shim is on PATH; remove $shim_dir from PATH"
-mkdir -p "$shim_dir"
-cat >"$shim_dir/cargo.new" <<SHIM
-#!/bin/sh
-# Written by scripts/build-widget.sh: trunk's cargo, building the widget package.
-if [ "\$1" = build ]; then shift; exec "$real_cargo" build -p helpdock-widget "\$@"; fi
-exec "$real_cargo" "\$@"
-SHIM
-chmod +x "$shim_dir/cargo.new"
-mv -f "$shim_dir/cargo.new" "$shim_dir/cargo"
-export PATH="$shim_dir:$tools_dir/node_modules/.bin:$PATH"
-# Trunk.toml pins the tool versions; this keeps trunk from looking for a newer trunk.
-export TRUNK_SKIP_VERSION_CHECK=true
-
 say "fetching crates"
 cargo fetch
-# The release build below rebuilds std offline (Trunk runs cargo with --offline), and std has
+# The release build below rebuilds std offline (cargo runs with --offline), and std has
 # crates.io dependencies of its own that the workspace's fetch does not bring: fetch them from
 # the toolchain's library/ workspace (its own Cargo.lock pins them). Nothing to do when cached.
 std_workspace="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
@@ -124,9 +123,24 @@ std_workspace="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
 RUSTC_BOOTSTRAP=1 cargo fetch --manifest-path "$std_workspace/Cargo.toml"
 
 if [[ "$mode" == serve ]]; then
+  # Trunk builds with `cargo build --manifest-path <root>/Cargo.toml`, which in this workspace
+  # selects the native default members; the widget is the root package, so a shim selects it.
+  real_cargo=$(command -v cargo)
+  shim_dir="$tools_dir/cargo-shim"
+  [[ "$real_cargo" != "$shim_dir/cargo" ]] || die "the cargo shim is on PATH; remove $shim_dir from PATH"
+  mkdir -p "$shim_dir"
+  printf '%s\n' '#!/bin/sh' '# Written by scripts/build-widget.sh: trunk'"'"'s cargo, building the widget package.' \
+    "if [ \"\$1\" = build ]; then shift; exec \"$real_cargo\" build -p helpdock-widget \"\$@\"; fi" \
+    "exec \"$real_cargo\" \"\$@\"" >"$shim_dir/cargo.new"
+  chmod +x "$shim_dir/cargo.new"
+  mv -f "$shim_dir/cargo.new" "$shim_dir/cargo"
+  export PATH="$shim_dir:$tools_dir/node_modules/.bin:$PATH"
+  # Trunk.toml pins the tool versions; this keeps trunk from looking for a newer trunk.
+  export TRUNK_SKIP_VERSION_CHECK=true
   say "serving the development page (index.html)"
   exec trunk serve
 fi
+export PATH="$tools_dir/node_modules/.bin:$PATH"
 
 # For this release build only (tests and clippy build the ordinary debug widget):
 # - Leptos's type-erased views (`--cfg erase_components`): measured 10.7 KB less brotli.
@@ -144,10 +158,10 @@ widget_rustflags="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components -Zunstable-opt
 # input (sources, manifests, lock file, loader, pinned tools) is the same as for the pkg/ we have.
 mkdir -p "$root/target"
 stamp="$root/target/widget-pkg.inputs"
-inputs=$( { find src loader crates/wire index.html Trunk.toml Cargo.toml Cargo.lock scripts/build-widget.sh \
-  scripts/minify-wasm-names.mjs -type f -print0 \
-  | sort -z | xargs -0 sha256sum; trunk --version; wasm-bindgen --version; echo "$widget_rustflags"
-  "$esbuild" --version; } | sha256sum | cut -d' ' -f1)
+inputs=$( { find src loader crates/wire Cargo.toml Cargo.lock scripts/build-widget.sh \
+  scripts/minify-wasm-names.mjs scripts/name-chunks.mjs -type f -print0 \
+  | sort -z | xargs -0 sha256sum; wasm-bindgen --version; echo "$widget_rustflags $WASM_SPLIT_VERSION"
+  "$wasm_opt" --version; "$esbuild" --version; } | sha256sum | cut -d' ' -f1)
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$inputs" ]] \
   && [[ -f "$pkg/widget.js" && -f "$pkg/helpdock_widget.js" && -f "$pkg/helpdock_widget_bg.wasm" && -f "$pkg/helpdock.css" ]]; then
   say "pkg/ is up to date"
@@ -155,31 +169,65 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$inputs" ]] \
 fi
 rm -f "$stamp"
 
-say "building (trunk build --release)"
+# The widget's own crate only (`cargo rustc … -- flags`, so std and the dependencies keep the
+# build they have): `--cfg helpdock_split` turns src/chunks.rs's functions into split points, and
+# the linker keeps its relocations (`--emit-relocs`), from which wasm-split-cli learns what code
+# and data each split point reaches.
+say "building (cargo rustc, profile wasm-release)"
 RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort RUSTFLAGS="$widget_rustflags" \
-  trunk build --release --dist "$dist"
+  cargo rustc -p helpdock-widget --lib --crate-type cdylib --profile wasm-release \
+  --target wasm32-unknown-unknown --offline --locked -- --cfg helpdock_split -Clink-arg=--emit-relocs
+wasm="$root/target/wasm32-unknown-unknown/wasm-release/helpdock_widget.wasm"
+
+work="$root/target/widget-split"
+rm -rf "$work"
+mkdir -p "$work/bindgen" "$work/opt" "$work/names"
+# Into the main module (what the first screen runs), one `split_<name>.wasm` per split point of
+# src/chunks.rs, `chunk_<n>.wasm` for code or data that several of them share but the main module
+# does not use, and __wasm_split.js, which fetches them (it imports the glue, the glue imports it).
+say "splitting (wasm-split-cli)"
+wasm-split-cli "$wasm" "$work/split" --target web --out-name helpdock_widget
+# Only the main module meets JavaScript: the chunks reach it through the shared table, memory and
+# stack pointer, which wasm-bindgen must leave exported (`--keep-lld-exports`).
+say "generating the glue (wasm-bindgen)"
+wasm-bindgen --target web --keep-lld-exports --no-typescript --out-dir "$work/bindgen" \
+  --out-name helpdock_widget "$work/split/helpdock_widget.wasm"
+
+# wasm-opt -Os run to a fixed point, on the main module and on each chunk (measured before the
+# split: 2.3 KB less brotli than -Oz alone; -Oz makes a smaller raw file that compresses worse).
+# The features are those rustc enables by default for wasm32-unknown-unknown. Safe on the split
+# modules: the table, memory and globals they share are exports or imports, which wasm-opt keeps.
+say "optimizing (wasm-opt)"
+features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+  --enable-reference-types --enable-multivalue)
+"$wasm_opt" "$work/bindgen/helpdock_widget_bg.wasm" -o "$work/opt/helpdock_widget_bg.wasm" -Os --converge "${features[@]}"
+for chunk in "$work/split"/split_*.wasm "$work/split"/chunk_*.wasm; do
+  "$wasm_opt" "$chunk" -o "$work/opt/$(basename "$chunk")" -Os --converge "${features[@]}"
+done
+cp "$work/split/__wasm_split.js" "$work/opt/"
+
+# wasm-bindgen names the imports and exports after Rust paths and hashes: short names in the main
+# module, the glue and the chunk loader instead. The chunks' own imports keep their three names.
+say "shortening import and export names"
+"$wasm_opt" "$work/opt/helpdock_widget_bg.wasm" -o "$work/names/helpdock_widget_bg.wasm" \
+  --minify-imports-and-exports-and-modules "${features[@]}" >"$work/names/map.json"
+node scripts/minify-wasm-names.mjs "$work/names/helpdock_widget_bg.wasm" "$work/names/map.json" \
+  "$work/bindgen/helpdock_widget.js" "$work/names/helpdock_widget.js" \
+  "$work/opt/__wasm_split.js" "$work/names/__wasm_split.js"
 
 say "assembling $pkg"
 rm -rf "$pkg"
 mkdir -p "$pkg"
-for file in helpdock_widget.js helpdock_widget_bg.wasm helpdock.css; do
-  [[ -f "$dist/$file" ]] || die "trunk did not produce $file"
-done
-# wasm-bindgen names the imports and exports after Rust paths and hashes: short names in the
-# wasm and the glue instead (measured: 4.1 KB less brotli in all). The features are those of
-# index.html's wasm-opt run.
-names="$root/target/widget-wasm-names"
-mkdir -p "$names"
-"$wasm_opt" "$dist/helpdock_widget_bg.wasm" -o "$pkg/helpdock_widget_bg.wasm" --minify-imports-and-exports-and-modules \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue >"$names/map.json"
-node scripts/minify-wasm-names.mjs "$pkg/helpdock_widget_bg.wasm" "$names/map.json" \
-  "$dist/helpdock_widget.js" "$names/helpdock_widget.js"
-# Minified (measured: 2.7 KB less brotli in all). The loader stays ES5, so browsers too old for the
-# widget still parse it; the glue and the stylesheet only reach browsers that run the wasm.
+cp "$work/names/helpdock_widget_bg.wasm" "$pkg/"
+# Chunks named after what needs them and their content, so a page still running an earlier main
+# module never fetches a chunk of a later build (which would not fit its memory and table).
+node scripts/name-chunks.mjs "$work/opt" "$work/names/__wasm_split.js" "$pkg"
+# Minified. The loader stays ES5, so browsers too old for the widget still parse it; the glue and
+# the stylesheet only reach browsers that run the wasm. The chunk loader is bundled into the glue:
+# they import each other, and one file is one request fewer on the first open.
 minify() { "$esbuild" --log-level=warning --minify "$@"; }
 minify loader/widget.js --target=es5 --supported:dynamic-import=true --outfile="$pkg/widget.js"
-minify "$names/helpdock_widget.js" --format=esm --target=es2020 --outfile="$pkg/helpdock_widget.js"
-minify "$dist/helpdock.css" --outfile="$pkg/helpdock.css"
+minify "$work/names/helpdock_widget.js" --bundle --format=esm --target=es2020 --outfile="$pkg/helpdock_widget.js"
+minify src/helpdock.css --outfile="$pkg/helpdock.css"
 echo "$inputs" >"$stamp"
 scripts/sizes.sh

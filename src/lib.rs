@@ -5,6 +5,7 @@
 //! [`Widget::call`]. Everything the widget does over the network goes through [`api`].
 
 pub mod api;
+pub mod chunks;
 mod command;
 pub mod components;
 pub mod drafts;

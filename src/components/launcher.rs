@@ -25,10 +25,12 @@ pub fn launcher(
 ) -> impl IntoView {
     // The locale is chosen here, at the root, for every component below.
     let t = I18n::provide();
-    // The panel is created on first open (no requests before the visitor asks for help) and then
-    // only hidden, so nothing typed is lost when it is closed.
-    let opened_once =
-        Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get());
+    // The panel is created on first open (no requests before the visitor asks for help), in the
+    // visitor's language (its words may still be on their way), and then only hidden, so nothing
+    // typed is lost when it is closed.
+    let opened_once = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(false) || (open.get() && t.ready())
+    });
 
     let toggle = move |_| open.update(|o| *o = !*o);
     let close = Callback::new(move |()| open.set(false));

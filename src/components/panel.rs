@@ -1,7 +1,7 @@
 //! The card above the launcher: a modal dialog with a header, the two tabs, and their content.
 
 use super::ticket_form::ticket_form;
-use super::ticket_history::ticket_history;
+use crate::chunks;
 use crate::i18n::{Message, use_i18n};
 use crate::reactive::{effect, memo};
 use crate::unread::unread_watch;
@@ -26,6 +26,8 @@ const FOCUSABLE: &str = "a[href],button:not([disabled]),input:not([disabled]):no
 /// close focus goes back to the launcher (or, without one, where it was).
 pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
     let t = use_i18n();
+    // The panel is built on first open: "My tickets" and the thread can come now, unhurried.
+    chunks::prefetch();
     let dialog = NodeRef::<leptos::html::Section>::new();
     // Where focus goes back on close when there is no launcher: where it was on open.
     let mut before: Option<HtmlElement> = None;
@@ -147,7 +149,7 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
                 // Mounted afresh on each visit, so the list is always current.
                 {move || on_history.get().then(|| view! {
                     <div role="tabpanel">
-                        {ticket_history(selected)}
+                        {chunks::history(selected)}
                     </div>
                 })}
             </div>

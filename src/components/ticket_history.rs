@@ -3,8 +3,8 @@
 use super::error_view::error_view;
 use super::refocus::keep_focus;
 use super::status_class;
-use super::ticket_thread::ticket_thread;
 use crate::api::{Api, ApiError, Visitor};
+use crate::chunks;
 use crate::i18n::{around, priority, use_i18n};
 use crate::load::load;
 use crate::polling::{Poll, PollEvery};
@@ -105,7 +105,7 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
             <p class="hd-empty" data-testid="empty-history">{t.text(|s| s.history_anonymous)}</p>
         }
         .into_any(),
-        (_, Some(id)) => ticket_thread(id, on_back, on_replied, Some(on_seen)).into_any(),
+        (_, Some(id)) => chunks::thread(id, on_back, on_replied, Some(on_seen)).into_any(),
         (visitor, None) => view! {
             <div class="hd-history">
                 <p class="hd-muted hd-history-who">

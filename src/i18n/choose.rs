@@ -1,39 +1,35 @@
 //! Which locale speaks: the first of the visitor's preferences the widget has, matched the BCP 47
 //! way (exact tag, then the language alone), else English.
 
-use super::{LOCALES, Strings};
+use super::TAGS;
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::{Array, Reflect, global};
 
-/// The locale for the first of `wanted` (tags, most preferred first) that matches one.
-pub(super) fn choose(wanted: &[String]) -> &'static Strings {
-    wanted
-        .iter()
-        .find_map(|tag| matching(tag))
-        .unwrap_or(LOCALES[0])
+/// The locale (an index of [`TAGS`]) for the first of `wanted` (tags, most preferred first) that
+/// matches one.
+pub(super) fn choose(wanted: &[String]) -> usize {
+    wanted.iter().find_map(|tag| matching(tag)).unwrap_or(0)
 }
 
 /// The locale a tag names, case-insensitively: the exact tag (`pt-BR`), else its language alone
 /// (`pt-PT` → pt-BR, `ar-EG` → ar). Traditional Chinese matches nothing: the simplified locale
 /// would be the wrong script, so the next preference gets its turn.
-fn matching(tag: &str) -> Option<&'static Strings> {
+fn matching(tag: &str) -> Option<usize> {
     let tag = tag.trim();
     let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-    let exact = LOCALES
+    let exact = TAGS
         .iter()
-        .find(|s| same(s.lang, &tag.replace('_', "-")));
+        .position(|lang| same(lang, &tag.replace('_', "-")));
     if exact.is_some() {
-        return exact.copied();
+        return exact;
     }
     let mut subtags = tag.split(['-', '_']);
     let language = subtags.next()?;
     if same(language, "zh") && is_traditional(subtags) {
         return None;
     }
-    LOCALES
-        .iter()
-        .find(|s| s.lang.split('-').next().is_some_and(|l| same(l, language)))
-        .copied()
+    TAGS.iter()
+        .position(|lang| lang.split('-').next().is_some_and(|l| same(l, language)))
 }
 
 /// Whether a Chinese tag's other subtags ask for traditional characters: the script says so, or,
@@ -75,7 +71,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn chosen(wanted: &[&str]) -> &'static str {
-        choose(&wanted.iter().map(|s| s.to_string()).collect::<Vec<_>>()).lang
+        TAGS[choose(&wanted.iter().map(|s| s.to_string()).collect::<Vec<_>>())]
     }
 
     #[test]
@@ -146,7 +142,7 @@ mod tests {
                 .chain(page(html, browser))
                 .collect();
             assert_eq!(
-                choose(&wanted).lang,
+                TAGS[choose(&wanted)],
                 expected,
                 "{asked:?} {html} {browser:?}"
             );

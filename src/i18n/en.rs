@@ -2,7 +2,7 @@
 
 use super::Strings;
 
-pub(super) static STRINGS: Strings = Strings {
+pub(crate) static STRINGS: Strings = Strings {
     lang: "en",
     dir: "ltr",
 

@@ -1,30 +1,37 @@
 //! The widget's words in each language: one file per locale, each one [`Strings`] value, so a
-//! missing message is a compile error. Adding a locale is one file and one line in [`LOCALES`].
+//! missing message is a compile error. Adding a locale is one file, its tag in [`TAGS`] and its line in
+//! `LOCALES` and in [`crate::chunks::words`].
 //!
 //! Components read the words through the [`I18n`] handle: `t.text(|s| s.send_ticket)` in a view
 //! (one closure type for every message, so each costs no extra code), or `t.get().send_ticket`
 //! inside a closure that is reactive anyway. Messages with a value in them carry a `{name}`
 //! placeholder, filled with [`fill`] or split around an element with [`around`].
 
-mod ar;
+pub(crate) mod ar;
 mod choose;
-mod de;
-mod en;
-mod es;
-mod fr;
-mod ja;
-mod pt_br;
-mod zh_cn;
+pub(crate) mod de;
+pub(crate) mod en;
+pub(crate) mod es;
+pub(crate) mod fr;
+pub(crate) mod ja;
+pub(crate) mod pt_br;
+pub(crate) mod zh_cn;
 
 use crate::api::Finding;
-use crate::reactive::memo;
+use crate::reactive::{effect, memo};
 use crate::shell::Shell;
 use helpdock_wire::Priority;
 use helpdock_wire::validate::Problem;
 use leptos::prelude::*;
 
-/// Every locale the widget speaks; the first is the fallback.
-static LOCALES: [&Strings; 8] = [
+/// Every locale the widget speaks, by its `lang`; the first, English, is the fallback and always
+/// at hand. The words of the others may be a fetch away ([`crate::chunks::words`]).
+pub const TAGS: [&str; 8] = ["en", "de", "fr", "es", "pt-BR", "ja", "zh-CN", "ar"];
+
+/// Every locale's words, in [`TAGS`]' order. Not in the split build: a reference from the main
+/// module would keep every locale's words there.
+#[cfg(not(helpdock_split))]
+pub(crate) static LOCALES: [&Strings; TAGS.len()] = [
     &en::STRINGS,
     &de::STRINGS,
     &fr::STRINGS,
@@ -273,8 +280,9 @@ impl Strings {
 }
 
 /// The locale for one BCP 47 tag, matched as for the visitor (English when none fits).
+#[cfg(not(helpdock_split))]
 pub fn for_tag(tag: &str) -> &'static Strings {
-    choose::choose(&[tag.to_owned()])
+    LOCALES[choose::choose(&[tag.to_owned()])]
 }
 
 /// `text` with `placeholder` replaced by `value`.
@@ -299,30 +307,65 @@ impl PartialEq for Chosen {
 
 /// The widget's words in the visitor's language, following `Helpdock('setLocale', …)`; `Copy`.
 #[derive(Clone, Copy)]
-pub struct I18n(Memo<Chosen>);
+pub struct I18n {
+    /// The words shown: the wanted locale's, or while they are fetched the ones shown before.
+    chosen: Memo<Chosen>,
+    /// The wanted locale, by index of [`TAGS`].
+    wanted: Memo<usize>,
+    /// The locale whose fetch finished last, whether it brought the words or not.
+    arrived: RwSignal<Option<usize>>,
+}
 
 impl I18n {
-    /// Chooses the locale (the shell's, then the page's, then the browser's) and provides it as
-    /// context to the components below.
+    /// Chooses the locale (the shell's, then the page's, then the browser's), fetches its words
+    /// when they are not at hand, and provides it as context to the components below.
     pub fn provide() -> I18n {
         let asked = use_context::<Shell>().map(|shell| shell.locale);
-        let chosen = memo(move || {
+        let wanted = memo(move || {
             let asked = asked.as_ref().and_then(|locale| locale.get());
-            Chosen(choose::choose(&choose::preferences(asked)))
+            choose::choose(&choose::preferences(asked))
         });
-        let i18n = I18n(chosen);
+        let arrived = RwSignal::new(None);
+        let chosen = Memo::new(move |before: Option<&Chosen>| {
+            arrived.track();
+            match crate::chunks::words_now(wanted.get()) {
+                Some(words) => Chosen(words),
+                None => before.copied().unwrap_or(Chosen(&en::STRINGS)),
+            }
+        });
+        effect(move || {
+            let index = wanted.get();
+            if crate::chunks::words_now(index).is_none() {
+                leptos::task::spawn_local(async move {
+                    crate::chunks::words(index).await;
+                    arrived.try_set(Some(index));
+                });
+            }
+        });
+        let i18n = I18n {
+            chosen,
+            wanted,
+            arrived,
+        };
         provide_context(i18n);
         i18n
     }
 
+    /// Whether the wanted locale's words are shown, or could not be fetched (English or the
+    /// words before stay); tracked. Only the split build ever waits.
+    pub fn ready(self) -> bool {
+        let wanted = self.wanted.get();
+        crate::chunks::words_now(wanted).is_some() || self.arrived.get() == Some(wanted)
+    }
+
     /// The chosen locale's words; tracked, so a closure reading it follows a change of locale.
     pub fn get(self) -> &'static Strings {
-        self.0.get().0
+        self.chosen.get().0
     }
 
     /// The chosen locale's words, untracked (for values kept rather than shown).
     pub fn get_untracked(self) -> &'static Strings {
-        self.0.get_untracked().0
+        self.chosen.get_untracked().0
     }
 
     /// A helpdesk status word, reactive: the locale's words for it, or the word as given.

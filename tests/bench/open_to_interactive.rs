@@ -1,12 +1,16 @@
-//! `./run bench`: how long from a click on the launcher until the form is usable, in headless
-//! Chromium against the demo on loopback. Cold: a fresh browser profile (empty cache), clicking as
-//! soon as the launcher shows. Warm: the same browser after a reload (files cached). Times are
-//! taken inside the page (the click event's timestamp to `performance.now()` when the first field
-//! takes focus), so WebDriver round trips do not count. Prints figures; never fails on a time.
+//! `./run bench`: how long from a click on the launcher until the form is usable, and from a click
+//! on "My tickets" until the visitor's tickets are listed, in headless Chromium against the demo
+//! on loopback. The visitor is signed in to the demo shop and has one ticket, so the list is asked
+//! from the proxy. Cold: a fresh browser profile (empty cache), clicking the launcher as soon as it
+//! shows and "My tickets" as soon as the form is usable (its chunk may still be on its way: the
+//! panel prefetches it when the browser is idle). Warm: the same browser after a reload (files
+//! cached). Times are taken inside the page (the click event's timestamp to `performance.now()`
+//! when the first field takes focus, or the list is there), so WebDriver round trips do not count.
+//! Prints figures; never fails on a time.
 //!
 //! `HELPDOCK_BENCH_RUNS` sets the number of cold runs (default 5; two warm opens follow each).
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use helpdock_e2e::{DemoStack, Widget, with_browser};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -73,17 +77,18 @@ async fn measure_open(client: &Client) -> Open {
         assert!(tries < 400, "the form never became usable: {times}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    // Typing works: the field the probe focused takes keys (after what a restored draft holds:
-    // warm opens reload a page whose earlier open typed here).
+    // Typing works: the form takes keys (in the subject: the signed-in visitor's email is locked),
+    // after what a restored draft holds (warm opens reload a page whose earlier open typed here).
     let before = w
-        .find("field-email")
+        .find("field-subject")
         .await
         .prop("value")
         .await
         .expect("the field's value")
         .unwrap_or_default();
-    w.type_into("field-email", "x").await;
-    w.wait_for_value("field-email", &format!("{before}x")).await;
+    w.type_into("field-subject", "x").await;
+    w.wait_for_value("field-subject", &format!("{before}x"))
+        .await;
     let ms = |key: &str| {
         times[key].as_f64().unwrap_or(f64::NAN) - times["click"].as_f64().unwrap_or(f64::NAN)
     };
@@ -91,6 +96,85 @@ async fn measure_open(client: &Client) -> Open {
         first_field: ms("firstField"),
         all_fields: ms("allFields"),
     }
+}
+
+/// Records, inside the page, the click on "My tickets" and when the list showed a row.
+const HISTORY_PROBE: &str = "
+  const bench = window.hdHistory = { click: null, listed: null };
+  const check = () => {
+    const host = document.querySelector('helpdock-widget, #helpdock');
+    const row = host && host.shadowRoot
+      && host.shadowRoot.querySelector('[data-testid=ticket-list] [data-testid^=ticket-row-]');
+    if (row && row.getClientRects().length) bench.listed = performance.now();
+    else setTimeout(check, 0);
+  };
+  window.addEventListener('click', (event) => {
+    if (bench.click !== null) return;
+    bench.click = event.timeStamp;
+    setTimeout(check, 0);
+  }, true);
+";
+
+/// The visitor the bench signs in: the demo shop signs her email for the widget.
+const VISITOR: &str = "bench.visitor@example.com";
+
+/// Signs [`VISITOR`] in through the demo shop's own form, as a shopper would.
+async fn sign_in(client: &Client) {
+    let input = client
+        .find(Locator::Id("demo-signin-email"))
+        .await
+        .expect("the shop's sign-in field");
+    input.clear().await.expect("clear");
+    input.send_keys(VISITOR).await.expect("type the email");
+    client
+        .find(Locator::Id("demo-signin"))
+        .await
+        .expect("the sign-in button")
+        .click()
+        .await
+        .expect("sign in");
+}
+
+/// Clicks "My tickets" in the open panel; milliseconds until the visitor's ticket is listed.
+async fn measure_history(client: &Client) -> f64 {
+    let w = Widget::new(client);
+    client
+        .execute(HISTORY_PROBE, vec![])
+        .await
+        .expect("install the probe");
+    w.click("tab-history").await;
+    let mut tries = 0;
+    loop {
+        let times = client
+            .execute("return window.hdHistory;", vec![])
+            .await
+            .expect("read the probe");
+        if let (Some(click), Some(listed)) = (times["click"].as_f64(), times["listed"].as_f64()) {
+            return listed - click;
+        }
+        tries += 1;
+        assert!(tries < 400, "the list never showed: {times}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Files one ticket as [`VISITOR`], untimed, so that "My tickets" has a row to show.
+async fn file_a_ticket(url: String) {
+    with_browser(move |client| async move {
+        client.goto(&url).await.expect("open the host page");
+        sign_in(&client).await;
+        let w = Widget::new(&client);
+        w.click("launcher").await;
+        w.fill(&[
+            ("field-subject", "Bench"),
+            ("field-message", "A ticket for the list"),
+            ("field-custom-1", "ORD-1001"),
+        ])
+        .await;
+        w.submit_ticket().await;
+        w.created_ticket_id().await;
+    })
+    .await;
 }
 
 fn row(label: &str, values: &[f64]) {
@@ -115,22 +199,27 @@ async fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(5);
     let stack = DemoStack::start();
+    file_a_ticket(stack.url.clone()).await;
     let cold = Arc::new(Mutex::new(Vec::new()));
     let warm = Arc::new(Mutex::new(Vec::new()));
     for _ in 0..runs {
         let (url, cold, warm) = (stack.url.clone(), cold.clone(), warm.clone());
         with_browser(move |client| async move {
             client.goto(&url).await.expect("open the host page");
+            sign_in(&client).await;
             let open = measure_open(&client).await;
+            let history = measure_history(&client).await;
             cold.lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push(open);
+                .push((open, history));
             for _ in 0..WARM_PER_COLD {
                 client.goto(&url).await.expect("reload the host page");
+                sign_in(&client).await;
                 let open = measure_open(&client).await;
+                let history = measure_history(&client).await;
                 warm.lock()
                     .unwrap_or_else(PoisonError::into_inner)
-                    .push(open);
+                    .push((open, history));
             }
         })
         .await;
@@ -138,16 +227,18 @@ async fn main() {
     let cold = cold.lock().unwrap_or_else(PoisonError::into_inner).clone();
     let warm = warm.lock().unwrap_or_else(PoisonError::into_inner).clone();
     println!(
-        "launcher click -> interactive form, headless Chromium on loopback \
-         ({} cold, {} warm opens; ms from the click event)",
+        "launcher click -> interactive form, then \"My tickets\" click -> list shown, headless \
+         Chromium on loopback ({} cold, {} warm opens; ms from the click event)",
         cold.len(),
         warm.len()
     );
     println!("{:<34} {:>8} {:>8} {:>8}", "", "median", "min", "max");
     for (name, opens) in [("cold", &cold), ("warm", &warm)] {
-        let first: Vec<f64> = opens.iter().map(|o| o.first_field).collect();
-        let all: Vec<f64> = opens.iter().map(|o| o.all_fields).collect();
+        let first: Vec<f64> = opens.iter().map(|(o, _)| o.first_field).collect();
+        let all: Vec<f64> = opens.iter().map(|(o, _)| o.all_fields).collect();
+        let listed: Vec<f64> = opens.iter().map(|(_, h)| *h).collect();
         row(&format!("{name}: first field takes focus"), &first);
         row(&format!("{name}: custom fields shown"), &all);
+        row(&format!("{name}: \"My tickets\" listed"), &listed);
     }
 }

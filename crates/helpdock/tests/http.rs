@@ -311,6 +311,12 @@ async fn assets_have_types_and_short_caching() {
         ("/helpdock_widget.js", "text/javascript", "no-cache"),
         ("/helpdock_widget_bg.wasm", "application/wasm", "no-cache"),
         ("/helpdock.css", "text/css", "no-cache"),
+        // A chunk is named after its content (scripts/name-chunks.mjs): it never changes.
+        (
+            "/history.0123abcd.wasm",
+            "application/wasm",
+            "public, max-age=31536000, immutable",
+        ),
     ] {
         let answer = send(&router, get(uri)).await;
         assert_eq!(answer.status, StatusCode::OK, "{uri}");
@@ -371,6 +377,7 @@ async fn assets_are_open_to_every_origin_without_credentials() {
         "/helpdock_widget.js",
         "/helpdock_widget_bg.wasm",
         "/helpdock.css",
+        "/history.0123abcd.wasm",
     ] {
         for method in ["GET", "HEAD"] {
             // A page nobody configured may load the files (the loader's `import()` and `fetch`

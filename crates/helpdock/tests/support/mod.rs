@@ -146,6 +146,7 @@ pub fn widget_files() -> tempfile::TempDir {
         ("helpdock_widget.js", "export default function() {}"),
         ("helpdock_widget_bg.wasm", "\0asm"),
         ("helpdock.css", ":host { all: initial }"),
+        ("history.0123abcd.wasm", "\0asm"),
     ] {
         std::fs::write(assets.path().join(name), content).expect("write asset");
     }

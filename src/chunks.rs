@@ -1,0 +1,168 @@
+//! Code splitting: what the first screen does not need is a wasm chunk of its own in the release
+//! build: "My tickets", a ticket's thread, and each locale but English. A chunk is fetched on
+//! first use; [`prefetch`] fetches the first two while the browser is idle once the panel is
+//! open, so "My tickets" opens as fast as the form.
+//!
+//! Only the release build splits (`--cfg helpdock_split`; scripts/build-widget.sh runs wasm-split
+//! on it): tests, clippy and `trunk serve` build one module, where these are plain calls. A chunk
+//! that cannot be fetched shows as a network error, and its next use fetches it again.
+
+use crate::api::ApiError;
+use crate::components::error_view::error_view;
+use crate::components::ticket_history::ticket_history;
+use crate::components::ticket_thread::ticket_thread;
+use crate::i18n::Strings;
+use helpdock_wire::TicketId;
+use leptos::prelude::*;
+use wasm_split_helpers::SplitLoaderError;
+#[cfg(helpdock_split)]
+use wasm_split_helpers::wasm_split;
+
+/// "My tickets": the list, or the `selected` ticket's thread.
+pub fn history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
+    shown(history_chunk(selected))
+}
+
+#[cfg_attr(
+    helpdock_split,
+    wasm_split(history, fallible, preload(prefetch_history))
+)]
+fn history_chunk(selected: RwSignal<Option<TicketId>>) -> Result<AnyView, SplitLoaderError> {
+    Ok(ticket_history(selected).into_any())
+}
+
+/// Ticket `id`'s thread (see [`ticket_thread`]).
+pub fn thread(
+    id: TicketId,
+    on_back: Callback<()>,
+    on_replied: Callback<()>,
+    on_seen: Option<Callback<()>>,
+) -> impl IntoView {
+    shown(thread_chunk(id, on_back, on_replied, on_seen))
+}
+
+#[cfg_attr(helpdock_split, wasm_split(thread, fallible, preload(prefetch_thread)))]
+fn thread_chunk(
+    id: TicketId,
+    on_back: Callback<()>,
+    on_replied: Callback<()>,
+    on_seen: Option<Callback<()>>,
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(ticket_thread(id, on_back, on_replied, on_seen).into_any())
+}
+
+/// A chunk's view, shown once its chunk is here.
+#[cfg(helpdock_split)]
+fn shown(
+    view: impl Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
+) -> impl IntoView {
+    Suspend::new(async move { or_failure(view.await) })
+}
+
+/// A chunk's view (one module: at hand).
+#[cfg(not(helpdock_split))]
+fn shown(view: Result<AnyView, SplitLoaderError>) -> AnyView {
+    or_failure(view)
+}
+
+fn or_failure(view: Result<AnyView, SplitLoaderError>) -> AnyView {
+    view.unwrap_or_else(|_| error_view(ApiError::Network, "chunk-error").into_any())
+}
+
+/// Fetches the chunks of "My tickets" and the thread while the browser is idle (after a timeout
+/// where there is no `requestIdleCallback`). Call when the panel opens; no-op once they are here.
+pub fn prefetch() {
+    #[cfg(helpdock_split)]
+    {
+        use leptos::task::spawn_local;
+        fn fetch() {
+            // A failure is not kept: the chunk's first use fetches it again.
+            spawn_local(async {
+                _ = prefetch_history().await;
+            });
+            spawn_local(async {
+                _ = prefetch_thread().await;
+            });
+        }
+        if request_idle_callback_with_handle(fetch).is_err() {
+            set_timeout(fetch, std::time::Duration::from_millis(500));
+        }
+    }
+}
+
+/// The words of the locale `i18n::TAGS[index]` when they need no fetch: always in a build of one
+/// module; in the split build English and the locales fetched before.
+pub fn words_now(index: usize) -> Option<&'static Strings> {
+    #[cfg(not(helpdock_split))]
+    return crate::i18n::LOCALES.get(index).copied();
+    #[cfg(helpdock_split)]
+    return FETCHED.with(|fetched| fetched.get().get(index).copied().flatten());
+}
+
+/// Fetches the words of the locale `i18n::TAGS[index]`; `None` when their chunk cannot be had.
+pub async fn words(index: usize) -> Option<&'static Strings> {
+    #[cfg(not(helpdock_split))]
+    return words_now(index);
+    #[cfg(helpdock_split)]
+    {
+        use crate::i18n::{ar, de, en, es, fr, ja, pt_br, zh_cn};
+        // One split point per locale, each its own chunk: a visitor fetches one language.
+        #[wasm_split(locale_de, fallible)]
+        fn locale_de() -> Result<&'static Strings, SplitLoaderError> {
+            Ok(&de::STRINGS)
+        }
+        #[wasm_split(locale_fr, fallible)]
+        fn locale_fr() -> Result<&'static Strings, SplitLoaderError> {
+            Ok(&fr::STRINGS)
+        }
+        #[wasm_split(locale_es, fallible)]
+        fn locale_es() -> Result<&'static Strings, SplitLoaderError> {
+            Ok(&es::STRINGS)
+        }
+        #[wasm_split(locale_pt_br, fallible)]
+        fn locale_pt_br() -> Result<&'static Strings, SplitLoaderError> {
+            Ok(&pt_br::STRINGS)
+        }
+        #[wasm_split(locale_ja, fallible)]
+        fn locale_ja() -> Result<&'static Strings, SplitLoaderError> {
+            Ok(&ja::STRINGS)
+        }
+        #[wasm_split(locale_zh_cn, fallible)]
+        fn locale_zh_cn() -> Result<&'static Strings, SplitLoaderError> {
+            Ok(&zh_cn::STRINGS)
+        }
+        #[wasm_split(locale_ar, fallible)]
+        fn locale_ar() -> Result<&'static Strings, SplitLoaderError> {
+            Ok(&ar::STRINGS)
+        }
+        let words = match index {
+            1 => locale_de().await,
+            2 => locale_fr().await,
+            3 => locale_es().await,
+            4 => locale_pt_br().await,
+            5 => locale_ja().await,
+            6 => locale_zh_cn().await,
+            7 => locale_ar().await,
+            _ => Ok(&en::STRINGS),
+        }
+        .ok()?;
+        FETCHED.with(|fetched| {
+            let mut all = fetched.get();
+            if let Some(slot) = all.get_mut(index) {
+                *slot = Some(words);
+            }
+            fetched.set(all);
+        });
+        Some(words)
+    }
+}
+
+#[cfg(helpdock_split)]
+thread_local! {
+    /// The locales at hand, by index of `i18n::TAGS`: English from the start.
+    static FETCHED: std::cell::Cell<[Option<&'static Strings>; crate::i18n::TAGS.len()]> = {
+        let mut all = [None; crate::i18n::TAGS.len()];
+        all[0] = Some(&crate::i18n::en::STRINGS);
+        std::cell::Cell::new(all)
+    };
+}
