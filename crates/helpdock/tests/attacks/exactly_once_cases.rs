@@ -30,6 +30,24 @@ fn create(email: &str, idem: &str) -> Req {
     Req::post(CREATE, ticket(email)).key(idem)
 }
 
+/// A guest files a ticket and replies under a key; then a create as the same email — with the
+/// guest's pass (`renewing`: the pass grows) or without (someone else's new pass) — and the
+/// reply again, under the same key, with the pass that create gave.
+fn reply_retried_with_new_pass(name: &'static str, renewing: bool) -> Case {
+    let (email, idem) = (
+        format!("{name}@example.org").replace('_', "-"),
+        format!("k-{name}"),
+    );
+    let (again, idem_again) = (email.clone(), idem.clone());
+    Case::new(name, Main, create(&email, &key()))
+        .then_with(move |a| pass_reply(a, 0, &idem))
+        .then_with(move |a| match renewing {
+            true => create(&again, &key()).pass(&pass_in(&a[0])),
+            false => create(&again, &key()),
+        })
+        .then_with(move |a| pass_reply(a, 2, &idem_again))
+}
+
 pub fn cases(_w: &World) -> Vec<Case> {
     let resigned = "resigned@example.com";
     let first = sign::identity(SHOP_SECRET, resigned, Some(now() + 3600));
@@ -61,27 +79,13 @@ pub fn cases(_w: &World) -> Vec<Case> {
         .upstream(exactly("tickets_create.php", 1))
         .check(same_json(0, 1, "ticket_id")),
         // A guest replies, files another ticket (the pass is renewed), then the reply is retried.
-        Case::new(
-            "idempotent_reply_after_pass_renewal",
-            Main,
-            create("renewed@example.org", &key()),
-        )
-        .then_with(|a| pass_reply(a, 0, "idem-renewed-1"))
-        .then_with(|a| create("renewed@example.org", &key()).pass(&pass_in(&a[0])))
-        .then_with(|a| pass_reply(a, 2, "idem-renewed-1"))
-        .expect(201, "")
-        .upstream(exactly("ticket_reply.php", 1))
-        .check(same_json(1, 3, "reply_id")),
+        reply_retried_with_new_pass("idempotent_reply_after_pass_renewal", true)
+            .expect(201, "")
+            .upstream(exactly("ticket_reply.php", 1))
+            .check(same_json(1, 3, "reply_id")),
         // Another pass for the same email (anyone can mint one) is another visitor: no replay.
-        Case::new(
-            "idempotency_key_of_same_email_other_pass",
-            Main,
-            create("twin@example.org", &key()),
-        )
-        .then_with(|a| pass_reply(a, 0, "idem-twin-1"))
-        .then(create("twin@example.org", &key()))
-        .then_with(|a| pass_reply(a, 2, "idem-twin-1"))
-        .expect(404, "not_found")
-        .upstream(exactly("ticket_reply.php", 1)),
+        reply_retried_with_new_pass("idempotency_key_of_same_email_other_pass", false)
+            .expect(404, "not_found")
+            .upstream(exactly("ticket_reply.php", 1)),
     ]
 }
