@@ -5,6 +5,8 @@ pub mod assets;
 pub mod config;
 pub mod demo;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod identity;
 mod layers;
 pub mod ownership;

@@ -33,17 +33,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 false => ApiError::BadRequest("The request body could not be read.".into()),
             }
         })?;
-        let mut json = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut json).map_err(|e| {
-            let syntax = e.inner().classify() != serde_json::error::Category::Data;
-            match syntax {
-                true => not_json(),
-                false => refusal(Input::Body, e.path(), &e.inner().to_string()),
-            }
-        })?;
-        json.end().map_err(|_| not_json())?;
-        Ok(JsonBody(value))
+        decode_json(&bytes).map(JsonBody)
     }
+}
+
+/// A JSON body's bytes as a `T`, or our refusal.
+pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        let syntax = e.inner().classify() != serde_json::error::Category::Data;
+        match syntax {
+            true => not_json(),
+            false => refusal(Input::Body, e.path(), &e.inner().to_string()),
+        }
+    })?;
+    json.end().map_err(|_| not_json())?;
+    Ok(value)
 }
 
 /// Query parameters of type `T`.

@@ -1,7 +1,7 @@
 //! The six browser-facing endpoints; each module exports `router()`.
 
 mod catalog;
-mod extract;
+pub(crate) mod extract;
 mod replies;
 mod tickets;
 

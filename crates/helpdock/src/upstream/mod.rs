@@ -2,6 +2,8 @@
 //! shapes and wording stay inside this module.
 
 mod client;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzzing;
 mod shapes;
 mod time;
 

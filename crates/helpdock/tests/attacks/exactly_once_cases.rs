@@ -30,6 +30,35 @@ fn create(email: &str, idem: &str) -> Req {
     Req::post(CREATE, ticket(email)).key(idem)
 }
 
+/// A verified create as `email` under identity header `first`, retried under the same key with
+/// `second` (the same visitor spelt otherwise): one ticket, the first answer replayed.
+fn create_retried_as(name: &'static str, email: &str, first: String, second: String) -> Case {
+    let idem = format!("k-{name}");
+    Case::new(name, Main, create(email, &idem).identity(&first))
+        .then(create(email, &idem).identity(&second))
+        .expect(201, "")
+        .upstream(exactly("tickets_create.php", 1))
+        .check(same_json(0, 1, "ticket_id"))
+}
+
+/// A guest files a ticket and replies under a key; then a create as the same email — with the
+/// guest's pass (`renewing`: the pass grows) or without (someone else's new pass) — and the
+/// reply again, under the same key, with the pass that create gave.
+fn reply_retried_with_new_pass(name: &'static str, renewing: bool) -> Case {
+    let (email, idem) = (
+        format!("{name}@example.org").replace('_', "-"),
+        format!("k-{name}"),
+    );
+    let (again, idem_again) = (email.clone(), idem.clone());
+    Case::new(name, Main, create(&email, &key()))
+        .then_with(move |a| pass_reply(a, 0, &idem))
+        .then_with(move |a| match renewing {
+            true => create(&again, &key()).pass(&pass_in(&a[0])),
+            false => create(&again, &key()),
+        })
+        .then_with(move |a| pass_reply(a, 2, &idem_again))
+}
+
 pub fn cases(_w: &World) -> Vec<Case> {
     let resigned = "resigned@example.com";
     let first = sign::identity(SHOP_SECRET, resigned, Some(now() + 3600));
@@ -41,47 +70,27 @@ pub fn cases(_w: &World) -> Vec<Case> {
     let with_at = format!("email={encoded}&expires={expires}&signature={signature}");
     vec![
         // docs/signing.md: pages sign `expires = time() + 3600` on every load.
-        Case::new(
+        create_retried_as(
             "idempotent_create_after_resigning",
-            Main,
-            create(resigned, "idem-resigned-1").identity(&first),
+            resigned,
+            first,
+            reloaded,
         )
-        .then(create(resigned, "idem-resigned-1").identity(&reloaded))
-        .expect(201, "")
-        .upstream(exactly("tickets_create.php", 1))
-        .check(same_json(0, 1, "ticket_id"))
         .check(header_is("idempotent-replayed", "true")),
-        Case::new(
+        create_retried_as(
             "idempotent_create_percent_encoded_email",
-            Main,
-            create(encoded, "idem-encoded-1").identity(&with_percent),
-        )
-        .then(create(encoded, "idem-encoded-1").identity(&with_at))
-        .expect(201, "")
-        .upstream(exactly("tickets_create.php", 1))
-        .check(same_json(0, 1, "ticket_id")),
+            encoded,
+            with_percent,
+            with_at,
+        ),
         // A guest replies, files another ticket (the pass is renewed), then the reply is retried.
-        Case::new(
-            "idempotent_reply_after_pass_renewal",
-            Main,
-            create("renewed@example.org", &key()),
-        )
-        .then_with(|a| pass_reply(a, 0, "idem-renewed-1"))
-        .then_with(|a| create("renewed@example.org", &key()).pass(&pass_in(&a[0])))
-        .then_with(|a| pass_reply(a, 2, "idem-renewed-1"))
-        .expect(201, "")
-        .upstream(exactly("ticket_reply.php", 1))
-        .check(same_json(1, 3, "reply_id")),
+        reply_retried_with_new_pass("idempotent_reply_after_pass_renewal", true)
+            .expect(201, "")
+            .upstream(exactly("ticket_reply.php", 1))
+            .check(same_json(1, 3, "reply_id")),
         // Another pass for the same email (anyone can mint one) is another visitor: no replay.
-        Case::new(
-            "idempotency_key_of_same_email_other_pass",
-            Main,
-            create("twin@example.org", &key()),
-        )
-        .then_with(|a| pass_reply(a, 0, "idem-twin-1"))
-        .then(create("twin@example.org", &key()))
-        .then_with(|a| pass_reply(a, 2, "idem-twin-1"))
-        .expect(404, "not_found")
-        .upstream(exactly("ticket_reply.php", 1)),
+        reply_retried_with_new_pass("idempotency_key_of_same_email_other_pass", false)
+            .expect(404, "not_found")
+            .upstream(exactly("ticket_reply.php", 1)),
     ]
 }

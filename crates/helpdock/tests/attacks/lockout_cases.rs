@@ -35,60 +35,71 @@ fn created(answers: &[crate::http::Answer]) -> u64 {
     answers[0].json()["ticket_id"].as_u64().unwrap_or_default()
 }
 
+/// Three attacks under `email` from addresses `n`, `n + 1`, `n + 2` (answered `attacked`), then
+/// the victim's own verified create from `n + 3`: it must be served.
+fn verified_create_spared(
+    name: &'static str,
+    w: &World,
+    email: &'static str,
+    attack: fn(&str, u8) -> Req,
+    n: u8,
+    attacked: [u16; 3],
+) -> Case {
+    let creates = attacked.iter().filter(|s| **s == 201).count() + 1;
+    Case::new(name, Strict, attack(email, n))
+        .then(attack(email, n + 1))
+        .then(attack(email, n + 2))
+        .then(guest_create(email, n + 3).identity(&w.id(email)))
+        .expect(201, "")
+        .upstream(exactly("tickets_create.php", creates))
+        .check(statuses([attacked.as_slice(), &[201]].concat()))
+}
+
+/// A reply to the ticket of the first answer with the pass it carried, from address `n`.
+fn pass_reply(n: u8) -> impl Fn(&[crate::http::Answer]) -> Req {
+    move |a| {
+        reply(created(a), json!({}))
+            .pass(&pass_in(&a[0]))
+            .client_ip(&ip(n))
+    }
+}
+
 pub fn cases(w: &World) -> Vec<Case> {
-    let a = "lockout-a@example.com";
-    let b = "lockout-b@example.com";
     let pass_target = w.id(PASS_TARGET);
     let refused = w.id(REFUSED);
     let target_ticket = w.seeds.pass_target;
     let refused_ticket = w.seeds.refused;
     let foreign = w.seeds.victim;
+    let as_refused =
+        move |ticket: u64, extra, n| reply(ticket, extra).identity(&refused).client_ip(&ip(n));
     vec![
         // The lockout: creates that fail validation under the victim's email.
-        Case::new(
+        verified_create_spared(
             "lockout_invalid_creates_spare_verified_bucket",
-            Strict,
-            invalid_create(a, 1),
-        )
-        .then(invalid_create(a, 2))
-        .then(invalid_create(a, 3))
-        .then(guest_create(a, 4).identity(&w.id(a)))
-        .expect(201, "")
-        .upstream(exactly("tickets_create.php", 1))
-        .check(statuses(vec![422, 422, 422, 201])),
+            w,
+            "lockout-a@example.com",
+            invalid_create,
+            1,
+            [422, 422, 422],
+        ),
         // Valid guest creates under the victim's email drain the typed email's bucket only.
-        Case::new(
+        verified_create_spared(
             "lockout_guest_creates_spare_verified_bucket",
-            Strict,
-            guest_create(b, 5),
-        )
-        .then(guest_create(b, 6))
-        .then(guest_create(b, 7))
-        .then(guest_create(b, 8).identity(&w.id(b)))
-        .expect(201, "")
-        .upstream(exactly("tickets_create.php", 3))
-        .check(statuses(vec![201, 201, 429, 201])),
+            w,
+            "lockout-b@example.com",
+            guest_create,
+            5,
+            [201, 201, 429],
+        ),
         // A pass minted for the victim's email: its replies spend the pass holder's bucket.
         Case::new(
             "lockout_pass_replies_spare_verified_bucket",
             Strict,
             guest_create(PASS_TARGET, 9),
         )
-        .then_with(|a| {
-            reply(created(a), json!({}))
-                .pass(&pass_in(&a[0]))
-                .client_ip(&ip(10))
-        })
-        .then_with(|a| {
-            reply(created(a), json!({}))
-                .pass(&pass_in(&a[0]))
-                .client_ip(&ip(11))
-        })
-        .then_with(|a| {
-            reply(created(a), json!({}))
-                .pass(&pass_in(&a[0]))
-                .client_ip(&ip(12))
-        })
+        .then_with(pass_reply(10))
+        .then_with(pass_reply(11))
+        .then_with(pass_reply(12))
         .then(
             reply(target_ticket, json!({}))
                 .identity(&pass_target)
@@ -101,31 +112,13 @@ pub fn cases(w: &World) -> Vec<Case> {
         Case::new(
             "refused_replies_cost_no_visitor_token",
             Strict,
-            reply(refused_ticket, json!({"message": ""}))
-                .identity(&refused)
-                .client_ip(&ip(14)),
+            as_refused(refused_ticket, json!({"message": ""}), 14),
         )
-        .then(
-            reply(foreign, json!({}))
-                .identity(&refused)
-                .client_ip(&ip(15)),
-        )
-        .then(
-            reply(foreign, json!({}))
-                .identity(&refused)
-                .client_ip(&ip(16)),
-        )
-        .then(reply(0, json!({})).identity(&refused).client_ip(&ip(17)))
-        .then(
-            reply(refused_ticket, json!({}))
-                .identity(&refused)
-                .client_ip(&ip(18)),
-        )
-        .then(
-            reply(refused_ticket, json!({}))
-                .identity(&refused)
-                .client_ip(&ip(19)),
-        )
+        .then(as_refused(foreign, json!({}), 15))
+        .then(as_refused(foreign, json!({}), 16))
+        .then(as_refused(0, json!({}), 17))
+        .then(as_refused(refused_ticket, json!({}), 18))
+        .then(as_refused(refused_ticket, json!({}), 19))
         .expect(201, "")
         .upstream(exactly("ticket_reply.php", 2))
         .check(statuses(vec![422, 404, 404, 400, 201, 201])),
