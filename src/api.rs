@@ -5,7 +5,7 @@
 //! else becomes an [`ApiError`] value for
 //! [`error_view`](crate::components::error_view::error_view) to render.
 
-mod answer;
+pub(crate) mod answer;
 
 pub use answer::{ApiError, Finding, Findings};
 
@@ -164,7 +164,7 @@ impl Api {
         }
         .query(query.iter().copied());
         let (status, text) = self.fetch(request, body).await.map_err(network)?;
-        let result = decode(status, &text);
+        let result = decode(status, text).await;
         if let Err(ApiError::Rejected(body)) = &result
             && matches!(
                 body.code,

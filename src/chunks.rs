@@ -12,7 +12,7 @@ use crate::components::error_view::error_view;
 use crate::components::ticket_history::ticket_history;
 use crate::components::ticket_thread::ticket_thread;
 use crate::i18n::Strings;
-use helpdock_wire::TicketId;
+use helpdock_wire::{ErrorBody, TicketId};
 use leptos::prelude::*;
 use wasm_split_helpers::SplitLoaderError;
 #[cfg(helpdock_split)]
@@ -72,6 +72,25 @@ fn count_chunk(api: Api) -> Result<Counting, SplitLoaderError> {
     Ok(Box::pin(crate::unread::count(api)))
 }
 
+/// The `ErrorBody` of a refusal (see [`crate::api::answer::refusal`]). The happy path of the
+/// first screen never reads one, so its reader is a chunk: prefetched with the others, fetched at
+/// the latest when a refusal arrives. Should that fetch fail, the status says what happened.
+pub async fn refusal(status: u16, text: String) -> ErrorBody {
+    #[cfg(helpdock_split)]
+    let read = refusal_chunk(status, text).await;
+    #[cfg(not(helpdock_split))]
+    let read = refusal_chunk(status, text);
+    read.unwrap_or_else(|_| crate::api::answer::bare_status(status))
+}
+
+#[cfg_attr(
+    helpdock_split,
+    wasm_split(refusal, fallible, preload(prefetch_refusal))
+)]
+fn refusal_chunk(status: u16, text: String) -> Result<ErrorBody, SplitLoaderError> {
+    Ok(crate::api::answer::refusal(status, &text))
+}
+
 /// A chunk's view, shown once its chunk is here.
 #[cfg(helpdock_split)]
 fn shown(
@@ -90,7 +109,7 @@ fn or_failure(view: Result<AnyView, SplitLoaderError>) -> AnyView {
     view.unwrap_or_else(|_| error_view(ApiError::Network, "chunk-error").into_any())
 }
 
-/// Fetches the chunks of "My tickets" and the thread while the browser is idle (after a timeout
+/// Fetches the chunks of "My tickets", the thread and refusals while the browser is idle (after a timeout
 /// where there is no `requestIdleCallback`). Call when the panel opens; no-op once they are here.
 pub fn prefetch() {
     #[cfg(helpdock_split)]
@@ -103,6 +122,9 @@ pub fn prefetch() {
             });
             spawn_local(async {
                 _ = prefetch_thread().await;
+            });
+            spawn_local(async {
+                _ = prefetch_refusal().await;
             });
         }
         if request_idle_callback_with_handle(fetch).is_err() {

@@ -68,19 +68,30 @@ impl ApiError {
     }
 }
 
-/// A 2xx answer decoded as `T`, anything else as the proxy's `ErrorBody`.
-pub fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
-    let parsed = JSON::parse(text).ok();
-    if (200..300).contains(&status) {
-        let parsed = parsed.ok_or_else(|| unreadable(&"no JSON".into()))?;
-        return serde_wasm_bindgen::from_value(parsed).map_err(|e| unreadable(&e.into()));
+/// A 2xx answer decoded as `T`, anything else as the proxy's `ErrorBody` ([`refusal`], read by
+/// its chunk: see [`crate::chunks::refusal`]).
+pub async fn decode<T: DeserializeOwned>(status: u16, text: String) -> Result<T, ApiError> {
+    if !(200..300).contains(&status) {
+        return Err(ApiError::Rejected(
+            crate::chunks::refusal(status, text).await,
+        ));
     }
-    // A proxy error is always an `ErrorBody`; anything else came from something in between.
-    let body = parsed.and_then(|v| serde_wasm_bindgen::from_value::<ErrorBody>(v).ok());
-    Err(ApiError::Rejected(body.unwrap_or_else(|| {
-        let message = "The server answered ".to_owned() + &decimal(status.into()) + ".";
-        ErrorBody::new(ErrorCode::for_status(status), message)
-    })))
+    let parsed = JSON::parse(&text).map_err(|_| unreadable(&"no JSON".into()))?;
+    serde_wasm_bindgen::from_value(parsed).map_err(|e| unreadable(&e.into()))
+}
+
+/// A refusal's `ErrorBody`. A proxy's refusal always is one; anything else came from something
+/// in between, and its status says what it most likely means ([`bare_status`]).
+pub fn refusal(status: u16, text: &str) -> ErrorBody {
+    let body = JSON::parse(text).ok();
+    body.and_then(|v| serde_wasm_bindgen::from_value::<ErrorBody>(v).ok())
+        .unwrap_or_else(|| bare_status(status))
+}
+
+/// What a bare HTTP status without an `ErrorBody` says.
+pub fn bare_status(status: u16) -> ErrorBody {
+    let message = "The server answered ".to_owned() + &decimal(status.into()) + ".";
+    ErrorBody::new(ErrorCode::for_status(status), message)
 }
 
 /// `value` as the JSON text of a request body (objects for maps, as the proxy reads them).
