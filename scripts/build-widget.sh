@@ -159,7 +159,7 @@ widget_rustflags="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components -Zunstable-opt
 mkdir -p "$root/target"
 stamp="$root/target/widget-pkg.inputs"
 inputs=$( { find src loader crates/wire Cargo.toml Cargo.lock scripts/build-widget.sh \
-  scripts/minify-wasm-names.mjs scripts/name-chunks.mjs -type f -print0 \
+  scripts/minify-wasm-names.mjs scripts/name-chunks.mjs scripts/drop-stream-classes.mjs -type f -print0 \
   | sort -z | xargs -0 sha256sum; wasm-bindgen --version; echo "$widget_rustflags $WASM_SPLIT_VERSION"
   "$wasm_opt" --version; "$esbuild" --version; } | sha256sum | cut -d' ' -f1)
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$inputs" ]] \
@@ -192,6 +192,7 @@ wasm-split-cli "$wasm" "$work/split" --target web --out-name helpdock_widget
 say "generating the glue (wasm-bindgen)"
 wasm-bindgen --target web --keep-lld-exports --no-typescript --out-dir "$work/bindgen" \
   --out-name helpdock_widget "$work/split/helpdock_widget.wasm"
+node scripts/drop-stream-classes.mjs "$work/bindgen/helpdock_widget.js" "$work/bindgen/helpdock_widget.js"
 
 # wasm-opt -Os run to a fixed point, on the main module and on each chunk (measured before the
 # split: 2.3 KB less brotli than -Oz alone; -Oz makes a smaller raw file that compresses worse).
@@ -200,7 +201,10 @@ wasm-bindgen --target web --keep-lld-exports --no-typescript --out-dir "$work/bi
 say "optimizing (wasm-opt)"
 features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
   --enable-reference-types --enable-multivalue)
-"$wasm_opt" "$work/bindgen/helpdock_widget_bg.wasm" -o "$work/opt/helpdock_widget_bg.wasm" -Os --converge "${features[@]}"
+# Also without wasm-streams' class exports (Leptos's server_fn links them; the widget never
+# streams), so their code goes too; scripts/drop-stream-classes.mjs dropped their glue above.
+"$wasm_opt" "$work/bindgen/helpdock_widget_bg.wasm" -o "$work/opt/helpdock_widget_bg.wasm" \
+  --remove-exports --pass-arg='remove-exports@*intounderlying*' -Os --converge "${features[@]}"
 for chunk in "$work/split"/split_*.wasm "$work/split"/chunk_*.wasm; do
   "$wasm_opt" "$chunk" -o "$work/opt/$(basename "$chunk")" -Os --converge "${features[@]}"
 done
