@@ -10,7 +10,7 @@ pub(crate) mod answer;
 pub use answer::{ApiError, Finding, Findings};
 
 use crate::identity::{GuestPass, Identity};
-use answer::{decimal, decode, encode};
+use answer::{decimal, encode, read, refused};
 use gloo_net::http::{Request, RequestBuilder};
 use helpdock_wire::{
     Categories, CustomFields, Endpoint, ErrorCode, Method, NewReply, NewTicket, ReplyCreated,
@@ -150,13 +150,23 @@ impl Api {
     }
 
     /// One request to `endpoint` with `query`, its answer decoded as `T`; `body` is the JSON and
-    /// its `Idempotency-Key`.
+    /// its `Idempotency-Key`. Only the decoding is generic: each answer type adds just its reader.
     async fn send<T: DeserializeOwned>(
         &self,
         endpoint: Endpoint,
         query: &[(&str, &str)],
         body: Option<(String, &str)>,
     ) -> Result<T, ApiError> {
+        read(&self.exchange(endpoint, query, body).await?)
+    }
+
+    /// The text of a 2xx answer; any other answer as its refusal.
+    async fn exchange(
+        &self,
+        endpoint: Endpoint,
+        query: &[(&str, &str)],
+        body: Option<(String, &str)>,
+    ) -> Result<String, ApiError> {
         let url = self.url(endpoint);
         let request = match endpoint.method() {
             Method::Get => Request::get(&url),
@@ -164,17 +174,18 @@ impl Api {
         }
         .query(query.iter().copied());
         let (status, text) = self.fetch(request, body).await.map_err(network)?;
-        let result = decode(status, text).await;
-        if let Err(ApiError::Rejected(body)) = &result
-            && matches!(
-                body.code,
-                ErrorCode::InvalidGuestPass | ErrorCode::GuestPassExpired
-            )
-        {
+        if (200..300).contains(&status) {
+            return Ok(text);
+        }
+        let refusal = refused(status, text).await;
+        if matches!(
+            refusal.code,
+            ErrorCode::InvalidGuestPass | ErrorCode::GuestPassExpired
+        ) {
             // Useless from now on: "My tickets" says so, and the next create brings a new one.
             self.guest_pass.set(None);
         }
-        result
+        Err(ApiError::Rejected(refusal))
     }
 
     /// The status and body text of one request, sent with who is asking.

@@ -68,16 +68,16 @@ impl ApiError {
     }
 }
 
-/// A 2xx answer decoded as `T`, anything else as the proxy's `ErrorBody` ([`refusal`], read by
-/// its chunk: see [`crate::chunks::refusal`]).
-pub async fn decode<T: DeserializeOwned>(status: u16, text: String) -> Result<T, ApiError> {
-    if !(200..300).contains(&status) {
-        return Err(ApiError::Rejected(
-            crate::chunks::refusal(status, text).await,
-        ));
-    }
-    let parsed = JSON::parse(&text).map_err(|_| unreadable(&"no JSON".into()))?;
+/// A 2xx answer's text decoded as `T`.
+pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    let parsed = JSON::parse(text).map_err(|_| unreadable(&"no JSON".into()))?;
     serde_wasm_bindgen::from_value(parsed).map_err(|e| unreadable(&e.into()))
+}
+
+/// Any other answer as the proxy's `ErrorBody` ([`refusal`], read by its chunk: see
+/// [`crate::chunks::refusal`]).
+pub async fn refused(status: u16, text: String) -> ErrorBody {
+    crate::chunks::refusal(status, text).await
 }
 
 /// A refusal's `ErrorBody`. A proxy's refusal always is one; anything else came from something
