@@ -36,24 +36,33 @@ impl Command {
     /// Reads `[method, …args]`; the error is the whole warning.
     pub(crate) fn parse(call: &Array) -> Result<Command, String> {
         let Some(method) = call.get(0).as_string() else {
-            return Err(format!(
-                "Helpdock(method, …) needs a method name: {METHODS}."
-            ));
+            return Err(joined(&[
+                "Helpdock(method, …) needs a method name: ",
+                METHODS,
+                ".",
+            ]));
         };
         let args = call.length().saturating_sub(1);
         let no_args = |command: Command| match args {
             0 => Ok(command),
-            _ => Err(format!(
-                "Helpdock('{method}') takes no arguments; the call was ignored."
-            )),
+            _ => Err(joined(&[
+                "Helpdock('",
+                &method,
+                "') takes no arguments; the call was ignored.",
+            ])),
         };
         match method.as_str() {
-            "identify" if args == 1 => identify_args(&call.get(1))
-                .map(Command::Identify)
-                .map_err(|problem| format!("{IDENTIFY_USAGE}: {problem}; the call was ignored.")),
-            "identify" => Err(format!(
-                "{IDENTIFY_USAGE} takes one object; the call was ignored."
-            )),
+            "identify" if args == 1 => {
+                identify_args(&call.get(1))
+                    .map(Command::Identify)
+                    .map_err(|problem| {
+                        joined(&[IDENTIFY_USAGE, ": ", &problem, "; the call was ignored."])
+                    })
+            }
+            "identify" => Err(joined(&[
+                IDENTIFY_USAGE,
+                " takes one object; the call was ignored.",
+            ])),
             "prefill" if args == 1 => {
                 prefill_args(&call.get(1))
                     .map(Command::Prefill)
@@ -73,9 +82,13 @@ impl Command {
             "close" => no_args(Command::Close),
             "toggle" => no_args(Command::Toggle),
             "reset" => no_args(Command::Reset),
-            _ => Err(format!(
-                "Helpdock('{method}') is not a method; use {METHODS}."
-            )),
+            _ => Err(joined(&[
+                "Helpdock('",
+                &method,
+                "') is not a method; use ",
+                METHODS,
+                ".",
+            ])),
         }
     }
 }

@@ -80,7 +80,7 @@ impl DurableSend {
                         self.key.set_value(None);
                         store();
                     }
-                    let offline = error == ApiError::Network;
+                    let offline = matches!(error, ApiError::Network);
                     self.waiting.set(offline);
                     self.failure.set((!offline).then_some(error));
                 }
