@@ -64,7 +64,8 @@ async fn the_first_open_fetches_the_first_screen_and_the_rest_comes_later() {
         );
 
         // Prefetched, unasked: "My tickets" (the list and the thread, and what they share).
-        let prefetched = wait_for_chunks(&client, &["history.", "thread.", "history_thread."]).await;
+        let prefetched =
+            wait_for_chunks(&client, &["history.", "thread.", "history_thread."]).await;
         w.click("tab-history").await;
         w.find("empty-history").await;
         assert_eq!(
