@@ -25,7 +25,7 @@ cleanup() { rm -rf "$scratch"; }
 trap cleanup EXIT
 
 # A CARGO_HOME whose bin/ holds only rustup's proxies (cargo, rustc, rustfmt, clippy…): the
-# cargo-installed tools (trunk, wasm-bindgen) and the registry are left behind.
+# cargo-installed tools (wasm-split-cli, wasm-bindgen, trunk) and the registry are left behind.
 user_cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
 rustup_bin=$(command -v rustup) || { echo "fresh-check: rustup is required" >&2; exit 1; }
 rustup_bin=$(readlink -f "$rustup_bin")

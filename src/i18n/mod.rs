@@ -1,6 +1,7 @@
 //! The widget's words in each language: one file per locale, each one [`Strings`] value, so a
-//! missing message is a compile error. Adding a locale is one file, its tag in [`TAGS`] and its line in
-//! `LOCALES` and in [`crate::chunks::words`].
+//! missing message is a compile error. Adding a locale is one file, its tag in [`TAGS`], and its
+//! line in `LOCALES` and in [`crate::chunks::words`] (the split build fetches each locale but
+//! English when it is wanted).
 //!
 //! Components read the words through the [`I18n`] handle: `t.text(|s| s.send_ticket)` in a view
 //! (one closure type for every message, so each costs no extra code), or `t.get().send_ticket`
