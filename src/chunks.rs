@@ -7,7 +7,7 @@
 //! on it): tests, clippy and `trunk serve` build one module, where these are plain calls. A chunk
 //! that cannot be fetched shows as a network error, and its next use fetches it again.
 
-use crate::api::{Api, ApiError};
+use crate::api::ApiError;
 use crate::components::error_view::error_view;
 use crate::components::ticket_history::ticket_history;
 use crate::components::ticket_thread::ticket_thread;
@@ -51,25 +51,22 @@ fn thread_chunk(
     Ok(ticket_thread(id, on_back, on_replied, on_seen).into_any())
 }
 
-/// How many of the visitor's tickets have unread news (see [`crate::unread::count`]): reading the
-/// list is "My tickets"' code, so it comes with that chunk rather than with the first screen.
-pub async fn unread_count(api: Api) -> Result<u32, ApiError> {
-    #[cfg(helpdock_split)]
-    let counting = count_chunk(api).await;
-    #[cfg(not(helpdock_split))]
-    let counting = count_chunk(api);
-    match counting {
-        Ok(count) => count.await,
-        Err(_) => Err(ApiError::Network),
-    }
+/// Keeps the launcher's unread count while the panel is open ([`crate::unread::unread_watch`]).
+/// It reads the list with "My tickets"' code and first asks one period after the panel opened,
+/// so it is a chunk of its own, started under the panel's owner once it is here.
+pub fn unread_watch(paused: Memo<bool>) {
+    leptos::task::spawn_local_scoped_with_cancellation(async move {
+        #[cfg(helpdock_split)]
+        let _ = watch_chunk(paused).await;
+        #[cfg(not(helpdock_split))]
+        let _ = watch_chunk(paused);
+    });
 }
 
-/// The count's future, boxed: a split point hands over a value, not an `async fn`.
-type Counting = std::pin::Pin<Box<dyn Future<Output = Result<u32, ApiError>>>>;
-
-#[cfg_attr(helpdock_split, wasm_split(unread_count, fallible))]
-fn count_chunk(api: Api) -> Result<Counting, SplitLoaderError> {
-    Ok(Box::pin(crate::unread::count(api)))
+#[cfg_attr(helpdock_split, wasm_split(unread_watch, fallible))]
+fn watch_chunk(paused: Memo<bool>) -> Result<(), SplitLoaderError> {
+    crate::unread::unread_watch(paused);
+    Ok(())
 }
 
 /// The `ErrorBody` of a refusal (see [`crate::api::answer::refusal`]). The happy path of the

@@ -41,7 +41,7 @@ pub fn unread_watch(paused: Memo<bool>) {
         }
         let api = api.clone();
         leptos::task::spawn_local(async move {
-            let answer = crate::chunks::unread_count(api).await;
+            let answer = unread_count(api).await;
             poll.report(answer.is_ok());
             if let Ok(now) = answer
                 && count
@@ -55,7 +55,7 @@ pub fn unread_watch(paused: Memo<bool>) {
 }
 
 /// How many of the visitor's tickets have news they have not seen (meeting new ones as seen).
-pub async fn count(api: Api) -> Result<u32, ApiError> {
+async fn unread_count(api: Api) -> Result<u32, ApiError> {
     let list = api.list_tickets().await?;
     meet(&api, &list.tickets);
     Ok(unread(&api, &list.tickets).len() as u32)

@@ -4,7 +4,6 @@ use super::ticket_form::ticket_form;
 use crate::chunks;
 use crate::i18n::{Message, use_i18n};
 use crate::reactive::{effect, memo};
-use crate::unread::unread_watch;
 use helpdock_wire::TicketId;
 use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::prelude::*;
@@ -141,7 +140,7 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
                 {tab_button(Tab::History, |s| s.my_tickets, "tab-history")}
             </nav>
             // The launcher's unread count, while "My tickets" is not there to keep it.
-            {unread_watch(on_history)}
+            {chunks::unread_watch(on_history)}
             <div class="hd-body">
                 <div role="tabpanel" hidden=move || tab.get() != Tab::New>
                     {ticket_form(show_ticket)}
