@@ -1,7 +1,8 @@
 //! Code splitting: what the first screen does not need is a wasm chunk of its own in the release
-//! build: "My tickets", a ticket's thread, and each locale but English. A chunk is fetched on
-//! first use; [`prefetch`] fetches the first two while the browser is idle once the panel is
-//! open, so "My tickets" opens as fast as the form.
+//! build: "My tickets", a ticket's thread, the reader of refusals, the launcher's unread watch,
+//! and each locale but English. A chunk is fetched on first use; [`prefetch`] fetches the first
+//! three while the browser is idle once the panel is open, so "My tickets" opens as fast as the
+//! form, and the panel starts the unread watch as it opens.
 //!
 //! Only the release build splits (`--cfg helpdock_split`; scripts/build-widget.sh runs wasm-split
 //! on it): tests, clippy and `trunk serve` build one module, where these are plain calls. A chunk
@@ -53,7 +54,8 @@ fn thread_chunk(
 
 /// Keeps the launcher's unread count while the panel is open ([`crate::unread::unread_watch`]).
 /// It reads the list with "My tickets"' code and first asks one period after the panel opened,
-/// so it is a chunk of its own, started under the panel's owner once it is here.
+/// so it is a chunk of its own, started under the panel's owner once it is here. Should that
+/// fetch fail, the badge keeps its count until the panel is built again.
 pub fn unread_watch(paused: Memo<bool>) {
     leptos::task::spawn_local_scoped_with_cancellation(async move {
         #[cfg(helpdock_split)]
@@ -106,8 +108,9 @@ fn or_failure(view: Result<AnyView, SplitLoaderError>) -> AnyView {
     view.unwrap_or_else(|_| error_view(ApiError::Network, "chunk-error").into_any())
 }
 
-/// Fetches the chunks of "My tickets", the thread and refusals while the browser is idle (after a timeout
-/// where there is no `requestIdleCallback`). Call when the panel opens; no-op once they are here.
+/// Fetches the chunks of "My tickets", the thread and refusals while the browser is idle (after
+/// a timeout where there is no `requestIdleCallback`). Call when the panel opens; no-op once they
+/// are here.
 pub fn prefetch() {
     #[cfg(helpdock_split)]
     {
