@@ -55,7 +55,7 @@ fn thread_chunk(
 /// Keeps the launcher's unread count while the panel is open ([`crate::unread::unread_watch`]).
 /// It reads the list with "My tickets"' code and first asks one period after the panel opened,
 /// so it is a chunk of its own, started under the panel's owner once it is here. Should that
-/// fetch fail, the badge keeps its count until the panel is built again.
+/// fetch fail, the badge keeps the count it has (the list, once opened, counts again).
 pub fn unread_watch(paused: Memo<bool>) {
     leptos::task::spawn_local_scoped_with_cancellation(async move {
         #[cfg(helpdock_split)]
