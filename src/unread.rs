@@ -10,7 +10,7 @@
 //! are seen as they are sent (the thread reloads); a ticket met for the first time counts as seen,
 //! so a new browser does not light up every old ticket.
 
-use crate::api::{Api, ApiError, Visitor};
+use crate::api::{Api, Visitor};
 use crate::drafts::{load_object, save_object, visitor_key};
 use crate::polling::{Poll, PollEvery};
 use crate::reactive::effect;
@@ -41,24 +41,20 @@ pub fn unread_watch(paused: Memo<bool>) {
         }
         let api = api.clone();
         leptos::task::spawn_local(async move {
-            let answer = unread_count(api).await;
+            let answer = api.list_tickets().await;
             poll.report(answer.is_ok());
-            if let Ok(now) = answer
-                && count
+            if let Ok(list) = answer {
+                meet(&api, &list.tickets);
+                let now = unread(&api, &list.tickets).len() as u32;
+                if count
                     .try_get_untracked()
                     .is_some_and(|before| before != now)
-            {
-                count.set(now);
+                {
+                    count.set(now);
+                }
             }
         });
     });
-}
-
-/// How many of the visitor's tickets have news they have not seen (meeting new ones as seen).
-async fn unread_count(api: Api) -> Result<u32, ApiError> {
-    let list = api.list_tickets().await?;
-    meet(&api, &list.tickets);
-    Ok(unread(&api, &list.tickets).len() as u32)
 }
 
 /// Marks ticket `id` as seen up to `instant` (ms since the epoch); never moves backwards.

@@ -12,7 +12,11 @@ fn describe(error: &ApiError, s: &'static Strings) -> String {
         return s.error_network.into();
     };
     match body.code {
-        ErrorCode::InvalidInput if body.field.is_some() || !body.field_errors.is_empty() => {
+        ErrorCode::InvalidInput
+            if body.field.is_some()
+                || !body.field_errors.is_empty()
+                || !body.field_problems.is_empty() =>
+        {
             s.error_check_fields
         }
         ErrorCode::InvalidInput | ErrorCode::BadRequest => return body.message.clone(),
@@ -65,6 +69,11 @@ mod tests {
         );
         let with_fields = ApiError::invalid([("subject".into(), Problem::Required)].into());
         assert!(describe(&with_fields).contains("fields marked"));
+        let mut only_kinds = ErrorBody::new(ErrorCode::InvalidInput, "Fix.");
+        only_kinds
+            .field_problems
+            .insert("subject".into(), Problem::Required);
+        assert!(describe(&ApiError::Rejected(only_kinds)).contains("fields marked"));
         assert!(describe(&rejected(ErrorCode::Internal, "panic at x.rs:1")).contains("went wrong"));
         assert!(describe(&rejected(ErrorCode::UpstreamTimeout, "")).contains("isn't answering"));
         assert!(

@@ -25,7 +25,8 @@ const FOCUSABLE: &str = "a[href],button:not([disabled]),input:not([disabled]):no
 /// close focus goes back to the launcher (or, without one, where it was).
 pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
     let t = use_i18n();
-    // The panel is built on first open: "My tickets" and the thread can come now, unhurried.
+    // The panel is built on first open: "My tickets", the thread and the reader of refusals can
+    // come now, unhurried.
     chunks::prefetch();
     let dialog = NodeRef::<leptos::html::Section>::new();
     // Where focus goes back on close when there is no launcher: where it was on open.
