@@ -5,6 +5,7 @@ mod identity;
 
 pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};
 
+use crate::catalog::CatalogConfig;
 use crate::identity::StaffList;
 use crate::perimeter::{LimitsConfig, PublicOrigin};
 use crate::secret::Secret;
@@ -56,6 +57,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// `[server]`: connection timeouts and the connection cap.
     pub server: ServerConfig,
+    /// `[catalog]`: how long categories and custom fields are kept.
+    pub catalog: CatalogConfig,
 }
 
 /// A setting that could not be used.
@@ -102,6 +105,8 @@ struct FileConfig {
     limits: LimitsConfig,
     #[serde(default)]
     server: ServerConfig,
+    #[serde(default)]
+    catalog: CatalogConfig,
 }
 
 /// A value and the key it came from, so an error can name it.
@@ -228,6 +233,12 @@ impl Config {
                 key: file_key(&format!("server.{key}")),
                 message,
             })?;
+        fc.catalog
+            .validate()
+            .map_err(|(key, message)| ConfigError::Invalid {
+                key: file_key(&format!("catalog.{key}")),
+                message,
+            })?;
         Ok(Config {
             upstream_url,
             upstream_token: token,
@@ -246,6 +257,7 @@ impl Config {
             sites: identity.sites,
             limits: fc.limits.clone(),
             server: fc.server.clone(),
+            catalog: fc.catalog.clone(),
         })
     }
 }

@@ -3,6 +3,7 @@
 //! widget from the proxy's absolute URL, like a customer's site would: every asset load and API
 //! call the browser makes is cross-origin, as in production.
 
+use crate::catalog::{Catalog, CatalogConfig};
 use crate::config::{DEFAULT_GUEST_PASS_TTL, DEFAULT_UPSTREAM_TIMEOUT, Env, SiteConfig};
 use crate::identity::{GatekeeperSettings, GuestPassKey, StaffList, signature, unix_now};
 use crate::perimeter::{LimitsConfig, Perimeter, PublicOrigin, SiteOrigins};
@@ -196,6 +197,7 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
     let public = PublicOrigin::parse(&proxy_url).map_err(DemoError::Setup)?;
     let perimeter = perimeter.serving_at(public);
     let state = AppState {
+        catalog: Catalog::new(upstream.clone(), CatalogConfig::default()),
         upstream,
         assets_dir: settings.assets_dir.clone(),
         gatekeeper: gatekeeper.clone(),

@@ -2,6 +2,7 @@
 //! forwards those to the SupportEngine helpdesk with the secret token only it knows.
 
 pub mod assets;
+pub mod catalog;
 pub mod config;
 pub mod demo;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod secret;
 mod server;
 mod upstream;
 
+pub use catalog::{Catalog, CatalogConfig};
 pub use error::ApiError;
 pub use identity::Gatekeeper;
 pub use ownership::OwnerCache;
@@ -35,6 +37,8 @@ use std::sync::Arc;
 pub struct AppState {
     /// The helpdesk client (holds the token).
     pub upstream: Upstream,
+    /// Categories and custom fields, cached.
+    pub catalog: Catalog,
     /// The directory whose files are served at `/<file>`.
     pub assets_dir: PathBuf,
     /// Decides who each visitor is.
@@ -48,6 +52,12 @@ pub struct AppState {
 impl FromRef<AppState> for Upstream {
     fn from_ref(state: &AppState) -> Upstream {
         state.upstream.clone()
+    }
+}
+
+impl FromRef<AppState> for Catalog {
+    fn from_ref(state: &AppState) -> Catalog {
+        state.catalog.clone()
     }
 }
 

@@ -6,7 +6,8 @@ use helpdock::demo::{DemoSettings, data_dir_from_env, warn_if_widget_missing};
 use helpdock::identity::{signature, unix_now};
 use helpdock::perimeter::PublicOrigin;
 use helpdock::{
-    AppState, Gatekeeper, OwnerCache, Perimeter, ServerConfig, Upstream, UpstreamConfig, app,
+    AppState, Catalog, Gatekeeper, OwnerCache, Perimeter, ServerConfig, Upstream, UpstreamConfig,
+    app,
 };
 use helpdock_wire::validate::{is_valid_email, normalize_email};
 use std::error::Error;
@@ -143,6 +144,7 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
         derived
     });
     let state = AppState {
+        catalog: Catalog::new(upstream.clone(), config.catalog.clone()),
         upstream,
         assets_dir: config.assets_dir,
         gatekeeper: Arc::new(gatekeeper),

@@ -1,13 +1,18 @@
-//! What the ticket form offers: categories and custom fields, straight from the helpdesk.
+//! What the ticket form offers: categories and custom fields, from the proxy's cache of the
+//! helpdesk's answers (`catalog`), which browsers and CDNs may reuse as long as the proxy does.
 
 use crate::AppState;
+use crate::catalog::Catalog;
 use crate::error::ApiError;
 use crate::identity::RequestSite;
-use crate::upstream::Upstream;
 use axum::extract::State;
+use axum::http::HeaderValue;
+use axum::http::header::CACHE_CONTROL;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use helpdock_wire::{Categories, CustomFields, Endpoint};
+use helpdock_wire::Endpoint;
+use serde::Serialize;
 
 /// `GET /api/ticket_categories.php` and `GET /api/ticket_custom_fields.php`.
 pub(super) fn router() -> Router<AppState> {
@@ -18,15 +23,29 @@ pub(super) fn router() -> Router<AppState> {
 
 // The site is checked (docs/protocol.md: every call names one) though the answer is the same for all.
 async fn list_categories(
-    State(upstream): State<Upstream>,
+    State(catalog): State<Catalog>,
     _site: RequestSite,
-) -> Result<Json<Categories>, ApiError> {
-    upstream.categories().await.map(Json)
+) -> Result<Response, ApiError> {
+    let categories = catalog.categories().await?;
+    Ok(reusable(&catalog, &*categories))
 }
 
 async fn list_custom_fields(
-    State(upstream): State<Upstream>,
+    State(catalog): State<Catalog>,
     _site: RequestSite,
-) -> Result<Json<CustomFields>, ApiError> {
-    upstream.custom_fields().await.map(Json)
+) -> Result<Response, ApiError> {
+    let fields = catalog.custom_fields().await?;
+    Ok(reusable(&catalog, &*fields))
+}
+
+/// `list` as JSON that caches may keep as long as the proxy keeps it (nothing of a visitor's is
+/// in it); with the cache off, they must ask each time.
+fn reusable(catalog: &Catalog, list: &impl Serialize) -> Response {
+    let max_age = catalog.max_age().as_secs();
+    let policy = match max_age {
+        0 => HeaderValue::from_static("no-cache"),
+        secs => HeaderValue::from_str(&format!("public, max-age={secs}"))
+            .unwrap_or(HeaderValue::from_static("no-cache")),
+    };
+    ([(CACHE_CONTROL, policy)], Json(list)).into_response()
 }

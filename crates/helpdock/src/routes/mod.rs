@@ -38,8 +38,9 @@ pub fn router() -> Router<AppState> {
         // Set before the layers below, so a 405 gets the API's headers too.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        // Answers hold a visitor's tickets: no cache may keep them, no page may run them.
-        .layer(SetResponseHeaderLayer::overriding(
+        // Answers hold a visitor's tickets: no cache may keep them, no page may run them. Only
+        // the catalog's lists (nobody's in particular) say otherwise.
+        .layer(SetResponseHeaderLayer::if_not_present(
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))

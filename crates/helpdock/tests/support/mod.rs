@@ -13,6 +13,7 @@ use helpdock::{
     AppState, Gatekeeper, HelpdeskTimeZone, OwnerCache, Perimeter, Secret, Upstream,
     UpstreamConfig, app,
 };
+use helpdock::{Catalog, CatalogConfig};
 use reference_helpdesk::{Helpdesk, Quirks};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, Url};
@@ -39,6 +40,15 @@ pub fn identity(email: &str) -> String {
 
 /// The test proxy's state: one site, the seeded staff user, limits no test reaches.
 pub fn state(upstream: Upstream, assets_dir: std::path::PathBuf) -> AppState {
+    state_with_catalog(upstream, assets_dir, CatalogConfig::default())
+}
+
+/// [`state`] with the catalog cached as `catalog` says.
+pub fn state_with_catalog(
+    upstream: Upstream,
+    assets_dir: std::path::PathBuf,
+    catalog: CatalogConfig,
+) -> AppState {
     let sites = vec![SiteConfig {
         id: SITE.into(),
         origins: vec!["https://shop.example.com".into()],
@@ -57,6 +67,7 @@ pub fn state(upstream: Upstream, assets_dir: std::path::PathBuf) -> AppState {
         trust_browser_email: false,
     });
     AppState {
+        catalog: Catalog::new(upstream.clone(), catalog),
         upstream,
         assets_dir,
         gatekeeper: Arc::new(gatekeeper),
@@ -165,6 +176,31 @@ pub async fn proxy_in_zone(
     timeout: Duration,
     zone: HelpdeskTimeZone,
 ) -> Proxy {
+    proxy_with(upstream, token, timeout, zone, CatalogConfig::default()).await
+}
+
+/// A stack whose proxy caches the catalog as `catalog` says.
+pub async fn stack_with_catalog(catalog: CatalogConfig) -> Stack {
+    let helpdesk = Helpdesk::open_with(None, TOKEN.to_owned(), Quirks::default()).expect("open");
+    let addr = serve_router(helpdesk.router()).await;
+    let proxy = proxy_with(
+        addr,
+        TOKEN,
+        Duration::from_secs(10),
+        HelpdeskTimeZone::default(),
+        catalog,
+    )
+    .await;
+    Stack { helpdesk, proxy }
+}
+
+async fn proxy_with(
+    upstream: SocketAddr,
+    token: &str,
+    timeout: Duration,
+    zone: HelpdeskTimeZone,
+    catalog: CatalogConfig,
+) -> Proxy {
     let base_url = Url::parse(&format!("http://{upstream}/api/")).expect("url");
     let upstream = Upstream::new(UpstreamConfig {
         base_url,
@@ -175,7 +211,12 @@ pub async fn proxy_in_zone(
     .expect("client");
     let assets = tempfile::tempdir().expect("assets dir");
     std::fs::write(assets.path().join("widget.js"), "/* loader */").expect("write asset");
-    let addr = serve_router(app(state(upstream, assets.path().to_owned()))).await;
+    let addr = serve_router(app(state_with_catalog(
+        upstream,
+        assets.path().to_owned(),
+        catalog,
+    )))
+    .await;
     Proxy {
         base: format!("http://{addr}"),
         client: reqwest::Client::new(),
