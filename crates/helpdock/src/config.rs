@@ -7,6 +7,7 @@ pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};
 
 use crate::catalog::CatalogConfig;
 use crate::identity::StaffList;
+use crate::operations::logs::LogFormat;
 use crate::perimeter::{LimitsConfig, PublicOrigin};
 use crate::secret::Secret;
 use crate::server::ServerConfig;
@@ -59,6 +60,10 @@ pub struct Config {
     pub server: ServerConfig,
     /// `[catalog]`: how long categories and custom fields are kept.
     pub catalog: CatalogConfig,
+    /// Where `/metrics` is served; `None`: nowhere (and nothing is recorded).
+    pub metrics_listen: Option<SocketAddr>,
+    /// How log lines are written.
+    pub log_format: LogFormat,
 }
 
 /// A setting that could not be used.
@@ -107,6 +112,8 @@ struct FileConfig {
     server: ServerConfig,
     #[serde(default)]
     catalog: CatalogConfig,
+    metrics_listen: Option<String>,
+    log_format: Option<String>,
 }
 
 /// A value and the key it came from, so an error can name it.
@@ -194,6 +201,12 @@ impl Config {
         );
         let listen = pick("HELPDOCK_LISTEN", "listen", fc.listen.clone());
         let public_url = pick("HELPDOCK_PUBLIC_URL", "public_url", fc.public_url.clone());
+        let metrics_listen = pick(
+            "HELPDOCK_METRICS_LISTEN",
+            "metrics_listen",
+            fc.metrics_listen.clone(),
+        );
+        let log_format = pick("HELPDOCK_LOG_FORMAT", "log_format", fc.log_format.clone());
         let assets = pick(
             "HELPDOCK_ASSETS_DIR",
             "assets_dir",
@@ -222,6 +235,28 @@ impl Config {
                 })
             })
             .transpose()?;
+        let metrics_listen = metrics_listen
+            .map(|setting| listen_from(Some(setting)))
+            .transpose()?;
+        let log_format = log_format
+            .map(|setting| {
+                setting
+                    .value
+                    .parse()
+                    .map_err(|message| ConfigError::Invalid {
+                        key: setting.key,
+                        message,
+                    })
+            })
+            .transpose()?
+            .unwrap_or_default();
+        if metrics_listen.is_some_and(|m| m == listen) {
+            return Err(ConfigError::Invalid {
+                key: file_key("metrics_listen"),
+                message: "must differ from listen: metrics are never served on the widget's origin"
+                    .into(),
+            });
+        }
         let identity = identity::identity_settings(env, &fc, &file_key)?;
         fc.limits.validate().map_err(|e| ConfigError::Invalid {
             key: file_key(&format!("limits.{}", e.key)),
@@ -258,6 +293,8 @@ impl Config {
             limits: fc.limits.clone(),
             server: fc.server.clone(),
             catalog: fc.catalog.clone(),
+            metrics_listen,
+            log_format,
         })
     }
 }

@@ -6,6 +6,7 @@
 use crate::catalog::{Catalog, CatalogConfig};
 use crate::config::{DEFAULT_GUEST_PASS_TTL, DEFAULT_UPSTREAM_TIMEOUT, Env, SiteConfig};
 use crate::identity::{GatekeeperSettings, GuestPassKey, StaffList, signature, unix_now};
+use crate::operations::Readiness;
 use crate::perimeter::{LimitsConfig, Perimeter, PublicOrigin, SiteOrigins};
 use crate::{
     ApiError, AppState, Gatekeeper, HelpdeskTimeZone, OwnerCache, Secret, Upstream, UpstreamConfig,
@@ -198,6 +199,7 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
     let perimeter = perimeter.serving_at(public);
     let state = AppState {
         catalog: Catalog::new(upstream.clone(), CatalogConfig::default()),
+        readiness: Readiness::new(upstream.clone()),
         upstream,
         assets_dir: settings.assets_dir.clone(),
         gatekeeper: gatekeeper.clone(),

@@ -219,7 +219,12 @@ impl IntoResponse for ApiError {
             ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
             _ => {}
         }
-        let mut response = (self.status(), Json(self.body())).into_response();
+        let status = self.status();
+        if status.is_client_error() {
+            metrics::counter!("helpdock_refusals_total", "code" => self.code().as_str())
+                .increment(1);
+        }
+        let mut response = (status, Json(self.body())).into_response();
         if let ApiError::RateLimited { retry_after_secs } = self {
             response
                 .headers_mut()

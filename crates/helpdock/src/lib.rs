@@ -10,6 +10,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod identity;
 mod layers;
+pub mod operations;
 pub mod ownership;
 pub mod perimeter;
 mod routes;
@@ -20,6 +21,7 @@ mod upstream;
 pub use catalog::{Catalog, CatalogConfig};
 pub use error::ApiError;
 pub use identity::Gatekeeper;
+pub use operations::Readiness;
 pub use ownership::OwnerCache;
 pub use perimeter::Perimeter;
 pub use routes::MAX_BODY_BYTES;
@@ -47,6 +49,8 @@ pub struct AppState {
     pub owners: OwnerCache,
     /// Origins, rate limits, remembered answers: the checks around the handlers.
     pub perimeter: Perimeter,
+    /// What `/readyz` answers.
+    pub readiness: Readiness,
 }
 
 impl FromRef<AppState> for Upstream {
@@ -58,6 +62,12 @@ impl FromRef<AppState> for Upstream {
 impl FromRef<AppState> for Catalog {
     fn from_ref(state: &AppState) -> Catalog {
         state.catalog.clone()
+    }
+}
+
+impl FromRef<AppState> for Readiness {
+    fn from_ref(state: &AppState) -> Readiness {
+        state.readiness.clone()
     }
 }
 
@@ -75,6 +85,8 @@ impl FromRef<AppState> for Perimeter {
 
 /// The whole proxy as a router: API, assets, JSON errors, headers, logging.
 pub fn app(state: AppState) -> Router {
-    let router = routes::router().merge(assets::router(&state.assets_dir));
+    let router = routes::router()
+        .merge(operations::router())
+        .merge(assets::router(&state.assets_dir));
     layers::wrap(router, &state).with_state(state)
 }

@@ -4,20 +4,22 @@ use clap::{Parser, Subcommand};
 use helpdock::config::{Config, SigningConfig, assets_dir_from_env, listen_from_env, process_env};
 use helpdock::demo::{DemoSettings, data_dir_from_env, warn_if_widget_missing};
 use helpdock::identity::{signature, unix_now};
+use helpdock::operations::logs::{self, LogFormat};
+use helpdock::operations::metrics;
 use helpdock::perimeter::PublicOrigin;
 use helpdock::{
-    AppState, Catalog, Gatekeeper, OwnerCache, Perimeter, ServerConfig, Upstream, UpstreamConfig,
-    app,
+    AppState, Catalog, Gatekeeper, OwnerCache, Perimeter, Readiness, ServerConfig, Upstream,
+    UpstreamConfig, app,
 };
 use helpdock_wire::validate::{is_valid_email, normalize_email};
 use std::error::Error;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 use tokio::net::TcpListener;
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(
@@ -75,32 +77,36 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // Logs go to stderr, so stdout carries only the lines scripts parse.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        // Colour codes only for people; log files and test harnesses get plain text.
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
     let result = match Cli::parse().command {
-        Command::Serve { config } => serve(config).await,
+        Command::Serve { config } => match Config::load(config.as_deref(), &process_env) {
+            Ok(config) => {
+                logs::init(config.log_format);
+                serve(config).await
+            }
+            Err(e) => Err(e.into()),
+        },
         Command::Sign {
             email,
             site,
             expires_in,
             expires,
             config,
-        } => sign(
-            &email,
-            site.as_deref(),
-            expires_in.as_deref(),
-            expires,
-            config,
-        ),
-        Command::Demo => demo().await,
+        } => {
+            logs::init(log_format_from_env());
+            sign(
+                &email,
+                site.as_deref(),
+                expires_in.as_deref(),
+                expires,
+                config,
+            )
+        }
+        Command::Demo => {
+            logs::init(log_format_from_env());
+            demo().await
+        }
         Command::ReferenceHelpdesk { listen, token, db } => {
+            logs::init(log_format_from_env());
             reference_helpdesk(listen, token, db).await
         }
     };
@@ -113,8 +119,14 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
-    let config = Config::load(config_file.as_deref(), &process_env)?;
+/// `HELPDOCK_LOG_FORMAT` for the commands without a config file; text when unset or unknown.
+fn log_format_from_env() -> LogFormat {
+    process_env("HELPDOCK_LOG_FORMAT")
+        .and_then(|f| f.parse().ok())
+        .unwrap_or_default()
+}
+
+async fn serve(config: Config) -> Result<(), Box<dyn Error>> {
     let loopback = config
         .upstream_url
         .host_str()
@@ -145,6 +157,7 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
     });
     let state = AppState {
         catalog: Catalog::new(upstream.clone(), config.catalog.clone()),
+        readiness: Readiness::new(upstream.clone()),
         upstream,
         assets_dir: config.assets_dir,
         gatekeeper: Arc::new(gatekeeper),
@@ -152,8 +165,50 @@ async fn serve(config_file: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
         perimeter: Perimeter::for_sites(config.limits.clone(), &config.sites).serving_at(public),
     };
     tracing::info!(%addr, upstream = %config.upstream_url, helpdesk_timezone = %zone_name, "helpdock listening");
+    // Scripts take the first line: the proxy's URL.
     announce(&format!("Helpdock proxy: http://{addr}/"))?;
-    helpdock::serve(listener, app(state), config.server, shutdown_signal()).await?;
+    if let Some(metrics_addr) = config.metrics_listen {
+        serve_metrics(metrics_addr).await?;
+    }
+    let (readiness, writes) = (state.readiness.clone(), state.perimeter.writes_in_flight());
+    let stopping = Arc::new(OnceLock::new());
+    let signalled = Arc::clone(&stopping);
+    let shutdown = async move {
+        shutdown_signal().await;
+        let _ = signalled.set(Instant::now());
+        // Probes that still reach us (on open connections) learn we are going.
+        readiness.drain();
+    };
+    let deadline = config.server.shutdown_timeout();
+    helpdock::serve(listener, app(state), config.server, shutdown).await?;
+    // A create whose client hung up still runs; its answer must be stored before we go.
+    writes.close();
+    let left = stopping.get().map_or(deadline, |at: &Instant| {
+        deadline.saturating_sub(at.elapsed())
+    });
+    if tokio::time::timeout(left, writes.wait()).await.is_err() {
+        tracing::warn!(
+            writes = writes.len(),
+            "creates or replies still in flight at the shutdown deadline: their answers are lost"
+        );
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Serves `/metrics` on `addr` (its own listener: never on the widget's origin) until exit.
+async fn serve_metrics(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
+    let handle = metrics::install().map_err(|e| format!("cannot record metrics: {e}"))?;
+    let listener = bind(addr).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "metrics listening");
+    announce(&format!("Helpdock metrics: http://{addr}/metrics"))?;
+    tokio::spawn(helpdock::serve(
+        listener,
+        metrics::router(handle),
+        ServerConfig::default(),
+        std::future::pending(),
+    ));
     Ok(())
 }
 

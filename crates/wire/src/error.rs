@@ -78,6 +78,33 @@ impl ErrorCode {
         ErrorCode::Internal,
     ];
 
+    /// The code as it is written on the wire (`rate_limited`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::InvalidSignature => "invalid_signature",
+            ErrorCode::SignatureExpired => "signature_expired",
+            ErrorCode::InvalidGuestPass => "invalid_guest_pass",
+            ErrorCode::GuestPassExpired => "guest_pass_expired",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::ForbiddenOrigin => "forbidden_origin",
+            ErrorCode::StaffEmail => "staff_email",
+            ErrorCode::IdempotencyConflict => "idempotency_conflict",
+            ErrorCode::SpamSuspected => "spam_suspected",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::UpstreamUnavailable => "upstream_unavailable",
+            ErrorCode::UpstreamTimeout => "upstream_timeout",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+
     /// The HTTP status the proxy answers this code with.
     pub const fn status(self) -> u16 {
         match self {
@@ -200,6 +227,10 @@ mod tests {
             "rate_limited","upstream_unavailable","upstream_timeout","internal","brand_new"]"#;
         let codes: Vec<ErrorCode> = serde_json::from_str(spelled).unwrap();
         assert!(codes.iter().all(|c| listed(*c)));
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
         assert_eq!(
             codes[..20],
             ErrorCode::ALL,

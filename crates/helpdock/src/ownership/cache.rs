@@ -59,7 +59,10 @@ impl OwnerCache {
 
     /// The owner of ticket `id`, if known and not expired.
     pub fn get(&self, id: TicketId) -> Option<String> {
-        self.get_at(id, Instant::now())
+        let owner = self.get_at(id, Instant::now());
+        let result = if owner.is_some() { "hit" } else { "miss" };
+        metrics::counter!("helpdock_owner_cache_total", "result" => result).increment(1);
+        owner
     }
 
     /// Remembers that ticket `id` belongs to `owner` (normalised here).

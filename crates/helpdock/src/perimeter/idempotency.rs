@@ -126,9 +126,9 @@ pub(crate) async fn replay_or_run(
     request: Request,
     next: Next,
 ) -> Response {
-    if Action::of(&request).is_none() {
+    let Some(action) = Action::of(&request) else {
         return next.run(request).await;
-    }
+    };
     let key = match idempotency_key(request.headers()) {
         Ok(None) => return next.run(request).await,
         Ok(Some(key)) => key,
@@ -149,7 +149,11 @@ pub(crate) async fn replay_or_run(
     let store = perimeter.idempotency();
     loop {
         match store.claim(scope, fingerprint, Instant::now()) {
-            Claim::Replay(answer) => return answer.replay(),
+            Claim::Replay(answer) => {
+                metrics::counter!("helpdock_idempotent_replays_total", "action" => action.label())
+                    .increment(1);
+                return answer.replay();
+            }
             Claim::Conflict => return ApiError::IdempotencyConflict.into_response(),
             // Woken when the first request finishes either way; then look again.
             Claim::Wait(mut done) => while done.changed().await.is_ok() {},
@@ -157,7 +161,7 @@ pub(crate) async fn replay_or_run(
                 let request = Request::from_parts(parts, Body::from(body));
                 // Its own task: a client that hangs up mid-create must not leave a ticket
                 // created upstream but unrecorded here, to be created again by the retry.
-                let task = tokio::spawn(
+                let task = perimeter.writes_in_flight().spawn(
                     async move {
                         let response = next.run(request).await;
                         let (response, kept) = keep_if_successful(response).await;

@@ -53,6 +53,7 @@ use rate_limit::RateLimits;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
+use tokio_util::task::TaskTracker;
 
 /// A write the perimeter guards: rate limits, idempotency, bot checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +73,14 @@ impl Action {
         Action::guarding(Endpoint::at(
             request.extensions().get::<MatchedPath>()?.as_str(),
         )?)
+    }
+
+    /// The action's name in metrics.
+    fn label(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Reply => "reply",
+        }
     }
 
     /// The action guarding `endpoint`: one for every endpoint the wire table says is guarded.
@@ -101,6 +110,8 @@ struct Inner {
     cors: CorsPolicy,
     rates: RateLimits,
     idempotency: IdempotencyStore,
+    /// Creates and replies run detached from their connection; a stopping proxy waits for them.
+    writes: TaskTracker,
 }
 
 impl std::fmt::Debug for Perimeter {
@@ -132,6 +143,7 @@ impl Perimeter {
                     idempotency_store::CAPACITY,
                 ),
                 limits,
+                writes: TaskTracker::new(),
             }),
             public: None,
         }
@@ -169,6 +181,12 @@ impl Perimeter {
         self.inner
             .rates
             .check_visitor(action, visitor, Instant::now())
+    }
+
+    /// Creates and replies still being written upstream, detached from their clients: a stopping
+    /// proxy waits for them so each answer is stored for a retry (`close` then `wait`).
+    pub fn writes_in_flight(&self) -> TaskTracker {
+        self.inner.writes.clone()
     }
 
     /// The limits in force.

@@ -1,6 +1,7 @@
 //! One log line per request — method, route, status, latency, request id — and never a header
 //! value, a query, or a body: those carry tokens, signatures, guest passes and emails.
 
+use crate::operations::{self, HEALTHZ, READYZ};
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
@@ -11,6 +12,8 @@ use tracing::Instrument;
 
 /// The header that carries the request id both ways.
 pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// How a request that found nothing is named in logs and metrics.
+const UNMATCHED: &str = "(unmatched)";
 /// The longest incoming request id accepted.
 const MAX_ID_LEN: usize = 64;
 
@@ -48,7 +51,7 @@ fn route_label(response: &Response, path: &str) -> String {
         // Only an existing asset answers 2xx/304 here: its path is a file name of ours.
         return path.to_owned();
     }
-    "(unmatched)".to_owned()
+    UNMATCHED.to_owned()
 }
 
 /// Standard methods by name; anything else is the client's invention and logged as such.
@@ -94,16 +97,34 @@ pub(crate) async fn log_request(mut request: Request, next: Next) -> Response {
     request.extensions_mut().insert(RequestId(id.clone()));
     // Whatever else is logged while handling the request (an upstream failure) names the id.
     let span = tracing::info_span!("request", request_id = %id);
+    let in_flight = metrics::gauge!("helpdock_http_requests_in_flight");
+    in_flight.increment(1.0);
     let mut response = next.run(request).instrument(span).await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    tracing::info!(
-        method = %method,
-        route = %route_label(&response, &path),
-        status = response.status().as_u16(),
-        latency_ms = format_args!("{latency_ms:.1}"),
-        request_id = %id,
-        "request"
-    );
+    in_flight.decrement(1.0);
+    let elapsed = started.elapsed();
+    let latency_ms = elapsed.as_secs_f64() * 1000.0;
+    let route = route_label(&response, &path);
+    let status = response.status().as_u16();
+    let routed = response.extensions().get::<MatchedPath>().is_some();
+    let metric_route = match (routed, route.as_str()) {
+        (true, route) | (false, route @ UNMATCHED) => route,
+        // One label for every file: their names change with each build.
+        (false, _) => "(file)",
+    };
+    operations::metrics::request_answered(metric_route, &method, status, elapsed.as_secs_f64());
+    // Probes come every few seconds from every load balancer: a good answer is not news.
+    if status == 200 && matches!(route.as_str(), HEALTHZ | READYZ) {
+        tracing::debug!(method = %method, route = %route, status, request_id = %id, "request");
+    } else {
+        tracing::info!(
+            method = %method,
+            route = %route,
+            status,
+            latency_ms = format_args!("{latency_ms:.1}"),
+            request_id = %id,
+            "request"
+        );
+    }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }

@@ -18,6 +18,9 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// Connections served at once; more wait in the listen queue until one closes.
     pub max_connections: u32,
+    /// Seconds a stopping proxy (SIGTERM, Ctrl-C) gives requests in flight to finish before it
+    /// exits anyway.
+    pub shutdown_timeout_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -29,6 +32,8 @@ impl Default for ServerConfig {
             // Above two upstream calls at their own timeout (ownership check, then the write).
             request_timeout_secs: 60,
             max_connections: 1024,
+            // Above one upstream call at its default timeout; under Kubernetes' default 30 s grace.
+            shutdown_timeout_secs: 25,
         }
     }
 }
@@ -46,6 +51,7 @@ impl ServerConfig {
             ("body_read_timeout_secs", self.body_read_timeout_secs),
             ("idle_timeout_secs", self.idle_timeout_secs),
             ("request_timeout_secs", self.request_timeout_secs),
+            ("shutdown_timeout_secs", self.shutdown_timeout_secs),
         ];
         for (key, value) in timeouts {
             if !(1..=MAX_TIMEOUT_SECS).contains(&value) {
@@ -81,6 +87,11 @@ impl ServerConfig {
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
     }
+
+    /// Time allowed, once told to stop, for requests in flight.
+    pub fn shutdown_timeout(&self) -> Duration {
+        Duration::from_secs(self.shutdown_timeout_secs)
+    }
 }
 
 fn range_message(max: u64, value: u64) -> String {
@@ -102,9 +113,10 @@ mod tests {
                 d.body_read_timeout_secs,
                 d.idle_timeout_secs,
                 d.request_timeout_secs,
-                d.max_connections
+                d.max_connections,
+                d.shutdown_timeout_secs
             ),
-            (10, 30, 30, 60, 1024)
+            (10, 30, 30, 60, 1024, 25)
         );
         assert_eq!(d.validate(), Ok(()));
     }
@@ -117,6 +129,7 @@ mod tests {
             ("idle_timeout_secs = 0", "idle_timeout_secs"),
             ("request_timeout_secs = 0", "request_timeout_secs"),
             ("max_connections = 0", "max_connections"),
+            ("shutdown_timeout_secs = 0", "shutdown_timeout_secs"),
         ];
         for (toml_line, key) in cases {
             let config: ServerConfig = toml::from_str(toml_line).expect(key);

@@ -25,8 +25,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
-/// Serves `app` on `listener` with `settings` until `shutdown` completes, then lets in-flight
-/// requests finish. Each request knows its peer's address (the rate limits' client IP).
+/// Serves `app` on `listener` with `settings` until `shutdown` completes, then stops accepting
+/// and lets in-flight requests finish, for at most `shutdown_timeout_secs`. Each request knows
+/// its peer's address (the rate limits' client IP).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -63,7 +64,16 @@ pub async fn serve(
         spawn_connection(stream, peer, app.clone(), &settings, &graceful, slot);
     }
     drop(listener);
-    graceful.shutdown().await;
+    // Idle keep-alive connections close now; busy ones after their answer.
+    if tokio::time::timeout(settings.shutdown_timeout(), graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            shutdown_timeout_secs = settings.shutdown_timeout_secs,
+            "requests still in flight at the shutdown deadline: their connections are cut"
+        );
+    }
     Ok(())
 }
 

@@ -10,7 +10,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// A larger answer than this is not a helpdesk answer we can use.
 const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
@@ -35,6 +37,36 @@ pub struct Upstream {
     base_url: Url,
     token: Secret,
     time_zone: HelpdeskTimeZone,
+    /// When the helpdesk last answered (the readiness probe need not ask while it does).
+    answered: Arc<LastAnswer>,
+}
+
+/// The time of the helpdesk's latest usable answer, as milliseconds since `since` (0: none yet).
+#[derive(Debug)]
+struct LastAnswer {
+    since: Instant,
+    millis: AtomicU64,
+}
+
+impl LastAnswer {
+    fn new() -> LastAnswer {
+        LastAnswer {
+            since: Instant::now(),
+            millis: AtomicU64::new(0),
+        }
+    }
+
+    fn record(&self) {
+        let millis = u64::try_from(self.since.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.millis.fetch_max(millis.max(1), Ordering::Relaxed);
+    }
+
+    fn get(&self) -> Option<Instant> {
+        match self.millis.load(Ordering::Relaxed) {
+            0 => None,
+            millis => Some(self.since + Duration::from_millis(millis)),
+        }
+    }
 }
 
 /// How a call sends its parameters.
@@ -60,6 +92,7 @@ impl Upstream {
             base_url: config.base_url,
             token: config.token,
             time_zone: config.time_zone,
+            answered: Arc::new(LastAnswer::new()),
         })
     }
 
@@ -68,8 +101,35 @@ impl Upstream {
         &self.time_zone
     }
 
-    /// Calls `script` (e.g. `tickets_create.php`) and decodes its `success:true` answer as `T`.
+    /// When the helpdesk last gave a usable answer (`success` true or false), if it has.
+    pub fn last_answer(&self) -> Option<Instant> {
+        self.answered.get()
+    }
+
+    /// Calls `script` (e.g. `tickets_create.php`) and decodes its `success:true` answer as `T`;
+    /// counts the call by script and outcome, and times it.
     pub(super) async fn call<T: DeserializeOwned>(
+        &self,
+        script: &'static str,
+        params: Params<'_>,
+    ) -> Result<T, UpstreamError> {
+        let started = Instant::now();
+        let result = self.exchange(script, params).await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(e) => e.outcome(),
+        };
+        if matches!(outcome, "ok" | "rejected") {
+            self.answered.record();
+        }
+        metrics::counter!("helpdock_upstream_calls_total", "script" => script, "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!("helpdock_upstream_call_duration_seconds", "script" => script)
+            .record(started.elapsed().as_secs_f64());
+        result
+    }
+
+    async fn exchange<T: DeserializeOwned>(
         &self,
         script: &str,
         params: Params<'_>,
@@ -140,7 +200,7 @@ fn transport_error(script: &str, err: &reqwest::Error) -> UpstreamError {
         cause.push_str(&s.to_string());
         source = s.source();
     }
-    UpstreamError::Unavailable(format!("{script}: {cause}"))
+    UpstreamError::Unreachable(format!("{script}: {cause}"))
 }
 
 /// Decides what an answer means: usable object, application error, or upstream failure.
@@ -156,7 +216,11 @@ pub(super) fn classify(
         } else {
             ""
         };
-        return unavailable(format!("HTTP {status}{hint}, {} byte body", body.len()));
+        let cause = format!("HTTP {status}{hint}, {} byte body", body.len());
+        return match status.is_server_error() {
+            true => Err(UpstreamError::ServerError(cause)),
+            false => unavailable(cause),
+        };
     }
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
@@ -227,7 +291,7 @@ mod tests {
     fn unavailable(status: u16, content_type: &str, body: &str) -> String {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
         match classify(status, content_type, body.as_bytes()) {
-            Err(UpstreamError::Unavailable(cause)) => cause,
+            Err(UpstreamError::Unavailable(cause) | UpstreamError::ServerError(cause)) => cause,
             other => panic!("{status} {body:?} gave {other:?}"),
         }
     }

@@ -33,7 +33,11 @@ pub struct ViewedTicket {
 pub(crate) enum UpstreamError {
     /// No answer within the configured timeout.
     Timeout,
-    /// No usable answer: refused connection, 5xx, HTML, JSON without `success`, wrong shape.
+    /// No connection, or it broke before the answer was whole.
+    Unreachable(String),
+    /// An HTTP 5xx (a PHP crash, a gateway's error page).
+    ServerError(String),
+    /// An answer we cannot use: a 4xx, HTML, JSON without `success`, the wrong shape.
     Unavailable(String),
     /// `success:false` with its (opaque) error text and any per-field errors.
     Rejected {
@@ -49,7 +53,21 @@ impl UpstreamError {
             UpstreamError::Unavailable(cause) => {
                 UpstreamError::Unavailable(format!("{script}: {cause}"))
             }
+            UpstreamError::ServerError(cause) => {
+                UpstreamError::ServerError(format!("{script}: {cause}"))
+            }
             other => other,
+        }
+    }
+
+    /// The failure's label in `helpdock_upstream_calls_total` (docs/operations.md).
+    fn outcome(&self) -> &'static str {
+        match self {
+            UpstreamError::Timeout => "timeout",
+            UpstreamError::Unreachable(_) => "unreachable",
+            UpstreamError::ServerError(_) => "5xx",
+            UpstreamError::Unavailable(_) => "unusable",
+            UpstreamError::Rejected { .. } => "rejected",
         }
     }
 }
@@ -83,7 +101,9 @@ impl From<UpstreamError> for ApiError {
     fn from(err: UpstreamError) -> ApiError {
         match err {
             UpstreamError::Timeout => ApiError::UpstreamTimeout,
-            UpstreamError::Unavailable(cause) => ApiError::UpstreamUnavailable(cause),
+            UpstreamError::Unavailable(cause)
+            | UpstreamError::ServerError(cause)
+            | UpstreamError::Unreachable(cause) => ApiError::UpstreamUnavailable(cause),
             UpstreamError::Rejected {
                 custom_field_errors,
                 ..
@@ -179,6 +199,19 @@ impl Upstream {
         let shape: shapes::ReplyCreatedShape =
             self.call("ticket_reply.php", Params::Form(&form)).await?;
         Ok(shape.into_wire())
+    }
+
+    /// Whether the helpdesk answers our token: `ticket_view.php` without parameters, which the
+    /// PHP app refuses after checking the token and before reading any table (the catalog
+    /// scripts would not do: they check no token).
+    pub async fn check_token(&self) -> Result<(), ApiError> {
+        match self
+            .call::<serde_json::Value>("ticket_view.php", Params::Form(&[]))
+            .await
+        {
+            Ok(_) | Err(UpstreamError::Rejected { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// `ticket_categories.php`: categories sorted by name.

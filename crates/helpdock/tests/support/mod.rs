@@ -4,6 +4,8 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod process;
+
 use axum::Router;
 use helpdock::config::SiteConfig;
 use helpdock::identity::signature::header_value;
@@ -13,7 +15,7 @@ use helpdock::{
     AppState, Gatekeeper, HelpdeskTimeZone, OwnerCache, Perimeter, Secret, Upstream,
     UpstreamConfig, app,
 };
-use helpdock::{Catalog, CatalogConfig};
+use helpdock::{Catalog, CatalogConfig, Readiness};
 use reference_helpdesk::{Helpdesk, Quirks};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, Url};
@@ -68,6 +70,7 @@ pub fn state_with_catalog(
     });
     AppState {
         catalog: Catalog::new(upstream.clone(), catalog),
+        readiness: Readiness::new(upstream.clone()),
         upstream,
         assets_dir,
         gatekeeper: Arc::new(gatekeeper),
