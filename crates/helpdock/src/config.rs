@@ -250,7 +250,7 @@ impl Config {
             })
             .transpose()?
             .unwrap_or_default();
-        if metrics_listen.is_some_and(|m| m == listen) {
+        if metrics_listen.is_some_and(|m| m == listen && m.port() != 0) {
             return Err(ConfigError::Invalid {
                 key: file_key("metrics_listen"),
                 message: "must differ from listen: metrics are never served on the widget's origin"
