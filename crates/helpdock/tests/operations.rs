@@ -160,7 +160,7 @@ async fn metrics_live_on_their_own_address_and_name_nobody() {
         r#"helpdock_upstream_calls_total{script="tickets_create.php",outcome="ok"} 1"#,
         r#"helpdock_idempotent_replays_total{action="create"} 1"#,
         r#"helpdock_refusals_total{code="forbidden_origin"} 1"#,
-        r#"helpdock_catalog_cache_total{list="categories",result="hit"} 1"#,
+        r#"helpdock_catalog_cache_total{list="categories",result="hit"} 2"#,
         r#"helpdock_catalog_cache_total{list="categories",result="miss"} 1"#,
         r#"helpdock_owner_cache_total{result="hit"}"#,
         r#"helpdock_ready 1"#,

@@ -2,6 +2,7 @@
 
 use super::extract::{JsonBody, QueryParams};
 use crate::AppState;
+use crate::catalog::Catalog;
 use crate::error::ApiError;
 use crate::identity::{Gatekeeper, OptionalVisitor, VerifiedVisitor, Visitor, VisitorKey};
 use crate::ownership::Ownership;
@@ -26,6 +27,7 @@ pub(super) fn router() -> Router<AppState> {
 
 async fn create_ticket(
     State(upstream): State<Upstream>,
+    State(catalog): State<Catalog>,
     State(gatekeeper): State<Arc<Gatekeeper>>,
     State(ownership): State<Ownership>,
     State(perimeter): State<Perimeter>,
@@ -47,8 +49,10 @@ async fn create_ticket(
         Some(visitor @ (Visitor::Verified { .. } | Visitor::Trusted { .. })) => visitor.key(),
         Some(Visitor::Guest { .. }) | None => VisitorKey::typed(&ticket.user_email),
     };
-    // The helpdesk validates nothing, so the rules need its current fields and categories.
-    let (fields, categories) = tokio::try_join!(upstream.custom_fields(), upstream.categories())?;
+    // The helpdesk validates nothing, so the rules need its fields and categories: the catalog's,
+    // as fresh as the form the visitor filled (a field made required since then is caught by
+    // the helpdesk's own `custom_field_errors`).
+    let (fields, categories) = tokio::try_join!(catalog.custom_fields(), catalog.categories())?;
     let mut errors = new_ticket_problems(&ticket, Some(&fields));
     if let Some(id) = ticket.category_id
         && !categories.categories.iter().any(|c| c.id == id)
