@@ -2,7 +2,8 @@
 //! build: "My tickets", a ticket's thread, the reader of refusals, the launcher's unread watch,
 //! and each locale but English. A chunk is fetched on first use; [`prefetch`] fetches the first
 //! three while the browser is idle once the panel is open, so "My tickets" opens as fast as the
-//! form, and the panel starts the unread watch as it opens.
+//! form; the launcher starts the unread watch as soon as the visitor has an identity or a guest
+//! pass.
 //!
 //! Only the release build splits (`--cfg helpdock_split`; scripts/build-widget.sh runs wasm-split
 //! on it): tests, clippy and `trunk serve` build one module, where these are plain calls. A chunk
@@ -52,22 +53,21 @@ fn thread_chunk(
     Ok(ticket_thread(id, on_back, on_replied, on_seen).into_any())
 }
 
-/// Keeps the launcher's unread count while the panel is open ([`crate::unread::unread_watch`]).
-/// It reads the list with "My tickets"' code and first asks one period after the panel opened,
-/// so it is a chunk of its own, started under the panel's owner once it is here. Should that
-/// fetch fail, the badge keeps the count it has (the list, once opened, counts again).
-pub fn unread_watch(paused: Memo<bool>) {
+/// Starts the launcher's unread watch ([`crate::unread::watch`]) under the calling owner. Call
+/// once the visitor has an identity or a guest pass: it is a chunk of its own, which anonymous
+/// visitors never fetch. Should that fetch fail, the badge waits for "My tickets" to count.
+pub fn unread_watch() {
     leptos::task::spawn_local_scoped_with_cancellation(async move {
         #[cfg(helpdock_split)]
-        let _ = watch_chunk(paused).await;
+        let _ = watch_chunk().await;
         #[cfg(not(helpdock_split))]
-        let _ = watch_chunk(paused);
+        let _ = watch_chunk();
     });
 }
 
 #[cfg_attr(helpdock_split, wasm_split(unread_watch, fallible))]
-fn watch_chunk(paused: Memo<bool>) -> Result<(), SplitLoaderError> {
-    crate::unread::unread_watch(paused);
+fn watch_chunk() -> Result<(), SplitLoaderError> {
+    crate::unread::watch::unread_watch();
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! the unread count, and the host page's event listeners. Provided as context by [`crate::mount`].
 
 use crate::reactive::effect;
+use helpdock_wire::TicketId;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::{Function, Object, Reflect};
@@ -39,8 +40,12 @@ pub struct Shell {
     pub locale: ArcRwSignal<Option<String>>,
     /// The latest `prefill`, applied by the form to the fields the visitor has not typed in.
     pub prefill: ArcRwSignal<Option<Prefill>>,
-    /// Threads with a support reply the visitor has not seen yet.
-    pub unread: ArcRwSignal<u32>,
+    /// The tickets with news the visitor has not seen yet, in list order: the launcher's badge
+    /// counts them, and opening the panel goes to them.
+    pub unread: ArcRwSignal<Vec<TicketId>>,
+    /// True while "My tickets" is mounted: it asks for the list itself (while the panel is open),
+    /// so the launcher's unread watch need not.
+    pub listing: ArcRwSignal<bool>,
     /// The loader's event dispatcher, `(name, detail)`; absent in tests and old loaders.
     events: Option<Function>,
 }
@@ -53,7 +58,8 @@ impl Shell {
             generation: ArcRwSignal::new(0),
             locale: ArcRwSignal::new(None),
             prefill: ArcRwSignal::new(None),
-            unread: ArcRwSignal::new(0),
+            unread: ArcRwSignal::new(Vec::new()),
+            listing: ArcRwSignal::new(false),
             events,
         }
     }
@@ -62,7 +68,7 @@ impl Shell {
     pub fn forget_drafts(&self) {
         self.generation.update(|g| *g = g.wrapping_add(1));
         // The count was the previous visitor's.
-        self.unread.set(0);
+        self.unread.set(Vec::new());
     }
 
     /// Tells the host page about each change it can listen for: `open` and `close` on every
@@ -72,10 +78,12 @@ impl Shell {
         // Compared with the values at mount: a change made before the effect first runs counts.
         // One effect for both: each costs wasm bytes.
         let shell = self.clone();
-        let (mut was_open, mut was_unread) =
-            (self.open.get_untracked(), self.unread.get_untracked());
+        let (mut was_open, mut was_unread) = (
+            self.open.get_untracked(),
+            self.unread.with_untracked(Vec::len),
+        );
         effect(move || {
-            let (open, unread) = (shell.open.get(), shell.unread.get());
+            let (open, unread) = (shell.open.get(), shell.unread.with(Vec::len));
             if open != was_open {
                 was_open = open;
                 let name = if open { "open" } else { "close" };
@@ -84,7 +92,7 @@ impl Shell {
             if unread != was_unread {
                 was_unread = unread;
                 let detail = Object::new();
-                _ = Reflect::set(&detail, &"count".into(), &unread.into());
+                _ = Reflect::set(&detail, &"count".into(), &(unread as u32).into());
                 shell.emit("unreadChanged", &detail);
             }
         });

@@ -86,6 +86,8 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                 let api = api.clone();
                 move |done: TicketCreated| {
                     draft.clear_ticket(&api);
+                    // What support adds from now on is news, even before "My tickets" is opened.
+                    crate::unread::mark_filed(&api, done.ticket_id);
                     created.set(Some(done.ticket_id));
                     if let Some(shell) = &shell {
                         shell.emit("ticketCreated", &event_detail(&[("id", done.ticket_id.0)]));

@@ -31,7 +31,14 @@ enum ListState {
 /// thread are marked, and counted into `Shell::unread` for the launcher's badge.
 pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     let api = expect_context::<Api>();
-    let unread_count: Option<RwSignal<u32>> = use_context::<Shell>().map(|s| s.unread.into());
+    let shell = use_context::<Shell>();
+    let unread_count: Option<RwSignal<Vec<TicketId>>> = shell.as_ref().map(|s| s.unread.clone().into());
+    if let Some(listing) = shell.map(|s| s.listing) {
+        // The launcher's watch need not ask while this list does (an `Arc` signal: it outlives
+        // this component's own, which may be gone by the time the cleanup runs).
+        listing.set(true);
+        on_cleanup(move || listing.set(false));
+    }
     let t = use_i18n();
     // Follows `identify`, `reset`, and a guest pass arriving or being refused.
     let visitor = memo({
@@ -56,7 +63,7 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
                         let answer = api.list_tickets().await;
                         poll.report(answer.is_ok());
                         if let Ok(list) = &answer {
-                            unread::meet(&api, &list.tickets);
+                            unread::meet(&api, &list.tickets, true);
                         }
                         Some(answer)
                     }
@@ -88,8 +95,8 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     if let Some(count) = unread_count {
         effect(move || {
             let listed = matches!(state.get(), ListState::Ready | ListState::Empty);
-            let now = unread_ids.with(Vec::len) as u32;
-            if listed && count.get_untracked() != now {
+            let now = unread_ids.get();
+            if listed && count.with_untracked(|before| *before != now) {
                 count.set(now);
             }
         });
