@@ -20,17 +20,20 @@ use wasm_split_helpers::SplitLoaderError;
 #[cfg(helpdock_split)]
 use wasm_split_helpers::wasm_split;
 
-/// "My tickets": the list, or the `selected` ticket's thread.
-pub fn history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
-    shown(history_chunk(selected))
+/// "My tickets": the list, or the `selected` ticket's thread (see [`ticket_history`]).
+pub fn history(selected: RwSignal<Option<TicketId>>, on_new: Callback<()>) -> impl IntoView {
+    shown(history_chunk(selected, on_new))
 }
 
 #[cfg_attr(
     helpdock_split,
     wasm_split(history, fallible, preload(prefetch_history))
 )]
-fn history_chunk(selected: RwSignal<Option<TicketId>>) -> Result<AnyView, SplitLoaderError> {
-    Ok(ticket_history(selected).into_any())
+fn history_chunk(
+    selected: RwSignal<Option<TicketId>>,
+    on_new: Callback<()>,
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(ticket_history(selected, on_new).into_any())
 }
 
 /// Ticket `id`'s thread (see [`ticket_thread`]).

@@ -172,7 +172,7 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
                 // Mounted afresh on each visit, so the list is always current.
                 {move || on_history.get().then(|| view! {
                     <div role="tabpanel">
-                        {chunks::history(selected)}
+                        {chunks::history(selected, Callback::new(move |()| tab.set(Tab::New)))}
                     </div>
                 })}
             </div>

@@ -95,5 +95,6 @@ pub(crate) static STRINGS: Strings = Strings {
     unread_one: "رد واحد غير مقروء",
     unread_many: "{n} ردود غير مقروءة",
     new_reply: "رد جديد",
+    new_divider: "جديد",
     not_sent_yet: "لم يُرسل بعد: تعذّر الوصول إلى الدعم. ما كتبته محفوظ على هذا الجهاز وسيُرسل عند عودة الاتصال، أو اضغط «إرسال» للمحاولة الآن.",
 };

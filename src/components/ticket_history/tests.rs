@@ -14,7 +14,7 @@ fn history(page: &Page, api: &Api) -> leptos::mount::UnmountHandle<impl Mountabl
     let api = api.clone();
     leptos::mount::mount_to(page.root.clone(), move || {
         provide_context(api);
-        ticket_history(RwSignal::new(None))
+        ticket_history(RwSignal::new(None), Callback::new(|()| ()))
     })
 }
 
@@ -267,7 +267,7 @@ async fn news_since_a_thread_was_last_seen_counts_as_unread_until_it_is_opened()
         move || {
             provide_context(api);
             provide_context(shell);
-            ticket_history(RwSignal::new(None))
+            ticket_history(RwSignal::new(None), Callback::new(|()| ()))
         }
     });
 
