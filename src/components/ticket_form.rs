@@ -22,7 +22,7 @@ use helpdock_wire::validate::{custom_field_key, new_ticket_problems};
 use helpdock_wire::{NewTicket, TicketCreated, TicketId};
 use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::Reflect;
 
 /// The ticket form, or the confirmation once a ticket is filed. What the visitor types is kept
@@ -60,6 +60,22 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         memo(move || failure.with(|f| f.as_ref().map(ApiError::findings).unwrap_or_default()))
             .into();
     let created = RwSignal::new(None::<TicketId>);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    // A refusal about fields takes the visitor to the first one marked (the summary above the
+    // form stays, for screen readers); `failure` notifies on every set, so each Send does.
+    effect(move || {
+        if failure.with(|f| f.as_ref().is_some_and(|e| !e.findings().is_empty())) {
+            // Once the fields show their marks.
+            request_animation_frame(move || {
+                let first = form_ref
+                    .get_untracked()
+                    .and_then(|form| form.query_selector("[aria-invalid=true]").ok().flatten());
+                if let Some(first) = first.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    _ = first.focus();
+                }
+            });
+        }
+    });
 
     // Checked with the wire rules, then sent under the draft's key (a new one for a new draft).
     let send = UnsyncCallback::new({
@@ -175,6 +191,7 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         })
     };
 
+    let about_fields = move || errors.with(|e| !e.is_empty());
     // What the host site vouched for is shown, not typed.
     let signed_email = Some(memo(move || {
         identity.with(|i| i.as_ref().map(|i| i.email().to_owned()))
@@ -185,12 +202,10 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
 
     let form = move || {
         view! {
-            <form class="hd-form" novalidate on:submit=on_submit on:input=move |ev| on_typed.run(ev) on:change=move |ev| on_typed.run(ev)>
-                {move || failure.get().map(|error| error_view(error, "form-error"))}
+            <form class="hd-form" novalidate node_ref=form_ref on:submit=on_submit on:input=move |ev| on_typed.run(ev) on:change=move |ev| on_typed.run(ev)>
+                // A refusal about fields is summed up above them; any other is said beside Send.
+                {move || failure.get().filter(|_| about_fields()).map(|error| error_view(error, "form-error"))}
                 {unplaced}
-                {move || waiting.get().then(|| view! {
-                    <p class="hd-alert" role="alert" data-testid="form-pending">{t.text(|s| s.not_sent_yet)}</p>
-                })}
                 {text_input(&EMAIL, draft.email, signed_email, errors)}
                 <div class="hd-row">
                     {text_input(&NAME, draft.name, signed_name, errors)}
@@ -215,11 +230,16 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                     Some(Err(error)) => error_view(error, "fields-error").into_any(),
                     None => ().into_any(),
                 }}
+                {move || failure.get().filter(|_| !about_fields()).map(|error| error_view(error, "form-error"))}
+                {move || waiting.get().then(|| view! {
+                    <p class="hd-alert" role="alert" data-testid="form-pending">{t.text(|s| s.not_sent_yet)}</p>
+                })}
+                // Never `disabled` while sending: focus stays on it, beside what it says next.
                 <button
                     type="submit"
                     class="hd-button hd-submit"
                     data-testid="submit-ticket"
-                    disabled=move || sending.get()
+                    aria-disabled=move || sending.get().to_string()
                     aria-busy=move || sending.get().to_string()
                 >
                     {move || if sending.get() { t.get().sending } else { t.get().send_ticket }}

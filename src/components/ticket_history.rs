@@ -124,7 +124,7 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>, on_new: Callback<()>
                         Visitor::Verified(identity) => {
                             view! {
                                 {t.text(|s| around(s.tickets_for, "{email}").0)}
-                                <strong>{identity.email().to_owned()}</strong>
+                                <strong dir="auto">{identity.email().to_owned()}</strong>
                                 {t.text(|s| around(s.tickets_for, "{email}").1)}
                             }
                             .into_any()

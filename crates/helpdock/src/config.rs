@@ -1,6 +1,7 @@
 //! `helpdock serve`'s settings: a TOML file, overridden by `HELPDOCK_*` environment variables.
 //! Every refusal names the key (or variable) at fault.
 
+mod form;
 mod identity;
 
 pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};

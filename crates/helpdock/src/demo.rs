@@ -15,6 +15,7 @@ use crate::{
 use axum::response::Html;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use helpdock_wire::{OptionalField, TicketForm};
 use helpdock_wire::validate::{Problem, is_valid_email, normalize_email};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
@@ -186,6 +187,7 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
             id: DEMO_SITE.into(),
             origins,
             identity_secret: identity_secret.clone(),
+            form: demo_form(),
         }],
         guest_key: GuestPassKey::new(random_token()?),
         guest_ttl: DEFAULT_GUEST_PASS_TTL,
@@ -219,6 +221,16 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
             url: proxy_url,
         },
     })
+}
+
+/// The demo shop's ticket form, as a site owner would choose it: lean, like the big widgets'
+/// (email, name, subject, message and the helpdesk's custom fields); the helpdesk's staff set
+/// priority and category.
+fn demo_form() -> TicketForm {
+    TicketForm {
+        ask: vec![OptionalField::Name],
+        ..TicketForm::default()
+    }
 }
 
 /// The shop's origin: its page and its backend's sign-in, with the proxy's security headers and
@@ -394,6 +406,7 @@ mod tests {
                 id: DEMO_SITE.into(),
                 origins: vec![],
                 identity_secret: secret.clone(),
+                form: demo_form(),
             }],
             guest_key: GuestPassKey::new(Secret::new("guest-key-0123456789abcdef")),
             guest_ttl: DEFAULT_GUEST_PASS_TTL,

@@ -281,11 +281,14 @@ pub struct CustomField {
     pub options: Vec<String>,
 }
 
-/// `GET /api/ticket_custom_fields.php`: active fields in display order.
+/// `GET /api/ticket_custom_fields.php`: active fields in display order, and the site's form.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomFields {
     /// In display order.
     pub fields: Vec<CustomField>,
+    /// What the site's form asks besides these (the request's site's; absent: everything).
+    #[serde(default)]
+    pub form: crate::form::TicketForm,
 }
 
 /// `custom_fields` keyed by each id as text, the only key a JSON object has, whatever the

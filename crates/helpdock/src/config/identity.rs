@@ -1,10 +1,12 @@
 //! The visitor-identity settings of `helpdock serve`: sites and their identity secrets, the guest
 //! pass key and lifetime, staff addresses, and whether browser emails are believed.
 
+use super::form::FileForm;
 use super::{ConfigError, Env, FileConfig, SecretSources, load_secret};
 use crate::identity::StaffList;
 use crate::identity::staff::normalize_domain;
 use crate::secret::Secret;
+use helpdock_wire::TicketForm;
 use helpdock_wire::validate::{is_valid_email, normalize_email};
 use reqwest::Url;
 use serde::Deserialize;
@@ -32,6 +34,8 @@ pub(super) struct FileSite {
     origins: Vec<String>,
     identity_secret: Option<Secret>,
     identity_secret_file: Option<PathBuf>,
+    #[serde(default)]
+    form: FileForm,
 }
 
 /// A site the proxy serves: a shop that embeds the widget.
@@ -43,6 +47,8 @@ pub struct SiteConfig {
     pub origins: Vec<String>,
     /// The HMAC key the site's backend signs visitor emails with.
     pub identity_secret: Secret,
+    /// What the site's ticket form asks (`[sites.form]`); everything by default.
+    pub form: TicketForm,
 }
 
 /// The identity part of [`super::Config`], checked.
@@ -198,10 +204,12 @@ fn sites(
                 ),
             });
         }
+        let form = site.form.check(&|field| key(&format!("form.{field}")))?;
         sites.push(SiteConfig {
             id,
             origins,
             identity_secret,
+            form,
         });
     }
     Ok(sites)

@@ -35,6 +35,17 @@ pub const SITE: &str = "shop";
 /// Its identity secret: what the shop's backend signs emails with.
 pub const SITE_SECRET: &str = "shop-secret-0123456789";
 
+/// Its ticket form: a lean one, asking the name and the category, low priority by default, and
+/// the category "Shipping" unless the visitor picks one.
+pub fn site_form() -> helpdock_wire::TicketForm {
+    use helpdock_wire::{CategoryId, OptionalField, Priority, TicketForm};
+    TicketForm {
+        ask: vec![OptionalField::Name, OptionalField::Category],
+        priority: Priority::Low,
+        category_id: Some(CategoryId(2)),
+    }
+}
+
 /// An `X-Helpdock-Identity` value for `email`, as the shop's backend would make it.
 pub fn identity(email: &str) -> String {
     header_value(&Secret::new(SITE_SECRET), email, None)
@@ -55,6 +66,7 @@ pub fn state_with_catalog(
         id: SITE.into(),
         origins: vec!["https://shop.example.com".into()],
         identity_secret: Secret::new(SITE_SECRET),
+        form: site_form(),
     }];
     let limits = LimitsConfig {
         create_burst: 1000,
