@@ -19,7 +19,7 @@ use crate::sending::DurableSend;
 use crate::shell::Shell;
 use draft::Draft;
 use helpdock_wire::validate::{custom_field_key, new_ticket_problems};
-use helpdock_wire::{NewTicket, TicketCreated, TicketId};
+use helpdock_wire::{NewTicket, OptionalField, TicketCreated, TicketId};
 use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -130,21 +130,34 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
             }
         });
     }
-    // The host page's prefill, into what the visitor left empty; again when it changes and as
-    // categories and fields arrive (they are matched by name too).
-    if let Some(prefill) = prefill {
-        effect(move || {
-            let (known_categories, known_fields) = (categories.get(), fields.get());
-            if let Some(prefill) = prefill.get() {
-                draft.prefill(
-                    &prefill,
-                    identity.get_untracked().is_some(),
-                    known_categories.and_then(Result::ok).as_ref(),
-                    known_fields.and_then(Result::ok).as_ref(),
-                );
-            }
-        });
-    }
+    // The site's defaults, then the host page's prefill into what the visitor left empty; again
+    // when the prefill changes and as categories and fields arrive (they are matched by name too).
+    effect(move || {
+        let (known_categories, known_fields) = (categories.get(), fields.get());
+        let known_fields = known_fields.and_then(Result::ok);
+        if let Some(known) = &known_fields {
+            draft.site_defaults(&known.form);
+        }
+        if let Some(prefill) = prefill.as_ref().and_then(|p| p.get()) {
+            draft.prefill(
+                &prefill,
+                identity.get_untracked().is_some(),
+                known_categories.and_then(Result::ok).as_ref(),
+                known_fields.as_ref(),
+            );
+        }
+    });
+    // Which optional fields the site's form asks, in `OptionalField::ALL`'s order: none until the
+    // fields say (so none appears and goes), all when they could not be had (the form as it
+    // always was).
+    let asked = OptionalField::ALL.map(|field| {
+        memo(move || match fields.get() {
+            Some(Ok(known)) => known.form.asks(field),
+            Some(Err(_)) => true,
+            None => false,
+        })
+    });
+    let asks = move |field: OptionalField| asked[field as usize].get();
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -181,7 +194,12 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
             let t = t.get();
             e.iter()
                 .filter(|(key, _)| {
-                    !NewTicket::FORM_FIELDS.contains(&key.as_str()) && !shown.contains(key)
+                    let field = OptionalField::ALL.into_iter().find(|f| f.key() == *key);
+                    let placed = match field {
+                        Some(field) => asks(field),
+                        None => NewTicket::FORM_FIELDS.contains(&key.as_str()),
+                    };
+                    !placed && !shown.contains(key)
                 })
                 .map(|(_, finding)| t.finding(finding))
                 .collect()
@@ -207,19 +225,23 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                 {move || failure.get().filter(|_| about_fields()).map(|error| error_view(error, "form-error"))}
                 {unplaced}
                 {text_input(&EMAIL, draft.email, signed_email, errors)}
-                <div class="hd-row">
-                    {text_input(&NAME, draft.name, signed_name, errors)}
-                    {text_input(&COMPANY, draft.company, None, errors)}
-                </div>
+                {move || (asks(OptionalField::Name) || asks(OptionalField::Company)).then(|| view! {
+                    <div class="hd-row">
+                        {move || asks(OptionalField::Name).then(|| text_input(&NAME, draft.name, signed_name, errors))}
+                        {move || asks(OptionalField::Company).then(|| text_input(&COMPANY, draft.company, None, errors))}
+                    </div>
+                })}
                 {text_input(&SUBJECT, draft.subject, None, errors)}
                 {text_input(&MESSAGE, draft.message, None, errors)}
                 <div class="hd-honeypot" aria-hidden="true">
                     <label>"Website" <input type="text" tabindex="-1" autocomplete="off" bind:value=draft.website/></label>
                 </div>
-                <div class="hd-row">
-                    {category_select(categories, draft.category, errors)}
-                    {priority_select(draft.priority, errors)}
-                </div>
+                {move || (asks(OptionalField::Category) || asks(OptionalField::Priority)).then(|| view! {
+                    <div class="hd-row">
+                        {move || asks(OptionalField::Category).then(|| category_select(categories, draft.category, errors))}
+                        {move || asks(OptionalField::Priority).then(|| priority_select(draft.priority, errors))}
+                    </div>
+                })}
                 {move || match fields.get() {
                     Some(Ok(known)) => known
                         .fields

@@ -43,6 +43,14 @@ impl OptionalField {
     pub fn parse(s: &str) -> Option<OptionalField> {
         OptionalField::ALL.into_iter().find(|f| f.as_str() == s)
     }
+
+    /// The field of [`crate::NewTicket`] it fills, which also names its errors.
+    pub fn key(self) -> &'static str {
+        match self {
+            OptionalField::Category => "category_id",
+            other => other.as_str(),
+        }
+    }
 }
 
 /// A site's ticket form: the optional fields it asks, and what a ticket gets where the visitor
