@@ -175,10 +175,17 @@ mod tests {
         let api = Api::new(&fresh_base("filed-here"), None);
         mark_filed(&api, TicketId(5));
         let filed = summary(5, "2026-11-20T09:00:00Z", "2026-11-20T09:00:00Z");
-        assert!(unread(&api, &[filed]).is_empty(), "as filed");
+        assert!(
+            unread(&api, std::slice::from_ref(&filed)).is_empty(),
+            "as filed"
+        );
         let answered = summary(5, "2026-11-20T09:00:00Z", "2026-11-20T09:05:00Z");
-        meet(&api, &[answered.clone()], true);
-        assert_eq!(unread(&api, &[answered]), [TicketId(5)], "met stays filed");
+        meet(&api, std::slice::from_ref(&answered), true);
+        assert_eq!(
+            unread(&api, std::slice::from_ref(&answered)),
+            [TicketId(5)],
+            "met stays filed"
+        );
     }
 
     #[test]
@@ -187,16 +194,16 @@ mod tests {
         api.set_identity(Identity::new("ann@example.com", None, None, "ab12").ok());
         let key = visitor_key(&api, "seen");
         let first = summary(7, "2026-11-20T09:00:00Z", "2026-11-21T10:00:00Z");
-        meet(&api, &[first.clone()], false);
-        assert!(unread(&api, &[first]).is_empty());
+        meet(&api, std::slice::from_ref(&first), false);
+        assert!(unread(&api, std::slice::from_ref(&first)).is_empty());
         let later = summary(7, "2026-11-20T09:00:00Z", "2026-11-21T11:00:00Z");
-        meet(&api, &[later.clone()], false);
-        assert_eq!(unread(&api, &[later.clone()]), [TicketId(7)]);
+        meet(&api, std::slice::from_ref(&later), false);
+        assert_eq!(unread(&api, std::slice::from_ref(&later)), [TicketId(7)]);
         assert!(load_object(&key).is_none(), "nothing stored");
 
         // Opening the widget stores what this page learnt.
-        meet(&api, &[later.clone()], true);
+        meet(&api, std::slice::from_ref(&later), true);
         assert!(load_object(&key).is_some());
-        assert_eq!(unread(&api, &[later]), [TicketId(7)]);
+        assert_eq!(unread(&api, std::slice::from_ref(&later)), [TicketId(7)]);
     }
 }

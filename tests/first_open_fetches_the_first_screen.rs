@@ -66,9 +66,11 @@ async fn the_first_open_fetches_the_first_screen_and_the_rest_comes_later() {
 
         // Prefetched, unasked: "My tickets" (the list and the thread, and what they share) and
         // the reader of refusals.
-        let prefetched =
-            wait_for_chunks(&client, &["history.", "thread.", "history_thread.", "refusal."])
-                .await;
+        let prefetched = wait_for_chunks(
+            &client,
+            &["history.", "thread.", "history_thread.", "refusal."],
+        )
+        .await;
         assert!(
             prefetched.iter().all(|f| !f.starts_with("unread-watch")),
             "no unread watch for a visitor nobody knows: {prefetched:?}"

@@ -57,7 +57,11 @@ async fn a_reply_while_closed_shows_on_the_launcher_and_one_click_opens_it() {
 
         // A long conversation, all of it read.
         for round in 1..=5 {
-            helpdesk.add_reply(&id, true, &format!("Support, message {round}: we are looking into it.\nOne more line."));
+            helpdesk.add_reply(
+                &id,
+                true,
+                &format!("Support, message {round}: we are looking into it.\nOne more line."),
+            );
             helpdesk.add_reply(&id, false, &format!("Thanks, reply {round} from me."));
         }
         w.click("open-created-ticket").await;
@@ -66,10 +70,19 @@ async fn a_reply_while_closed_shows_on_the_launcher_and_one_click_opens_it() {
         w.wait_for_hidden("panel").await;
 
         // Support answers while she is away; she comes back to the page.
-        helpdesk.add_reply(&id, true, "Good news: it ships today, tracking number TR-123.");
+        helpdesk.add_reply(
+            &id,
+            true,
+            "Good news: it ships today, tracking number TR-123.",
+        );
         client.refresh().await.expect("reload the host page");
-        assert_eq!(w.find("unread-badge").await.text().await.ok().as_deref(), Some("1"));
-        let label = w.eval("return $('launcher').getAttribute('aria-label');").await;
+        assert_eq!(
+            w.find("unread-badge").await.text().await.ok().as_deref(),
+            Some("1")
+        );
+        let label = w
+            .eval("return $('launcher').getAttribute('aria-label');")
+            .await;
         assert_eq!(label, "Open support (1 unread reply)");
         let news = w.eval("return $('unread-news').textContent;").await;
         assert_eq!(news, "1 unread reply", "said politely to screen readers");
@@ -90,9 +103,13 @@ async fn a_reply_while_closed_shows_on_the_launcher_and_one_click_opens_it() {
                 && n(&at["divider"]["bottom"]) <= n(&at["area"]["bottom"]),
             "the divider is in view: {at}"
         );
-        assert!(n(&at["last"]["top"]) < n(&at["area"]["bottom"]), "the new reply is in view: {at}");
         assert!(
-            n(&at["reply"]["top"]) >= n(&at["area"]["bottom"]) && n(&at["reply"]["bottom"]) <= n(&at["window"]),
+            n(&at["last"]["top"]) < n(&at["area"]["bottom"]),
+            "the new reply is in view: {at}"
+        );
+        assert!(
+            n(&at["reply"]["top"]) >= n(&at["area"]["bottom"])
+                && n(&at["reply"]["bottom"]) <= n(&at["window"]),
             "the reply box is below the messages, on screen: {at}"
         );
         let header = n(&at["header"]["bottom"]) - n(&at["header"]["top"]);
@@ -107,7 +124,10 @@ async fn a_reply_while_closed_shows_on_the_launcher_and_one_click_opens_it() {
         w.wait_for_value("reply-input", "").await;
         assert_eq!(w.focused().await.as_deref(), Some("reply-input"));
         let at = thread_geometry(&w).await;
-        assert!(n(&at["last"]["bottom"]) <= n(&at["area"]["bottom"]) + 1.0, "her reply is in view: {at}");
+        assert!(
+            n(&at["last"]["bottom"]) <= n(&at["area"]["bottom"]) + 1.0,
+            "her reply is in view: {at}"
+        );
         screenshots::save(&client, STORY, "after-replying").await;
     })
     .await;
@@ -117,7 +137,9 @@ async fn a_reply_while_closed_shows_on_the_launcher_and_one_click_opens_it() {
 async fn wait_for_badge(w: &Widget, count: &str, patience: Duration) {
     let started = Instant::now();
     loop {
-        let badge = w.eval("const b = $('unread-badge'); return b && b.textContent;").await;
+        let badge = w
+            .eval("const b = $('unread-badge'); return b && b.textContent;")
+            .await;
         if badge == count {
             return;
         }
@@ -167,9 +189,16 @@ async fn answers_noticed_with_the_page_open_lead_to_my_tickets() {
         w.click("launcher").await;
         w.find(&format!("ticket-unread-{first}")).await;
         w.find(&format!("ticket-unread-{second}")).await;
-        let selected = w.eval("return $('tab-history').getAttribute('aria-selected');").await;
+        let selected = w
+            .eval("return $('tab-history').getAttribute('aria-selected');")
+            .await;
         assert_eq!(selected, "true", "My tickets is the tab shown");
-        let count = w.find("tab-history-count").await.text().await.unwrap_or_default();
+        let count = w
+            .find("tab-history-count")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
         assert!(count.starts_with('2'), "the tab counts them: {count:?}");
         screenshots::save(&client, STORY, "my-tickets-two-unread").await;
     })

@@ -108,9 +108,9 @@ pub fn launcher(
     view! {
         // The panel comes first: it finds the launcher as its next sibling to give focus back.
         <div class="hd-root" lang=t.text(|s| s.lang) dir=t.text(|s| s.dir)>
+            <p class="hd-visually-hidden" role="status" data-testid="unread-news">{news}</p>
             {panel}
             {launcher}
-            <p class="hd-visually-hidden" role="status" data-testid="unread-news">{news}</p>
         </div>
     }
 }

@@ -31,8 +31,7 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
     // The panel is built on first open: "My tickets", the thread and the reader of refusals can
     // come now, unhurried.
     chunks::prefetch();
-    let unread: Option<RwSignal<Vec<TicketId>>> =
-        use_context::<Shell>().map(|s| s.unread.into());
+    let unread: Option<RwSignal<Vec<TicketId>>> = use_context::<Shell>().map(|s| s.unread.into());
     let tab = RwSignal::new(Tab::New);
     // The ticket "My tickets" shows as a thread; set from the list or from a confirmation.
     let selected = RwSignal::new(None::<TicketId>);
@@ -123,7 +122,7 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
                 }
             >
                 {t.text(label)}
-                {(which == Tab::History).then(|| move || (count() > 0).then(|| view! {
+                {(which == Tab::History).then_some(move || (count() > 0).then(|| view! {
                     <span class="hd-tab-count" data-testid="tab-history-count">
                         <span aria-hidden="true">{count()}</span>
                         <span class="hd-visually-hidden">{move || unread_text(t.get(), count())}</span>

@@ -67,8 +67,10 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         if failure.with(|f| f.as_ref().is_some_and(|e| !e.findings().is_empty())) {
             // Once the fields show their marks.
             request_animation_frame(move || {
+                // The form may be gone by now (sent, rebuilt): then nothing to focus.
                 let first = form_ref
-                    .get_untracked()
+                    .try_get_untracked()
+                    .flatten()
                     .and_then(|form| form.query_selector("[aria-invalid=true]").ok().flatten());
                 if let Some(first) = first.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
                     _ = first.focus();

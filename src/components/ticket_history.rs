@@ -33,7 +33,8 @@ enum ListState {
 pub fn ticket_history(selected: RwSignal<Option<TicketId>>, on_new: Callback<()>) -> impl IntoView {
     let api = expect_context::<Api>();
     let shell = use_context::<Shell>();
-    let unread_count: Option<RwSignal<Vec<TicketId>>> = shell.as_ref().map(|s| s.unread.clone().into());
+    let unread_count: Option<RwSignal<Vec<TicketId>>> =
+        shell.as_ref().map(|s| s.unread.clone().into());
     if let Some(listing) = shell.map(|s| s.listing) {
         // The launcher's watch need not ask while this list does (an `Arc` signal: it outlives
         // this component's own, which may be gone by the time the cleanup runs).

@@ -173,7 +173,7 @@ pub fn ticket_thread(
                 replies_sent.update(|n| *n += 1);
                 // The visitor's own reply shows at the bottom, and the next one is typed there.
                 scroll.to_bottom();
-                if let Some(area) = reply_box.get_untracked() {
+                if let Some(area) = reply_box.try_get_untracked().flatten() {
                     _ = area.focus();
                 }
                 if let Some(shell) = &shell {
@@ -367,7 +367,11 @@ fn message_body(text: &str) -> impl IntoView + use<> {
 /// A custom field's value as the visitor reads it, in `s`'s language; `None` when it holds
 /// nothing (a checkbox never set included).
 fn field_text(field: &CustomFieldValue, s: &'static Strings) -> Option<String> {
-    let value = field.value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+    let value = field
+        .value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())?;
     Some(match (field.kind, value) {
         (FieldKind::Checkbox, "1") => s.yes.into(),
         (FieldKind::Checkbox, _) => s.no.into(),

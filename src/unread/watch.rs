@@ -15,7 +15,6 @@ use crate::reactive::effect;
 use crate::shell::Shell;
 use helpdock_wire::TicketId;
 use leptos::prelude::*;
-use std::time::Duration;
 use web_sys::js_sys::Date;
 
 /// The longest wait between two asks, in periods.
@@ -28,7 +27,8 @@ pub fn unread_watch() {
     let Some(shell) = use_context::<Shell>() else {
         return;
     };
-    let (open, listing): (RwSignal<bool>, RwSignal<bool>) = (shell.open.into(), shell.listing.into());
+    let (open, listing): (RwSignal<bool>, RwSignal<bool>) =
+        (shell.open.into(), shell.listing.into());
     let count: RwSignal<Vec<TicketId>> = shell.unread.into();
     let period = use_context::<PollEvery>().unwrap_or_default().unread;
     let every = period.as_millis() as f64;
@@ -55,16 +55,26 @@ pub fn unread_watch() {
             }
         }
     });
+    // `try_`: a beat already on its way when the watch's owner goes must do nothing.
     let beat = move || {
         let now = Date::now();
-        if open.get_untracked() && listing.get_untracked() {
+        let (Some(open), Some(listing), Some(visible), Some(last_ask), Some(waited), Some(busy)) = (
+            open.try_get_untracked(),
+            listing.try_get_untracked(),
+            visible.try_get_untracked(),
+            last.try_get_value(),
+            wait.try_get_value(),
+            asking.try_get_value(),
+        ) else {
+            return;
+        };
+        if open && listing {
             // "My tickets" keeps the count: the waits start over once it is gone.
             last.set_value(now);
             wait.set_value(every);
             return;
         }
-        let due = now - last.get_value() >= wait.get_value();
-        if !due || asking.get_value() || !visible.get_untracked() {
+        if now - last_ask < waited || busy || !visible {
             return;
         }
         if untrack(|| api.visitor()) == Visitor::Anonymous {
@@ -81,7 +91,7 @@ pub fn unread_watch() {
                     let now = unread(&api, &list.tickets);
                     let changed = count.try_with_untracked(|before| *before != now);
                     if changed == Some(true) {
-                        count.set(now);
+                        count.try_set(now);
                     }
                     changed == Some(true)
                 }
@@ -89,7 +99,11 @@ pub fn unread_watch() {
             };
             asking.try_set_value(false);
             wait.try_update_value(|wait| {
-                *wait = if changed { every } else { (*wait * 2.0).min(most) };
+                *wait = if changed {
+                    every
+                } else {
+                    (*wait * 2.0).min(most)
+                };
             });
         });
     };
@@ -108,6 +122,7 @@ mod tests {
     use crate::test_support::{FakeProxy, Page, fresh_base, one_ticket, tick, until};
     use crate::unread::mark_seen;
     use serde_json::json;
+    use std::time::Duration;
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn one_ticket_updated(at: &str) -> serde_json::Value {
@@ -147,14 +162,21 @@ mod tests {
         let shell = Shell::new(None);
         let page = Page::new();
         let _watch = watch(&page, &api, &shell, Duration::from_secs(3600));
-        until("the count", || shell.unread.get_untracked() == [TicketId(42)]).await;
+        until("the count", || {
+            shell.unread.get_untracked() == [TicketId(42)]
+        })
+        .await;
         assert_eq!(proxy.calls_to("tickets_list.php").len(), 1, "asked once");
     }
 
     #[test]
     async fn the_waits_double_and_a_change_starts_them_over() {
         let proxy = FakeProxy::install();
-        proxy.answer("tickets_list.php", 200, one_ticket_updated("2026-11-21T09:00:00Z"));
+        proxy.answer(
+            "tickets_list.php",
+            200,
+            one_ticket_updated("2026-11-21T09:00:00Z"),
+        );
         let api = Api::new(&fresh_base("watch-backoff"), None);
         api.set_identity(Identity::new("ann@example.com", None, None, "ab12").ok());
         let shell = Shell::new(None);
@@ -168,8 +190,15 @@ mod tests {
         let took = Date::now() - started;
         assert!(took >= 380.0, "the waits grew: {took} ms");
         // Support answers: the count changes, and the waits start over.
-        proxy.answer("tickets_list.php", 200, one_ticket_updated("2026-11-21T12:00:00Z"));
-        until("the news", || shell.unread.get_untracked() == [TicketId(42)]).await;
+        proxy.answer(
+            "tickets_list.php",
+            200,
+            one_ticket_updated("2026-11-21T12:00:00Z"),
+        );
+        until("the news", || {
+            shell.unread.get_untracked() == [TicketId(42)]
+        })
+        .await;
         let before = asks();
         until("the next ask", || asks() > before).await;
     }

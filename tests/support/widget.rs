@@ -226,10 +226,12 @@ impl Widget {
 
     /// The `data-testid` of the element focused in the widget (`None`: focus is not in it).
     pub async fn focused(&self) -> Option<String> {
-        self.eval("const f = root && root.activeElement; return f && f.getAttribute('data-testid');")
-            .await
-            .as_str()
-            .map(str::to_owned)
+        self.eval(
+            "const f = root && root.activeElement; return f && f.getAttribute('data-testid');",
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
     }
 
     /// Chooses the option with visible label `label` in the select `id`.

@@ -15,8 +15,8 @@ use crate::{
 use axum::response::Html;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use helpdock_wire::{OptionalField, TicketForm};
 use helpdock_wire::validate::{Problem, is_valid_email, normalize_email};
+use helpdock_wire::{OptionalField, TicketForm};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;

@@ -25,7 +25,10 @@ async fn catalog_is_converted() {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .collect();
-    assert!(vary.iter().any(|v| v.contains("X-Helpdock-Site")), "{vary:?}");
+    assert!(
+        vary.iter().any(|v| v.contains("X-Helpdock-Site")),
+        "{vary:?}"
+    );
     assert_eq!(
         fields,
         json!({"fields": [

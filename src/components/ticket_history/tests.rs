@@ -272,7 +272,10 @@ async fn news_since_a_thread_was_last_seen_counts_as_unread_until_it_is_opened()
     });
 
     page.wait_for("ticket-unread-42").await;
-    until("the count", || shell.unread.get_untracked() == [TicketId(42)]).await;
+    until("the count", || {
+        shell.unread.get_untracked() == [TicketId(42)]
+    })
+    .await;
     let row = page.get("ticket-row-42");
     assert_eq!(row.get_attribute("data-unread").as_deref(), Some("true"));
     assert!(

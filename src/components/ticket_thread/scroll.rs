@@ -28,24 +28,28 @@ impl Scroll {
     /// After the messages changed: the first time to the divider above `first_new` (or to the
     /// newest), later to the bottom if the visitor was there.
     pub(super) fn follow(self, first_new: Option<ReplyId>) {
-        // Once the new messages are laid out.
+        // Once the new messages are laid out; the thread may be gone by then.
         request_animation_frame(move || {
-            let Some(el) = self.scroller.get_untracked() else {
+            let (Some(el), Some(placed)) = (self.element(), self.placed.try_get_value()) else {
                 return;
             };
-            if self.placed.get_value() {
-                if self.at_bottom.get_value() {
+            if placed {
+                if self.at_bottom.try_get_value() == Some(true) {
                     el.set_scroll_top(el.scroll_height());
                 }
                 return;
             }
-            // Hidden (a closed panel) there is no layout yet: placed when shown.
+            // Hidden (a closed panel) there is no layout to place.
             if el.client_height() == 0 {
                 return;
             }
-            self.placed.set_value(true);
+            self.placed.try_set_value(true);
             let divider = first_new
-                .and_then(|_| el.query_selector("[data-testid=new-divider]").ok().flatten())
+                .and_then(|_| {
+                    el.query_selector("[data-testid=new-divider]")
+                        .ok()
+                        .flatten()
+                })
                 .and_then(|d| d.dyn_into::<web_sys::HtmlElement>().ok());
             match divider {
                 // A little of what came before stays in view.
@@ -58,18 +62,23 @@ impl Scroll {
 
     /// Goes to the newest message.
     pub(super) fn to_bottom(self) {
-        self.at_bottom.set_value(true);
-        self.placed.set_value(true);
-        if let Some(el) = self.scroller.get_untracked() {
+        self.at_bottom.try_set_value(true);
+        self.placed.try_set_value(true);
+        if let Some(el) = self.element() {
             el.set_scroll_top(el.scroll_height());
         }
     }
 
     /// The visitor scrolled: notes whether they are at the bottom.
     pub(super) fn moved(self) {
-        if let Some(el) = self.scroller.get_untracked() {
+        if let Some(el) = self.element() {
             let below = el.scroll_height() - el.scroll_top() - el.client_height();
             self.at_bottom.try_set_value(below < 48);
         }
+    }
+
+    /// The scrolling element, while the thread is on the page.
+    fn element(self) -> Option<web_sys::HtmlDivElement> {
+        self.scroller.try_get_untracked().flatten()
     }
 }

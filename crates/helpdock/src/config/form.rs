@@ -44,11 +44,10 @@ impl FileForm {
             }
         }
         if let Some(word) = &self.priority {
-            form.priority =
-                Priority::parse(word.trim()).ok_or_else(|| ConfigError::Invalid {
-                    key: key("priority"),
-                    message: format!("{word:?} is not one of low, medium, high"),
-                })?;
+            form.priority = Priority::parse(word.trim()).ok_or_else(|| ConfigError::Invalid {
+                key: key("priority"),
+                message: format!("{word:?} is not one of low, medium, high"),
+            })?;
         }
         form.category_id = match self.category_id {
             Some(0) => {
