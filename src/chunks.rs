@@ -11,6 +11,7 @@
 
 use crate::api::ApiError;
 use crate::components::error_view::error_view;
+use crate::components::ticket_form::Submit;
 use crate::components::ticket_history::ticket_history;
 use crate::components::ticket_thread::ticket_thread;
 use crate::i18n::Strings;
@@ -74,6 +75,28 @@ fn watch_chunk() -> Result<(), SplitLoaderError> {
     Ok(())
 }
 
+/// Sends the ticket form ([`Submit::send`]). The first screen needs the send path (the rules,
+/// the request, the exactly-once send) only once Send is pressed, so it is a chunk, prefetched
+/// with the others; should its fetch fail, the form waits to send once the browser is online.
+pub fn submit_ticket(submit: Submit) {
+    leptos::task::spawn_local(async move {
+        let waiting = submit.clone();
+        #[cfg(helpdock_split)]
+        let sent = submit_chunk(submit).await;
+        #[cfg(not(helpdock_split))]
+        let sent = submit_chunk(submit);
+        if sent.is_err() {
+            waiting.not_loaded();
+        }
+    });
+}
+
+#[cfg_attr(helpdock_split, wasm_split(submit, fallible, preload(prefetch_submit)))]
+fn submit_chunk(submit: Submit) -> Result<(), SplitLoaderError> {
+    submit.send();
+    Ok(())
+}
+
 /// The `ErrorBody` of a refusal (see [`crate::api::answer::refusal`]). The happy path of the
 /// first screen never reads one, so its reader is a chunk: prefetched with the others, fetched at
 /// the latest when a refusal arrives. Should that fetch fail, the status says what happened.
@@ -111,9 +134,9 @@ fn or_failure(view: Result<AnyView, SplitLoaderError>) -> AnyView {
     view.unwrap_or_else(|_| error_view(ApiError::Network, "chunk-error").into_any())
 }
 
-/// Fetches the chunks of "My tickets", the thread and refusals while the browser is idle (after
-/// a timeout where there is no `requestIdleCallback`). Call when the panel opens; no-op once they
-/// are here.
+/// Fetches the chunks of "My tickets", the thread, refusals and the form's send path while the
+/// browser is idle (after a timeout where there is no `requestIdleCallback`). Call when the panel
+/// opens; no-op once they are here.
 pub fn prefetch() {
     #[cfg(helpdock_split)]
     {
@@ -128,6 +151,9 @@ pub fn prefetch() {
             });
             spawn_local(async {
                 _ = prefetch_refusal().await;
+            });
+            spawn_local(async {
+                _ = prefetch_submit().await;
             });
         }
         if request_idle_callback_with_handle(fetch).is_err() {

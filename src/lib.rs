@@ -226,11 +226,11 @@ mod tests {
             tick().await;
             assert_eq!(told(&events), ["ready", "open", "close", "open"]);
             let two = vec![helpdock_wire::TicketId(1), helpdock_wire::TicketId(2)];
-            widget.shell.unread.set(two.clone());
+            widget.shell.set_unread(two.clone());
             tick().await;
-            widget.shell.unread.set(two);
+            widget.shell.set_unread(two);
             tick().await;
-            widget.shell.unread.set(vec![]);
+            widget.shell.set_unread(vec![]);
             tick().await;
             assert_eq!(
                 told(&events)[4..],

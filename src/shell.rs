@@ -4,6 +4,7 @@
 use crate::reactive::effect;
 use helpdock_wire::TicketId;
 use leptos::prelude::*;
+use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::{Function, Object, Reflect};
 
@@ -40,9 +41,12 @@ pub struct Shell {
     pub locale: ArcRwSignal<Option<String>>,
     /// The latest `prefill`, applied by the form to the fields the visitor has not typed in.
     pub prefill: ArcRwSignal<Option<Prefill>>,
-    /// The tickets with news the visitor has not seen yet, in list order: the launcher's badge
-    /// counts them, and opening the panel goes to them.
-    pub unread: ArcRwSignal<Vec<TicketId>>,
+    /// How many tickets have news the visitor has not seen yet: the launcher's badge. Set by
+    /// [`Shell::set_unread`], with the tickets themselves.
+    pub unread: ArcRwSignal<u32>,
+    /// Those tickets, in list order, for opening the panel at them; read, never tracked (a plain
+    /// value: one more kind of signal would cost the first screen's wasm).
+    unread_tickets: Arc<Mutex<Vec<TicketId>>>,
     /// True while "My tickets" is mounted: it asks for the list itself (while the panel is open),
     /// so the launcher's unread watch need not.
     pub listing: ArcRwSignal<bool>,
@@ -58,7 +62,8 @@ impl Shell {
             generation: ArcRwSignal::new(0),
             locale: ArcRwSignal::new(None),
             prefill: ArcRwSignal::new(None),
-            unread: ArcRwSignal::new(Vec::new()),
+            unread: ArcRwSignal::new(0),
+            unread_tickets: Arc::default(),
             listing: ArcRwSignal::new(false),
             events,
         }
@@ -68,7 +73,27 @@ impl Shell {
     pub fn forget_drafts(&self) {
         self.generation.update(|g| *g = g.wrapping_add(1));
         // The count was the previous visitor's.
-        self.unread.set(Vec::new());
+        self.set_unread(Vec::new());
+    }
+
+    /// The tickets with news the visitor has not seen yet, in list order; their number becomes
+    /// the badge's (a signal that changes only when the number does).
+    pub fn set_unread(&self, tickets: Vec<TicketId>) {
+        let count = tickets.len() as u32;
+        if let Ok(mut kept) = self.unread_tickets.lock() {
+            *kept = tickets;
+        }
+        if self.unread.get_untracked() != count {
+            self.unread.set(count);
+        }
+    }
+
+    /// The tickets [`Shell::set_unread`] was last given.
+    pub fn unread_tickets(&self) -> Vec<TicketId> {
+        self.unread_tickets
+            .lock()
+            .map(|kept| kept.clone())
+            .unwrap_or_default()
     }
 
     /// Tells the host page about each change it can listen for: `open` and `close` on every
@@ -78,12 +103,10 @@ impl Shell {
         // Compared with the values at mount: a change made before the effect first runs counts.
         // One effect for both: each costs wasm bytes.
         let shell = self.clone();
-        let (mut was_open, mut was_unread) = (
-            self.open.get_untracked(),
-            self.unread.with_untracked(Vec::len),
-        );
+        let (mut was_open, mut was_unread) =
+            (self.open.get_untracked(), self.unread.get_untracked());
         effect(move || {
-            let (open, unread) = (shell.open.get(), shell.unread.with(Vec::len));
+            let (open, unread) = (shell.open.get(), shell.unread.get());
             if open != was_open {
                 was_open = open;
                 let name = if open { "open" } else { "close" };
@@ -92,7 +115,7 @@ impl Shell {
             if unread != was_unread {
                 was_unread = unread;
                 let detail = Object::new();
-                _ = Reflect::set(&detail, &"count".into(), &(unread as u32).into());
+                _ = Reflect::set(&detail, &"count".into(), &unread.into());
                 shell.emit("unreadChanged", &detail);
             }
         });

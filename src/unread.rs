@@ -40,11 +40,13 @@ pub fn mark_seen(api: &Api, id: TicketId, instant: f64) {
     keep(api, &seen, true);
 }
 
-/// Notes that the visitor just filed ticket `id` here: what support adds later is news.
+/// Notes that the visitor just filed ticket `id` here: what support adds later is news. Straight
+/// to storage (the form that calls this is the first screen's: it must stay small).
 pub fn mark_filed(api: &Api, id: TicketId) {
-    let (seen, _) = seen(api);
+    let key = visitor_key(api, "seen");
+    let seen = load_object(&key).unwrap_or_default();
     put(&seen, id, FILED_HERE);
-    keep(api, &seen, true);
+    save_object(&key, &seen);
 }
 
 /// Counts the tickets the visitor has never met as seen as they are now. `store`: the visitor

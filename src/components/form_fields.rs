@@ -103,7 +103,7 @@ pub(crate) fn text_input(
         .into_any()
     };
     view! {
-        <div class="hd-field">
+        <div class="hd-field" data-field=spec.key>
             <label for=id>{use_i18n().text(spec.label)} {required_mark(spec.required)}</label>
             {control}
             {field_error(errors, spec.key.to_owned())}
@@ -183,7 +183,7 @@ pub(crate) fn category_select(
             .collect_view()
     };
     view! {
-        <div class="hd-field">
+        <div class="hd-field" data-field="category_id">
             <label for="hd-category_id">{t.text(|s| s.category)}</label>
             <select
                 id="hd-category_id"
@@ -214,7 +214,7 @@ pub(crate) fn priority_select(
         }
     });
     view! {
-        <div class="hd-field">
+        <div class="hd-field" data-field="priority">
             <label for="hd-priority">{t.text(|s| s.priority)}</label>
             <select
                 id="hd-priority"

@@ -6,7 +6,6 @@ use crate::chunks;
 use crate::i18n::{I18n, Strings, fill};
 use crate::joined;
 use crate::reactive::effect;
-use helpdock_wire::TicketId;
 use leptos::prelude::*;
 
 /// How an unread count reads (the badge's accessible text), in `s`'s language.
@@ -25,26 +24,24 @@ pub(crate) fn unread_text(s: &Strings, count: u32) -> String {
 pub fn launcher(
     open: RwSignal<bool>,
     generation: RwSignal<u32>,
-    unread: RwSignal<Vec<TicketId>>,
+    unread: RwSignal<u32>,
     no_button: bool,
 ) -> impl IntoView {
     // The locale is chosen here, at the root, for every component below.
     let t = I18n::provide();
     // Whether support answered is asked as soon as there is someone to ask about: a visitor the
     // host page identified, or a guest pass from an earlier ticket.
-    if let Some(api) = use_context::<Api>() {
-        let (owner, mut watching) = (Owner::current(), false);
-        effect(move || {
-            if !watching && api.visitor() != Visitor::Anonymous {
-                watching = true;
-                // Under the launcher's owner, not this effect's: the watch outlives its runs.
-                if let Some(owner) = &owner {
-                    owner.with(chunks::unread_watch);
-                }
+    let (api, owner, mut watching) = (expect_context::<Api>(), Owner::current(), false);
+    effect(move || {
+        if !watching && api.visitor() != Visitor::Anonymous {
+            watching = true;
+            // Under the launcher's owner, not this effect's: the watch outlives its runs.
+            if let Some(owner) = &owner {
+                owner.with(chunks::unread_watch);
             }
-        });
-    }
-    let count = move || unread.with(Vec::len) as u32;
+        }
+    });
+    let count = move || unread.get();
     // The panel is created on first open (no requests before the visitor asks for help), in the
     // visitor's language (its words may still be on their way), and then only hidden, so nothing
     // typed is lost when it is closed.
@@ -120,6 +117,7 @@ mod tests {
     use super::*;
     use crate::components::panel::tests::{FocusLog, press};
     use crate::test_support::{FakeProxy, Page, fresh_base, standard_answers, tick};
+    use helpdock_wire::TicketId;
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -142,12 +140,12 @@ mod tests {
         assert!(!page.has("unread-badge"));
         assert_eq!(label(), "Open support");
         assert_eq!(page.text("unread-news"), "");
-        widget.shell.unread.set(vec![TicketId(4), TicketId(5)]);
+        widget.shell.set_unread(vec![TicketId(4), TicketId(5)]);
         tick().await;
         assert_eq!(page.text("unread-badge"), "2");
         assert_eq!(label(), "Open support (2 unread replies)");
         assert_eq!(page.text("unread-news"), "2 unread replies");
-        widget.shell.unread.set(vec![]);
+        widget.shell.set_unread(vec![]);
         tick().await;
         assert!(!page.has("unread-badge"));
         assert_eq!(label(), "Open support");

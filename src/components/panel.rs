@@ -4,6 +4,7 @@ use super::launcher::unread_text;
 use super::ticket_form::ticket_form;
 use crate::chunks;
 use crate::i18n::{Message, use_i18n};
+use crate::joined;
 use crate::reactive::{effect, memo};
 use crate::shell::Shell;
 use helpdock_wire::TicketId;
@@ -31,12 +32,16 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
     // The panel is built on first open: "My tickets", the thread and the reader of refusals can
     // come now, unhurried.
     chunks::prefetch();
-    let unread: Option<RwSignal<Vec<TicketId>>> = use_context::<Shell>().map(|s| s.unread.into());
+    let shell = use_context::<Shell>();
+    let unread: Option<RwSignal<u32>> = shell.as_ref().map(|s| s.unread.clone().into());
     let tab = RwSignal::new(Tab::New);
     // The ticket "My tickets" shows as a thread; set from the list or from a confirmation.
     let selected = RwSignal::new(None::<TicketId>);
     let to_news = move || {
-        let news = unread.map(|u| u.get_untracked()).unwrap_or_default();
+        let news = shell
+            .as_ref()
+            .map(Shell::unread_tickets)
+            .unwrap_or_default();
         if !news.is_empty() {
             // One ticket: its thread; several: the list, where each is marked.
             selected.set(news.first().copied().filter(|_| news.len() == 1));
@@ -99,7 +104,7 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
     let on_history = memo(move || tab.get() == Tab::History);
     let in_thread = move || on_history.get() && selected.with(Option::is_some);
     // "My tickets" says how many of its tickets have news.
-    let count = move || unread.map_or(0, |u| u.with(Vec::len) as u32);
+    let count = move || unread.map_or(0, |u| u.get());
 
     let show_ticket = Callback::new(move |id: TicketId| {
         selected.set(Some(id));
@@ -113,6 +118,16 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
                 class="hd-tab"
                 data-testid=testid
                 aria-selected=move || (tab.get() == which).to_string()
+                // "My tickets" counts its tickets with news: the stylesheet shows `data-count`
+                // as a pill, and the name says it in words.
+                data-count=move || (which == Tab::History).then(|| count().to_string())
+                aria-label=move || {
+                    let n = count();
+                    (which == Tab::History && n > 0).then(|| {
+                        let s = t.get();
+                        joined(&[label(s), " (", &unread_text(s, n), ")"])
+                    })
+                }
                 on:click=move |_| {
                     if which == Tab::History && tab.get_untracked() == Tab::History {
                         // A second click on "My tickets" goes back to the list.
@@ -122,12 +137,6 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
                 }
             >
                 {t.text(label)}
-                {(which == Tab::History).then_some(move || (count() > 0).then(|| view! {
-                    <span class="hd-tab-count" data-testid="tab-history-count">
-                        <span aria-hidden="true">{count()}</span>
-                        <span class="hd-visually-hidden">{move || unread_text(t.get(), count())}</span>
-                    </span>
-                }))}
             </button>
         }
     };

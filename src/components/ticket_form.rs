@@ -3,6 +3,9 @@
 mod draft;
 #[cfg(test)]
 mod draft_tests;
+mod submit;
+
+pub use submit::Submit;
 
 use super::confirmation::confirmation;
 use super::error_view::error_view;
@@ -11,19 +14,28 @@ use super::form_fields::{
     text_input,
 };
 use crate::api::{Api, ApiError, Findings};
-use crate::drafts::event_detail;
+use crate::chunks;
 use crate::i18n::use_i18n;
 use crate::load::load;
 use crate::reactive::{effect, memo};
 use crate::sending::DurableSend;
 use crate::shell::Shell;
 use draft::Draft;
-use helpdock_wire::validate::{custom_field_key, new_ticket_problems};
-use helpdock_wire::{NewTicket, OptionalField, TicketCreated, TicketId};
+use helpdock_wire::validate::custom_field_key;
+use helpdock_wire::{NewTicket, OptionalField, TicketId};
 use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::Reflect;
+use web_sys::{Element, HtmlElement};
+
+thread_local! {
+    /// The form element its last submit event named, for focusing the field to fix (a plain cell:
+    /// a `NodeRef` would cost the first screen more). The page has one ticket form at a time.
+    static SUBMITTED: RefCell<Option<Element>> = const { RefCell::new(None) };
+}
 
 /// The ticket form, or the confirmation once a ticket is filed. What the visitor types is kept
 /// as a draft ([`crate::drafts`]) until the proxy confirms the ticket; a send that could not
@@ -60,66 +72,34 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         memo(move || failure.with(|f| f.as_ref().map(ApiError::findings).unwrap_or_default()))
             .into();
     let created = RwSignal::new(None::<TicketId>);
-    let form_ref = NodeRef::<leptos::html::Form>::new();
     // A refusal about fields takes the visitor to the first one marked (the summary above the
     // form stays, for screen readers); `failure` notifies on every set, so each Send does.
     effect(move || {
-        if failure.with(|f| f.as_ref().is_some_and(|e| !e.findings().is_empty())) {
-            // Once the fields show their marks.
-            request_animation_frame(move || {
-                // The form may be gone by now (sent, rebuilt): then nothing to focus.
-                let first = form_ref
-                    .try_get_untracked()
-                    .flatten()
-                    .and_then(|form| form.query_selector("[aria-invalid=true]").ok().flatten());
-                if let Some(first) = first.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
-                    _ = first.focus();
-                }
-            });
+        failure.track();
+        if errors.with_untracked(BTreeMap::is_empty) {
+            return;
         }
+        let form = SUBMITTED.with(|form| form.borrow().clone());
+        // Once the fields show their marks.
+        request_animation_frame(move || {
+            let first = form.and_then(|f| f.query_selector("[aria-invalid=true]").ok().flatten());
+            if let Some(first) = first.and_then(|f| f.dyn_into::<HtmlElement>().ok()) {
+                _ = first.focus();
+            }
+        });
     });
 
-    // Checked with the wire rules, then sent under the draft's key (a new one for a new draft).
-    let send = UnsyncCallback::new({
-        let api = api.clone();
-        move |()| {
-            if sends.busy() {
-                return;
-            }
-            let known_fields = fields.get_untracked().and_then(Result::ok);
-            let ticket = draft.ticket(identity.get_untracked().as_ref(), known_fields.as_ref());
-            let problems = new_ticket_problems(&ticket, known_fields.as_ref());
-            if !problems.is_empty() {
-                failure.set(Some(ApiError::invalid(problems)));
-                return;
-            }
-            let key = sends.attempt_key();
-            draft.save(&api);
-            let (api, shell) = (api.clone(), shell.clone());
-            let request = {
-                let api = api.clone();
-                async move { api.create_ticket(&ticket, &key).await }
-            };
-            let on_sent = {
-                let api = api.clone();
-                move |done: TicketCreated| {
-                    draft.clear_ticket(&api);
-                    // What support adds from now on is news, even before "My tickets" is opened.
-                    crate::unread::mark_filed(&api, done.ticket_id);
-                    created.set(Some(done.ticket_id));
-                    if let Some(shell) = &shell {
-                        shell.emit("ticketCreated", &event_detail(&[("id", done.ticket_id.0)]));
-                    }
-                }
-            };
-            sends.start(
-                request,
-                move || created.is_disposed(),
-                on_sent,
-                move || draft.save(&api),
-            );
-        }
-    });
+    // Checked and sent by the send path, a chunk of its own ([`Submit`]).
+    let submit = Submit {
+        api: api.clone(),
+        shell: shell.clone(),
+        draft,
+        sends,
+        fields,
+        identity,
+        created,
+    };
+    let send = UnsyncCallback::new(move |()| chunks::submit_ticket(submit.clone()));
     sends.resend_when_online(send);
     if resume {
         // Sent before the page went away, answer unknown: again under its key, once the form
@@ -132,37 +112,42 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
             }
         });
     }
-    // The site's defaults, then the host page's prefill into what the visitor left empty; again
-    // when the prefill changes and as categories and fields arrive (they are matched by name too).
-    effect(move || {
-        let (known_categories, known_fields) = (categories.get(), fields.get());
-        let known_fields = known_fields.and_then(Result::ok);
-        if let Some(known) = &known_fields {
-            draft.site_defaults(&known.form);
+    // The host page's prefill, into what the visitor left empty; again when it changes and as
+    // categories and fields arrive (they are matched by name too).
+    if let Some(prefill) = prefill {
+        effect(move || {
+            let (known_categories, known_fields) = (categories.get(), fields.get());
+            if let Some(prefill) = prefill.get() {
+                draft.prefill(
+                    &prefill,
+                    identity.get_untracked().is_some(),
+                    known_categories.and_then(Result::ok).as_ref(),
+                    known_fields.and_then(Result::ok).as_ref(),
+                );
+            }
+        });
+    }
+    // Whether the site's form asks `field`: not until the fields say (so nothing appears and
+    // goes), always when they could not be had (the form as it always was).
+    let asks = move |field: OptionalField| match fields.get() {
+        Some(Ok(known)) => known.asks(field),
+        Some(Err(_)) => true,
+        None => false,
+    };
+    // The fields asked, for the stylesheet, which hides the others (cheaper than a view each).
+    let ask_words = move || {
+        let mut words = String::new();
+        for field in OptionalField::ALL.into_iter().filter(|f| asks(*f)) {
+            words.push_str(field.as_str());
+            words.push(' ');
         }
-        if let Some(prefill) = prefill.as_ref().and_then(|p| p.get()) {
-            draft.prefill(
-                &prefill,
-                identity.get_untracked().is_some(),
-                known_categories.and_then(Result::ok).as_ref(),
-                known_fields.as_ref(),
-            );
-        }
-    });
-    // Which optional fields the site's form asks, in `OptionalField::ALL`'s order: none until the
-    // fields say (so none appears and goes), all when they could not be had (the form as it
-    // always was).
-    let asked = OptionalField::ALL.map(|field| {
-        memo(move || match fields.get() {
-            Some(Ok(known)) => known.form.asks(field),
-            Some(Err(_)) => true,
-            None => false,
-        })
-    });
-    let asks = move |field: OptionalField| asked[field as usize].get();
+        words
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let form = ev.target().and_then(|t| t.dyn_into().ok());
+        SUBMITTED.with(|submitted| *submitted.borrow_mut() = form);
         send.run(());
     };
     // Every control's own handler has updated the draft by the time the event gets here.
@@ -222,28 +207,25 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
 
     let form = move || {
         view! {
-            <form class="hd-form" novalidate node_ref=form_ref on:submit=on_submit on:input=move |ev| on_typed.run(ev) on:change=move |ev| on_typed.run(ev)>
+            <form class="hd-form" novalidate data-ask=ask_words on:submit=on_submit on:input=move |ev| on_typed.run(ev) on:change=move |ev| on_typed.run(ev)>
                 // A refusal about fields is summed up above them; any other is said beside Send.
                 {move || failure.get().filter(|_| about_fields()).map(|error| error_view(error, "form-error"))}
                 {unplaced}
                 {text_input(&EMAIL, draft.email, signed_email, errors)}
-                {move || (asks(OptionalField::Name) || asks(OptionalField::Company)).then(|| view! {
-                    <div class="hd-row">
-                        {move || asks(OptionalField::Name).then(|| text_input(&NAME, draft.name, signed_name, errors))}
-                        {move || asks(OptionalField::Company).then(|| text_input(&COMPANY, draft.company, None, errors))}
-                    </div>
-                })}
+                // What the site does not ask (`data-ask`) the stylesheet hides, rows left empty too.
+                <div class="hd-row hd-row-who">
+                    {text_input(&NAME, draft.name, signed_name, errors)}
+                    {text_input(&COMPANY, draft.company, None, errors)}
+                </div>
                 {text_input(&SUBJECT, draft.subject, None, errors)}
                 {text_input(&MESSAGE, draft.message, None, errors)}
                 <div class="hd-honeypot" aria-hidden="true">
                     <label>"Website" <input type="text" tabindex="-1" autocomplete="off" bind:value=draft.website/></label>
                 </div>
-                {move || (asks(OptionalField::Category) || asks(OptionalField::Priority)).then(|| view! {
-                    <div class="hd-row">
-                        {move || asks(OptionalField::Category).then(|| category_select(categories, draft.category, errors))}
-                        {move || asks(OptionalField::Priority).then(|| priority_select(draft.priority, errors))}
-                    </div>
-                })}
+                <div class="hd-row hd-row-sort">
+                    {category_select(categories, draft.category, errors)}
+                    {priority_select(draft.priority, errors)}
+                </div>
                 {move || match fields.get() {
                     Some(Ok(known)) => known
                         .fields

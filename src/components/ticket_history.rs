@@ -33,9 +33,7 @@ enum ListState {
 pub fn ticket_history(selected: RwSignal<Option<TicketId>>, on_new: Callback<()>) -> impl IntoView {
     let api = expect_context::<Api>();
     let shell = use_context::<Shell>();
-    let unread_count: Option<RwSignal<Vec<TicketId>>> =
-        shell.as_ref().map(|s| s.unread.clone().into());
-    if let Some(listing) = shell.map(|s| s.listing) {
+    if let Some(listing) = shell.as_ref().map(|s| s.listing.clone()) {
         // The launcher's watch need not ask while this list does (an `Arc` signal: it outlives
         // this component's own, which may be gone by the time the cleanup runs).
         listing.set(true);
@@ -94,12 +92,12 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>, on_new: Callback<()>
         tickets.with(|tickets| unread::unread(&api, tickets))
     });
     // Only from a list that loaded: a failed poll keeps the count where it was.
-    if let Some(count) = unread_count {
+    if let Some(shell) = shell {
         effect(move || {
             let listed = matches!(state.get(), ListState::Ready | ListState::Empty);
             let now = unread_ids.get();
-            if listed && count.with_untracked(|before| *before != now) {
-                count.set(now);
+            if listed {
+                shell.set_unread(now);
             }
         });
     }

@@ -13,7 +13,6 @@ use crate::api::{Api, Visitor};
 use crate::polling::{PollEvery, page_visible};
 use crate::reactive::effect;
 use crate::shell::Shell;
-use helpdock_wire::TicketId;
 use leptos::prelude::*;
 use web_sys::js_sys::Date;
 
@@ -28,8 +27,7 @@ pub fn unread_watch() {
         return;
     };
     let (open, listing): (RwSignal<bool>, RwSignal<bool>) =
-        (shell.open.into(), shell.listing.into());
-    let count: RwSignal<Vec<TicketId>> = shell.unread.into();
+        (shell.open.clone().into(), shell.listing.clone().into());
     let period = use_context::<PollEvery>().unwrap_or_default().unread;
     let every = period.as_millis() as f64;
     let most = every * f64::from(MOST_PERIODS);
@@ -82,20 +80,21 @@ pub fn unread_watch() {
         }
         asking.set_value(true);
         last.set_value(now);
-        let api = api.clone();
+        let (api, shell) = (api.clone(), shell.clone());
         leptos::task::spawn_local(async move {
             let answer = api.list_tickets().await;
             let changed = match answer {
-                Ok(list) => {
+                // Not after the watch is gone (the visitor's tickets may be another's by then).
+                Ok(list) if !asking.is_disposed() => {
                     meet(&api, &list.tickets, false);
                     let now = unread(&api, &list.tickets);
-                    let changed = count.try_with_untracked(|before| *before != now);
-                    if changed == Some(true) {
-                        count.try_set(now);
+                    let changed = shell.unread_tickets() != now;
+                    if changed {
+                        shell.set_unread(now);
                     }
-                    changed == Some(true)
+                    changed
                 }
-                Err(_) => false,
+                _ => false,
             };
             asking.try_set_value(false);
             wait.try_update_value(|wait| {
@@ -121,6 +120,7 @@ mod tests {
     use crate::identity::Identity;
     use crate::test_support::{FakeProxy, Page, fresh_base, one_ticket, tick, until};
     use crate::unread::mark_seen;
+    use helpdock_wire::TicketId;
     use serde_json::json;
     use std::time::Duration;
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -162,10 +162,7 @@ mod tests {
         let shell = Shell::new(None);
         let page = Page::new();
         let _watch = watch(&page, &api, &shell, Duration::from_secs(3600));
-        until("the count", || {
-            shell.unread.get_untracked() == [TicketId(42)]
-        })
-        .await;
+        until("the count", || shell.unread_tickets() == [TicketId(42)]).await;
         assert_eq!(proxy.calls_to("tickets_list.php").len(), 1, "asked once");
     }
 
@@ -195,10 +192,7 @@ mod tests {
             200,
             one_ticket_updated("2026-11-21T12:00:00Z"),
         );
-        until("the news", || {
-            shell.unread.get_untracked() == [TicketId(42)]
-        })
-        .await;
+        until("the news", || shell.unread_tickets() == [TicketId(42)]).await;
         let before = asks();
         until("the next ask", || asks() > before).await;
     }

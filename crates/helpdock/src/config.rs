@@ -4,6 +4,7 @@
 mod form;
 mod identity;
 
+pub use form::SiteForm;
 pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};
 
 use crate::catalog::CatalogConfig;

@@ -4,7 +4,7 @@
 //! call the browser makes is cross-origin, as in production.
 
 use crate::catalog::{Catalog, CatalogConfig};
-use crate::config::{DEFAULT_GUEST_PASS_TTL, DEFAULT_UPSTREAM_TIMEOUT, Env, SiteConfig};
+use crate::config::{DEFAULT_GUEST_PASS_TTL, DEFAULT_UPSTREAM_TIMEOUT, Env, SiteConfig, SiteForm};
 use crate::identity::{GatekeeperSettings, GuestPassKey, StaffList, signature, unix_now};
 use crate::operations::Readiness;
 use crate::perimeter::{LimitsConfig, Perimeter, PublicOrigin, SiteOrigins};
@@ -15,8 +15,8 @@ use crate::{
 use axum::response::Html;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use helpdock_wire::OptionalField;
 use helpdock_wire::validate::{Problem, is_valid_email, normalize_email};
-use helpdock_wire::{OptionalField, TicketForm};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -226,10 +226,10 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
 /// The demo shop's ticket form, as a site owner would choose it: lean, like the big widgets'
 /// (email, name, subject, message and the helpdesk's custom fields); the helpdesk's staff set
 /// priority and category.
-fn demo_form() -> TicketForm {
-    TicketForm {
+fn demo_form() -> SiteForm {
+    SiteForm {
         ask: vec![OptionalField::Name],
-        ..TicketForm::default()
+        ..SiteForm::default()
     }
 }
 

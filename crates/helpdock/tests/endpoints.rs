@@ -34,11 +34,11 @@ async fn catalog_is_converted() {
         json!({"fields": [
             {"id": 1, "name": "Order number", "type": "text", "required": true, "options": []},
             {"id": 2, "name": "Plan", "type": "select", "required": false, "options": ["Starter", "Pro", "Enterprise"]}
-        ], "form": {"ask": ["name", "category"], "priority": "low", "category_id": 2}})
+        ], "ask": ["name", "company", "priority", "category"]})
     );
     let decoded: helpdock_wire::CustomFields =
         serde_json::from_value(fields).expect("the widget's type reads it");
-    assert_eq!(decoded.form, support::site_form());
+    assert_eq!(decoded.ask, support::site_form().ask);
 }
 
 #[tokio::test]

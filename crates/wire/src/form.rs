@@ -1,9 +1,7 @@
 //! What a site's ticket form asks beyond the email, subject, message and the helpdesk's custom
-//! fields: the site owner's choice (`[[sites]]` `form` in the proxy's config), served to the
-//! widget with the custom fields.
+//! fields: the site owner's choice (`[sites.form]` in the proxy's config), served to the widget
+//! with the custom fields ([`crate::CustomFields::ask`]).
 
-use crate::ids::CategoryId;
-use crate::ticket::Priority;
 use serde::{Deserialize, Serialize};
 
 /// A field of the ticket form a site may leave out.
@@ -51,48 +49,17 @@ impl OptionalField {
             other => other.as_str(),
         }
     }
-}
 
-/// A site's ticket form: the optional fields it asks, and what a ticket gets where the visitor
-/// was not asked (or chose nothing). Unknown keys from a newer proxy are ignored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TicketForm {
-    /// The optional fields shown, in the form's order; absent: all of them.
-    #[serde(default = "all_fields")]
-    pub ask: Vec<OptionalField>,
-    /// The priority a ticket starts with.
-    #[serde(default)]
-    pub priority: Priority,
-    /// The category a ticket gets unless one is chosen; `None`: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category_id: Option<CategoryId>,
-}
-
-fn all_fields() -> Vec<OptionalField> {
-    OptionalField::ALL.to_vec()
-}
-
-impl Default for TicketForm {
-    /// Every field asked, medium priority, no category: the form of a site that chose nothing.
-    fn default() -> TicketForm {
-        TicketForm {
-            ask: all_fields(),
-            priority: Priority::default(),
-            category_id: None,
-        }
-    }
-}
-
-impl TicketForm {
-    /// Whether the form shows `field`.
-    pub fn asks(&self, field: OptionalField) -> bool {
-        self.ask.contains(&field)
+    /// All of them: what a form asks unless its site says otherwise.
+    pub fn all() -> Vec<OptionalField> {
+        OptionalField::ALL.to_vec()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::CustomFields;
 
     #[test]
     fn spellings_round_trip() {
@@ -105,17 +72,11 @@ mod tests {
     }
 
     #[test]
-    fn an_absent_form_asks_everything() {
-        let form: TicketForm = serde_json::from_str("{}").expect("decode");
-        assert_eq!(form, TicketForm::default());
-        assert!(OptionalField::ALL.into_iter().all(|f| form.asks(f)));
-        let lean: TicketForm =
-            serde_json::from_str(r#"{"ask":["name"],"priority":"low","category_id":2,"new":1}"#)
-                .expect("decode, ignoring what it does not know");
+    fn custom_fields_without_ask_ask_everything() {
+        let old: CustomFields = serde_json::from_str(r#"{"fields":[]}"#).expect("decode");
+        assert!(OptionalField::ALL.into_iter().all(|f| old.asks(f)));
+        let lean: CustomFields =
+            serde_json::from_str(r#"{"fields":[],"ask":["name"]}"#).expect("decode");
         assert!(lean.asks(OptionalField::Name) && !lean.asks(OptionalField::Priority));
-        assert_eq!(
-            (lean.priority, lean.category_id),
-            (Priority::Low, Some(CategoryId(2)))
-        );
     }
 }

@@ -14,6 +14,6 @@ pub mod validate;
 
 pub use endpoint::{Endpoint, Method};
 pub use error::{ErrorBody, ErrorCode};
-pub use form::{OptionalField, TicketForm};
+pub use form::OptionalField;
 pub use ids::{CategoryId, CustomFieldId, ReplyId, TicketId};
 pub use ticket::*;

@@ -6,7 +6,7 @@ use crate::drafts::{self, child, set, text};
 use crate::identity::Identity;
 use crate::shell::Prefill;
 use helpdock_wire::{
-    Categories, CategoryId, CustomFieldId, CustomFields, FieldKind, NewTicket, Priority, TicketForm,
+    Categories, CategoryId, CustomFieldId, CustomFields, FieldKind, NewTicket, Priority,
 };
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -190,17 +190,6 @@ impl Draft {
         self.started.set_value(Date::now());
         self.key.set_value(None);
         drafts::remove(api, STORED_AS);
-    }
-
-    /// The site's defaults (`form`) where the visitor chose nothing: the priority, unless they
-    /// picked one, and the category, unless one is set.
-    pub fn site_defaults(&self, form: &TicketForm) {
-        if !self.priority_chosen.get_value() {
-            self.priority.set(form.priority);
-        }
-        if self.category.with_untracked(Option::is_none) && form.category_id.is_some() {
-            self.category.set(form.category_id);
-        }
     }
 
     /// Puts the host page's `prefill` into the fields the visitor left empty (a restored draft

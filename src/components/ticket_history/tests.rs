@@ -272,10 +272,7 @@ async fn news_since_a_thread_was_last_seen_counts_as_unread_until_it_is_opened()
     });
 
     page.wait_for("ticket-unread-42").await;
-    until("the count", || {
-        shell.unread.get_untracked() == [TicketId(42)]
-    })
-    .await;
+    until("the count", || shell.unread_tickets() == [TicketId(42)]).await;
     let row = page.get("ticket-row-42");
     assert_eq!(row.get_attribute("data-unread").as_deref(), Some("true"));
     assert!(
@@ -285,7 +282,7 @@ async fn news_since_a_thread_was_last_seen_counts_as_unread_until_it_is_opened()
 
     page.click("ticket-row-42").await;
     page.wait_for("reply-input").await;
-    until("seen", || shell.unread.get_untracked().is_empty()).await;
+    until("seen", || shell.unread_tickets().is_empty()).await;
     page.click("back-to-list").await;
     page.wait_for("ticket-row-42").await;
     assert!(!page.has("ticket-unread-42"));

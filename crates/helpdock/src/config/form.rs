@@ -1,4 +1,5 @@
-//! A site's `[sites.form]` table: which optional fields its ticket form asks, and their defaults.
+//! A site's `[sites.form]` table: which optional fields its ticket form asks (served to the
+//! widget with the custom fields), and what a ticket gets where the form does not ask.
 //!
 //! ```toml
 //! [[sites]]
@@ -11,8 +12,58 @@
 //! ```
 
 use super::ConfigError;
-use helpdock_wire::{CategoryId, OptionalField, Priority, TicketForm};
+use helpdock_wire::{Categories, CategoryId, NewTicket, OptionalField, Priority};
 use serde::Deserialize;
+
+/// A site's ticket form, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteForm {
+    /// The optional fields the form shows, as listed.
+    pub ask: Vec<OptionalField>,
+    /// The priority of every ticket when the form does not ask it.
+    pub priority: Priority,
+    /// The category of a ticket that names none.
+    pub category_id: Option<CategoryId>,
+}
+
+impl Default for SiteForm {
+    /// Everything asked, medium priority, no category: the form of a site that chose nothing.
+    fn default() -> SiteForm {
+        SiteForm {
+            ask: OptionalField::all(),
+            priority: Priority::default(),
+            category_id: None,
+        }
+    }
+}
+
+impl SiteForm {
+    /// Whether the form shows `field`.
+    pub fn asks(&self, field: OptionalField) -> bool {
+        self.ask.contains(&field)
+    }
+
+    /// Gives `ticket` what the form did not ask: the site's priority (a visitor who was not asked
+    /// does not choose one, whatever the request says), and its category when the ticket names
+    /// none and the helpdesk has it (a category since removed is left out, and logged).
+    pub fn complete(&self, ticket: &mut NewTicket, categories: &Categories) {
+        if !self.asks(OptionalField::Priority) {
+            ticket.priority = self.priority;
+        }
+        if ticket.category_id.is_none()
+            && let Some(id) = self.category_id
+        {
+            if categories.categories.iter().any(|c| c.id == id) {
+                ticket.category_id = Some(id);
+            } else {
+                tracing::warn!(
+                    category_id = id.0,
+                    "[sites.form] category_id names no category of the helpdesk; tickets are filed without one"
+                );
+            }
+        }
+    }
+}
 
 /// The table as written; checked by [`FileForm::check`].
 #[derive(Default, Deserialize)]
@@ -25,8 +76,8 @@ pub(super) struct FileForm {
 
 impl FileForm {
     /// The form, or an error naming the key (`key("ask[1]")`) at fault.
-    pub(super) fn check(&self, key: &dyn Fn(&str) -> String) -> Result<TicketForm, ConfigError> {
-        let mut form = TicketForm::default();
+    pub(super) fn check(&self, key: &dyn Fn(&str) -> String) -> Result<SiteForm, ConfigError> {
+        let mut form = SiteForm::default();
         if let Some(ask) = &self.ask {
             form.ask.clear();
             for (i, word) in ask.iter().enumerate() {
@@ -66,7 +117,7 @@ impl FileForm {
 mod tests {
     use super::*;
 
-    fn check(toml_text: &str) -> Result<TicketForm, String> {
+    fn check(toml_text: &str) -> Result<SiteForm, String> {
         let form: FileForm = toml::from_str(toml_text).map_err(|e| e.message().to_owned())?;
         form.check(&|k| format!("sites[0].form.{k}"))
             .map_err(|e| e.to_string())
@@ -74,7 +125,7 @@ mod tests {
 
     #[test]
     fn nothing_set_asks_everything() {
-        assert_eq!(check(""), Ok(TicketForm::default()));
+        assert_eq!(check(""), Ok(SiteForm::default()));
     }
 
     #[test]
@@ -104,5 +155,45 @@ mod tests {
             assert!(error.starts_with(key), "{text}: {error}");
         }
         assert!(check("fields = []").is_err(), "unknown keys are refused");
+    }
+
+    #[test]
+    fn a_ticket_gets_what_the_form_did_not_ask() {
+        let categories: Categories = serde_json::from_value(serde_json::json!({"categories": [
+            {"id": 1, "name": "Billing"}, {"id": 2, "name": "Shipping"}
+        ]}))
+        .expect("categories");
+        let lean = check("ask = [\"name\"]\npriority = \"low\"\ncategory_id = 2").expect("valid");
+        let mut ticket = NewTicket {
+            priority: Priority::High,
+            ..NewTicket::default()
+        };
+        lean.complete(&mut ticket, &categories);
+        assert_eq!(
+            (ticket.priority, ticket.category_id),
+            (Priority::Low, Some(CategoryId(2))),
+            "not asked: the site's priority, whatever was sent"
+        );
+
+        let asked = check("priority = \"low\"\ncategory_id = 2").expect("valid");
+        let mut ticket = NewTicket {
+            priority: Priority::High,
+            category_id: Some(CategoryId(1)),
+            ..NewTicket::default()
+        };
+        asked.complete(&mut ticket, &categories);
+        assert_eq!(
+            (ticket.priority, ticket.category_id),
+            (Priority::High, Some(CategoryId(1))),
+            "asked: the visitor's choice"
+        );
+
+        let gone = check("category_id = 9").expect("valid");
+        let mut ticket = NewTicket::default();
+        gone.complete(&mut ticket, &categories);
+        assert_eq!(
+            ticket.category_id, None,
+            "a category the helpdesk no longer has"
+        );
     }
 }

@@ -1,12 +1,11 @@
 //! The visitor-identity settings of `helpdock serve`: sites and their identity secrets, the guest
 //! pass key and lifetime, staff addresses, and whether browser emails are believed.
 
-use super::form::FileForm;
+use super::form::{FileForm, SiteForm};
 use super::{ConfigError, Env, FileConfig, SecretSources, load_secret};
 use crate::identity::StaffList;
 use crate::identity::staff::normalize_domain;
 use crate::secret::Secret;
-use helpdock_wire::TicketForm;
 use helpdock_wire::validate::{is_valid_email, normalize_email};
 use reqwest::Url;
 use serde::Deserialize;
@@ -48,7 +47,7 @@ pub struct SiteConfig {
     /// The HMAC key the site's backend signs visitor emails with.
     pub identity_secret: Secret,
     /// What the site's ticket form asks (`[sites.form]`); everything by default.
-    pub form: TicketForm,
+    pub form: SiteForm,
 }
 
 /// The identity part of [`super::Config`], checked.

@@ -24,7 +24,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 struct Site {
     id: String,
     identity_secret: Secret,
-    form: helpdock_wire::TicketForm,
+    form: crate::config::SiteForm,
 }
 
 /// Everything needed to decide who a visitor is; built once at start, shared by every request.
@@ -99,6 +99,11 @@ impl Gatekeeper {
             staff: config.staff.clone(),
             trust_browser_email: config.trust_browser_email,
         }))
+    }
+
+    /// The ticket form of site `id` (a site of this proxy: `None` for no other).
+    pub fn site_form(&self, id: &str) -> Option<&crate::config::SiteForm> {
+        self.sites.iter().find(|s| s.id == id).map(|s| &s.form)
     }
 
     /// Whether `email` belongs to staff.

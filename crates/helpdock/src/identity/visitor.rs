@@ -172,7 +172,7 @@ pub struct RequestSite {
     /// Its id.
     pub id: String,
     /// What its ticket form asks.
-    pub form: helpdock_wire::TicketForm,
+    pub form: crate::config::SiteForm,
 }
 
 impl<S> FromRequestParts<S> for RequestSite

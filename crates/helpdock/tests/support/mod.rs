@@ -35,14 +35,14 @@ pub const SITE: &str = "shop";
 /// Its identity secret: what the shop's backend signs emails with.
 pub const SITE_SECRET: &str = "shop-secret-0123456789";
 
-/// Its ticket form: a lean one, asking the name and the category, low priority by default, and
-/// the category "Shipping" unless the visitor picks one.
-pub fn site_form() -> helpdock_wire::TicketForm {
-    use helpdock_wire::{CategoryId, OptionalField, Priority, TicketForm};
-    TicketForm {
-        ask: vec![OptionalField::Name, OptionalField::Category],
+/// Its ticket form: everything asked, low priority unless chosen, and the category "Shipping"
+/// for a ticket that names none.
+pub fn site_form() -> helpdock::config::SiteForm {
+    use helpdock_wire::{CategoryId, Priority};
+    helpdock::config::SiteForm {
         priority: Priority::Low,
         category_id: Some(CategoryId(2)),
+        ..helpdock::config::SiteForm::default()
     }
 }
 
