@@ -1,8 +1,8 @@
 //! A visitor on an English shop page opens the widget: her browser has fetched the loader, the
 //! glue, the main wasm and the stylesheet, and no chunk. Once the panel is open, "My tickets", the
-//! thread and the reader of refusals arrive while the browser is idle, before she needs them; the
-//! launcher's unread watch never does (she has neither an identity nor a guest pass). The page
-//! asks for German: the German words arrive, and no other language.
+//! thread, the reader of refusals and the form's send path arrive while the browser is idle,
+//! before she needs them; the launcher's unread watch never does (she has neither an identity nor
+//! a guest pass). The page asks for German: the German words arrive, and no other language.
 
 use fantoccini::Client;
 use helpdock_e2e::widget::Deadline;
@@ -56,7 +56,7 @@ async fn the_first_open_fetches_the_first_screen_and_the_rest_comes_later() {
         w.find("field-custom-1").await;
         let first = wasm_fetched(&client).await;
         // The prefetch waits for an idle browser: by now it may have begun, but only with these.
-        let later = ["history", "thread", "refusal"];
+        let later = ["history", "thread", "refusal", "submit"];
         assert!(
             first.iter().any(|f| f == "helpdock_widget_bg.wasm")
                 && first.iter().all(|f| f == "helpdock_widget_bg.wasm"
@@ -64,11 +64,17 @@ async fn the_first_open_fetches_the_first_screen_and_the_rest_comes_later() {
             "the first open fetched {first:?}"
         );
 
-        // Prefetched, unasked: "My tickets" (the list and the thread, and what they share) and
-        // the reader of refusals.
+        // Prefetched, unasked: "My tickets" (the list and the thread, and what they share), the
+        // reader of refusals and the send path.
         let prefetched = wait_for_chunks(
             &client,
-            &["history.", "thread.", "history_thread.", "refusal."],
+            &[
+                "history.",
+                "thread.",
+                "history_thread.",
+                "refusal.",
+                "submit.",
+            ],
         )
         .await;
         assert!(

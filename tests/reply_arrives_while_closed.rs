@@ -193,13 +193,14 @@ async fn answers_noticed_with_the_page_open_lead_to_my_tickets() {
             .eval("return $('tab-history').getAttribute('aria-selected');")
             .await;
         assert_eq!(selected, "true", "My tickets is the tab shown");
-        let count = w
-            .find("tab-history-count")
-            .await
-            .text()
-            .await
-            .unwrap_or_default();
-        assert!(count.starts_with('2'), "the tab counts them: {count:?}");
+        let tab = w
+            .eval("const t = $('tab-history'); return [t.dataset.count, t.getAttribute('aria-label')];")
+            .await;
+        assert_eq!(
+            tab,
+            serde_json::json!(["2", "My tickets (2 unread replies)"]),
+            "the tab counts them, in words for screen readers"
+        );
         screenshots::save(&client, STORY, "my-tickets-two-unread").await;
     })
     .await;
