@@ -26,7 +26,6 @@ use helpdock_wire::{NewTicket, OptionalField, TicketId};
 use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::Reflect;
 use web_sys::{Element, HtmlElement};
@@ -73,16 +72,25 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
             .into();
     let created = RwSignal::new(None::<TicketId>);
     // A refusal about fields takes the visitor to the first one marked (the summary above the
-    // form stays, for screen readers); `failure` notifies on every set, so each Send does.
+    // form stays, for screen readers); any other failure, said beside Send, is scrolled into view
+    // with it. `failure` notifies on every set, so each Send does.
     effect(move || {
         failure.track();
-        if errors.with_untracked(BTreeMap::is_empty) {
+        if !waiting.get() && failure.with_untracked(Option::is_none) {
             return;
         }
         let form = SUBMITTED.with(|form| form.borrow().clone());
-        // Once the fields show their marks.
+        let about_fields = errors.with_untracked(|e| !e.is_empty());
+        // Once the fields show their marks, or the word beside Send is there.
         request_animation_frame(move || {
-            let first = form.and_then(|f| f.query_selector("[aria-invalid=true]").ok().flatten());
+            let Some(form) = form else { return };
+            if !about_fields {
+                if let Some(send) = form.last_element_child() {
+                    send.scroll_into_view_with_bool(false);
+                }
+                return;
+            }
+            let first = form.query_selector("[aria-invalid=true]").ok().flatten();
             if let Some(first) = first.and_then(|f| f.dyn_into::<HtmlElement>().ok()) {
                 _ = first.focus();
             }
