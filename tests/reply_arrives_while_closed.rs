@@ -14,10 +14,13 @@ use std::time::{Duration, Instant};
 
 const STORY: &str = "reply_arrives_while_closed";
 
-/// Files a ticket as a guest and returns its number.
+/// Files a ticket as a guest and returns its number; `email` is typed unless the form kept it
+/// from her last ticket (empty).
 async fn file_ticket(w: &Widget, email: &str, subject: &str) -> String {
+    if !email.is_empty() {
+        w.type_into("field-email", email).await;
+    }
     w.fill(&[
-        ("field-email", email),
         ("field-subject", subject),
         ("field-message", "It has been two weeks since I ordered."),
         ("field-custom-1", "ORD-2024"),
@@ -162,7 +165,7 @@ async fn answers_noticed_with_the_page_open_lead_to_my_tickets() {
         w.click("launcher").await;
         let first = file_ticket(&w, "hal@example.com", "Grinder squeaks").await;
         w.click("new-ticket").await;
-        let second = file_ticket(&w, "hal@example.com", "Wrong beans").await;
+        let second = file_ticket(&w, "", "Wrong beans").await;
         w.click("close-panel").await;
 
         // A fresh page: the watch asks once as it loads; then support answers both.
