@@ -86,7 +86,7 @@ async fn a_reply_while_closed_shows_on_the_launcher_and_one_click_opens_it() {
         let label = w
             .eval("return $('launcher').getAttribute('aria-label');")
             .await;
-        assert_eq!(label, "Open support (1 unread reply)");
+        assert_eq!(label, "Open support, 1 unread reply");
         let news = w.eval("return $('unread-news').textContent;").await;
         assert_eq!(news, "1 unread reply", "said politely to screen readers");
         assert!(w.all("panel").await.is_empty(), "nothing was opened");
@@ -201,7 +201,7 @@ async fn answers_noticed_with_the_page_open_lead_to_my_tickets() {
             .await;
         assert_eq!(
             tab,
-            serde_json::json!(["2", "My tickets (2 unread replies)"]),
+            serde_json::json!(["2", "My tickets, 2 unread replies"]),
             "the tab counts them, in words for screen readers"
         );
         screenshots::save(&client, STORY, "my-tickets-two-unread").await;

@@ -64,7 +64,9 @@ pub fn launcher(
         };
         match count() {
             0 => action.to_owned(),
-            n => joined(&[action, " (", &unread_text(s, n), ")"]),
+            // A comma, not brackets: the count must read as a word of the name (axe checks the
+            // badge's digit is in it).
+            n => joined(&[action, ", ", &unread_text(s, n)]),
         }
     };
     let badge = move || {
@@ -126,6 +128,13 @@ mod tests {
         let en = crate::i18n::for_tag("en");
         assert_eq!(unread_text(en, 1), "1 unread reply");
         assert_eq!(unread_text(en, 3), "3 unread replies");
+        // The badge shows the digits: a name without them would not match what is seen.
+        for s in crate::i18n::LOCALES {
+            for n in [1, 2, 12] {
+                let said = unread_text(s, n);
+                assert!(said.contains(&n.to_string()), "{}: {said}", s.lang);
+            }
+        }
     }
 
     #[test]
@@ -143,7 +152,7 @@ mod tests {
         widget.shell.set_unread(vec![TicketId(4), TicketId(5)]);
         tick().await;
         assert_eq!(page.text("unread-badge"), "2");
-        assert_eq!(label(), "Open support (2 unread replies)");
+        assert_eq!(label(), "Open support, 2 unread replies");
         assert_eq!(page.text("unread-news"), "2 unread replies");
         widget.shell.set_unread(vec![]);
         tick().await;

@@ -125,7 +125,7 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
                     let n = count();
                     (which == Tab::History && n > 0).then(|| {
                         let s = t.get();
-                        joined(&[label(s), " (", &unread_text(s, n), ")"])
+                        joined(&[label(s), ", ", &unread_text(s, n)])
                     })
                 }
                 on:click=move |_| {

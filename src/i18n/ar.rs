@@ -92,7 +92,7 @@ pub(crate) static STRINGS: Strings = Strings {
     error_upstream: "مكتب المساعدة لا يستجيب حاليًا. يُرجى المحاولة بعد قليل.",
     error_internal: "حدث خطأ من جانبنا. يُرجى المحاولة مرة أخرى.",
 
-    unread_one: "رد واحد غير مقروء",
+    unread_one: "1 رد غير مقروء",
     unread_many: "{n} ردود غير مقروءة",
     new_reply: "رد جديد",
     new_divider: "جديد",
