@@ -10,6 +10,7 @@
 //! pass, and `%40` is `@`. Only 2xx answers are kept: a failed create stays retryable under the
 //! same key.
 
+use super::idempotency_shared::{self, Shared};
 use super::idempotency_store::{Claim, Digest, StoredAnswer};
 use super::{Action, Perimeter, read_body};
 use crate::error::ApiError;
@@ -146,38 +147,65 @@ pub(crate) async fn replay_or_run(
         Err(refused) => return refused.into_response(),
     };
     let fingerprint = fingerprint(&parts.method, parts.uri.query(), &body);
+    if let Some(redis) = perimeter.shared() {
+        let claimed = idempotency_shared::claim(redis, &resolved.site, &scope, &fingerprint).await;
+        return match claimed {
+            Err(refused) => refused.into_response(),
+            Ok(Shared::Conflict) => ApiError::IdempotencyConflict.into_response(),
+            Ok(Shared::Replay(answer)) => replayed(action, &answer),
+            Ok(Shared::Run(pending)) => {
+                let request = Request::from_parts(parts, Body::from(body));
+                run_detached(&perimeter, async move {
+                    let response = next.run(request).await;
+                    let (response, kept) = keep_if_successful(response).await;
+                    pending.finish(kept.as_deref()).await;
+                    response
+                })
+                .await
+            }
+        };
+    }
     let store = perimeter.idempotency();
     loop {
         match store.claim(scope, fingerprint, Instant::now()) {
-            Claim::Replay(answer) => {
-                metrics::counter!("helpdock_idempotent_replays_total", "action" => action.label())
-                    .increment(1);
-                return answer.replay();
-            }
+            Claim::Replay(answer) => return replayed(action, &answer),
             Claim::Conflict => return ApiError::IdempotencyConflict.into_response(),
             // Woken when the first request finishes either way; then look again.
             Claim::Wait(mut done) => while done.changed().await.is_ok() {},
             Claim::Run(ticket) => {
                 let request = Request::from_parts(parts, Body::from(body));
-                // Its own task: a client that hangs up mid-create must not leave a ticket
-                // created upstream but unrecorded here, to be created again by the retry.
-                let task = perimeter.writes_in_flight().spawn(
-                    async move {
-                        let response = next.run(request).await;
-                        let (response, kept) = keep_if_successful(response).await;
-                        ticket.finish(kept, Instant::now());
-                        response
-                    }
-                    .in_current_span(),
-                );
-                return match task.await {
-                    Ok(response) => response,
-                    Err(e) => {
-                        ApiError::Internal(format!("request task failed: {e}")).into_response()
-                    }
-                };
+                return run_detached(&perimeter, async move {
+                    let response = next.run(request).await;
+                    let (response, kept) = keep_if_successful(response).await;
+                    ticket.finish(kept, Instant::now());
+                    response
+                })
+                .await;
             }
         }
+    }
+}
+
+/// A stored answer sent again, counted.
+fn replayed(action: Action, answer: &StoredAnswer) -> Response {
+    metrics::counter!("helpdock_idempotent_replays_total", "action" => action.label()).increment(1);
+    answer.replay()
+}
+
+/// Runs `write` in its own task: a client that hangs up mid-create must not leave a ticket
+/// created upstream but unrecorded here, to be created again by the retry. A stopping proxy
+/// waits for these tasks (`Perimeter::writes_in_flight`).
+async fn run_detached(
+    perimeter: &Perimeter,
+    write: impl Future<Output = Response> + Send + 'static,
+) -> Response {
+    match perimeter
+        .writes_in_flight()
+        .spawn(write.in_current_span())
+        .await
+    {
+        Ok(response) => response,
+        Err(e) => ApiError::Internal(format!("request task failed: {e}")).into_response(),
     }
 }
 

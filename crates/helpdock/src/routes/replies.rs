@@ -34,7 +34,9 @@ async fn create_reply(
     // `ticket_reply.php` checks neither the ticket nor its owner: we do, before sending anything.
     ownership.ensure_owner(&visitor, reply.ticket_id).await?;
     // Only now: a reply refused above costs the visitor's bucket nothing (the IP's still counts).
-    perimeter.check_identity(Action::Reply, &visitor.key())?;
+    perimeter
+        .check_identity(Action::Reply, &visitor.key())
+        .await?;
     // Never the browser's `user_email`: the identity's (never staff, see `identity`).
     reply.user_email = visitor.email().to_owned();
     let created = upstream.create_reply(&reply).await?;

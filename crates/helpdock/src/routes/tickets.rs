@@ -63,7 +63,7 @@ async fn create_ticket(
         return Err(ApiError::InvalidInput(errors));
     }
     // Only now: a create refused above costs the visitor's bucket nothing (the IP's still counts).
-    perimeter.check_identity(Action::Create, &bucket)?;
+    perimeter.check_identity(Action::Create, &bucket).await?;
     let mut created = upstream.create_ticket(&ticket).await?;
     ownership.record_created(created.ticket_id, &ticket.user_email);
     created.guest_pass = match &resolved.visitor {

@@ -1,0 +1,167 @@
+//! `Idempotency-Key` across proxy instances: the record lives in the shared Redis. A claim is one
+//! atomic `SET NX PX`; a duplicate on any instance finds the claim and waits for the answer (or
+//! for the request's deadline, 504, which the client retries); the answer is kept 24 hours.
+//!
+//! Record: `helpdock:<site>:idem:<scope>` (the scope digests endpoint, site, visitor and key), as
+//! JSON: `{"state":"pending","fingerprint":…,"claim":…}` while the first request runs, then
+//! `{"state":"done","fingerprint":…,"status":…,"headers":[…],"body":<base64>}`.
+
+use super::idempotency_store::{Digest, StoredAnswer, TTL};
+use crate::error::ApiError;
+use crate::state::SharedRedis;
+use crate::state::redis::Claimed;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// How long a claim holds without an answer: above a request's whole deadline (60 s by
+/// default), so only a proxy that died mid-request leaves one to expire.
+pub(super) const CLAIM_LIFETIME: Duration = Duration::from_secs(120);
+/// How often a duplicate looks again for the first request's answer.
+const POLL: Duration = Duration::from_millis(50);
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+enum Record {
+    Pending {
+        fingerprint: String,
+        claim: String,
+    },
+    Done {
+        fingerprint: String,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+}
+
+/// What the shared record says about a request.
+pub(super) enum Shared {
+    /// It is ours to run; `finish` with its pending value.
+    Run(Pending),
+    /// The same request was answered: send this again.
+    Replay(StoredAnswer),
+    /// The key came with a different request: 409.
+    Conflict,
+}
+
+/// A claimed record, to be finished with the answer (or released).
+pub(super) struct Pending {
+    redis: SharedRedis,
+    key: String,
+    value: String,
+    fingerprint: String,
+}
+
+/// Looks up (and if free, claims) the record of `scope` on `site` for a request hashing to
+/// `fingerprint`; waits while another instance runs the same request.
+pub(super) async fn claim(
+    redis: &SharedRedis,
+    site: &str,
+    scope: &Digest,
+    fingerprint: &Digest,
+) -> Result<Shared, ApiError> {
+    let key = format!("helpdock:{site}:idem:{}", hex::encode(scope));
+    let fingerprint = hex::encode(fingerprint);
+    let mut claim = [0u8; 16];
+    getrandom::fill(&mut claim)
+        .map_err(|e| ApiError::Internal(format!("no randomness for a claim: {e}")))?;
+    let value = serde_json::to_string(&Record::Pending {
+        fingerprint: fingerprint.clone(),
+        claim: hex::encode(claim),
+    })
+    .map_err(|e| ApiError::Internal(format!("encoding a claim: {e}")))?;
+    loop {
+        match redis.claim(&key, &value, CLAIM_LIFETIME).await? {
+            Claimed::Run => {
+                return Ok(Shared::Run(Pending {
+                    redis: redis.clone(),
+                    key,
+                    value,
+                    fingerprint,
+                }));
+            }
+            Claimed::Again => continue,
+            Claimed::Found(found) => match serde_json::from_str::<Record>(&found) {
+                Ok(Record::Pending { fingerprint: f, .. }) if f == fingerprint => {
+                    tokio::time::sleep(POLL).await;
+                }
+                Ok(Record::Done {
+                    fingerprint: f,
+                    status,
+                    headers,
+                    body,
+                }) if f == fingerprint => {
+                    return decode(status, &headers, &body).map(Shared::Replay);
+                }
+                Ok(_) => return Ok(Shared::Conflict),
+                Err(e) => {
+                    return Err(ApiError::Internal(format!(
+                        "an idempotency record that is not ours ({e})"
+                    )));
+                }
+            },
+        }
+    }
+}
+
+impl Pending {
+    /// Stores `answer` for replay (24 h), or with `None` (a failure) frees the key for a retry.
+    /// A Redis that fails now is logged: the answer still goes to the client.
+    pub(super) async fn finish(self, answer: Option<&StoredAnswer>) {
+        let done = answer.map(|answer| {
+            serde_json::to_string(&Record::Done {
+                fingerprint: self.fingerprint.clone(),
+                status: answer.status.as_u16(),
+                headers: answer
+                    .headers
+                    .iter()
+                    .filter_map(|(n, v)| Some((n.to_string(), v.to_str().ok()?.to_owned())))
+                    .collect(),
+                body: STANDARD.encode(&answer.body),
+            })
+        });
+        let done = match done.transpose() {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot encode an answer for replay");
+                None
+            }
+        };
+        match self
+            .redis
+            .finish(&self.key, &self.value, done.as_deref(), TTL)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                "an idempotency claim expired before its answer: a retry may have run it again"
+            ),
+            Err(e) => tracing::error!(
+                error = %e,
+                "the answer could not be kept for replay: a retry after the claim expires runs again"
+            ),
+        }
+    }
+}
+
+fn decode(status: u16, headers: &[(String, String)], body: &str) -> Result<StoredAnswer, ApiError> {
+    let bad = |what: &str| ApiError::Internal(format!("a stored answer with a bad {what}"));
+    let status = StatusCode::from_u16(status).map_err(|_| bad("status"))?;
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        map.append(
+            HeaderName::try_from(name.as_str()).map_err(|_| bad("header name"))?,
+            HeaderValue::try_from(value.as_str()).map_err(|_| bad("header value"))?,
+        );
+    }
+    let body = STANDARD.decode(body).map_err(|_| bad("body"))?;
+    Ok(StoredAnswer {
+        status,
+        headers: map,
+        body: Bytes::from(body),
+    })
+}
