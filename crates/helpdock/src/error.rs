@@ -90,6 +90,10 @@ pub enum ApiError {
     /// so a write is refused rather than risked twice; the cause is logged, never sent.
     #[error("{0}")]
     StateUnavailable(#[from] StateUnavailable),
+    /// 504 `upstream_timeout` with `Retry-After`: an earlier attempt with this key lost its
+    /// answer and the helpdesk may still be writing it; a retry after the wait looks for it.
+    #[error("an earlier attempt may still be written for {0:?}")]
+    StillSettling(std::time::Duration),
 }
 
 impl ApiError {
@@ -119,7 +123,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::UpstreamUnavailable(_) => ErrorCode::UpstreamUnavailable,
-            ApiError::UpstreamTimeout => ErrorCode::UpstreamTimeout,
+            ApiError::UpstreamTimeout | ApiError::StillSettling(_) => ErrorCode::UpstreamTimeout,
             ApiError::StateUnavailable(_) => ErrorCode::StateUnavailable,
         }
     }
@@ -212,6 +216,10 @@ impl ApiError {
                 ErrorCode::UpstreamTimeout,
                 "The helpdesk did not answer in time. Please try again later.",
             ),
+            ApiError::StillSettling(_) => ErrorBody::new(
+                ErrorCode::UpstreamTimeout,
+                "The helpdesk has not confirmed your last attempt yet. It is kept; trying again shortly.",
+            ),
             ApiError::StateUnavailable(_) => ErrorBody::new(
                 ErrorCode::StateUnavailable,
                 "We cannot take this right now. Nothing was sent; please try again in a moment.",
@@ -239,6 +247,8 @@ impl IntoResponse for ApiError {
         let retry_after = match self {
             ApiError::RateLimited { retry_after_secs } => Some(retry_after_secs),
             ApiError::StateUnavailable(_) => Some(crate::state::RETRY_AFTER.as_secs()),
+            // Rounded up: a retry a moment too early would only be told to wait again.
+            ApiError::StillSettling(wait) => Some(wait.as_secs() + 1),
             _ => None,
         };
         if let Some(secs) = retry_after {

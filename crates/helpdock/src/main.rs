@@ -157,8 +157,9 @@ async fn serve(config: Config) -> Result<(), Box<dyn Error>> {
         derived
     });
     let mut readiness = Readiness::new(upstream.clone());
-    let mut perimeter =
-        Perimeter::for_sites(config.limits.clone(), &config.sites).serving_at(public);
+    let mut perimeter = Perimeter::for_sites(config.limits.clone(), &config.sites)
+        .serving_at(public)
+        .settling_after(config.upstream_timeout);
     let mut owners = OwnerCache::default();
     if let StateBackend::Redis { url } = &config.state {
         // A proxy that cannot keep its promises across instances does not start.

@@ -11,19 +11,20 @@
 //! same key.
 
 use super::idempotency_shared::{self, Shared};
-use super::idempotency_store::{Claim, Digest, StoredAnswer};
+use super::idempotency_store::{Claim, Digest, LostAnswer, StoredAnswer};
 use super::{Action, Perimeter, read_body};
 use crate::error::ApiError;
 use crate::identity::{Gatekeeper, Resolved, VisitorKey, unix_now};
 use crate::routes::MAX_BODY_BYTES;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest as _, Sha256};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
 /// The request header carrying the key.
@@ -152,14 +153,24 @@ pub(crate) async fn replay_or_run(
         return match claimed {
             Err(refused) => refused.into_response(),
             Ok(Shared::Conflict) => ApiError::IdempotencyConflict.into_response(),
+            Ok(Shared::NotYet(wait)) => ApiError::StillSettling(wait).into_response(),
             Ok(Shared::Replay(answer)) => replayed(action, &answer),
             Ok(Shared::Run(pending)) => {
-                let request = Request::from_parts(parts, Body::from(body));
+                let request = attempt(parts, body, pending.lost);
+                let settle = perimeter.settle();
                 run_detached(&perimeter, async move {
+                    let since = SystemTime::now();
                     let response = next.run(request).await;
-                    let (response, kept) = keep_if_successful(response).await;
-                    pending.finish(kept.as_deref()).await;
-                    response
+                    match outcome(response, pending.lost, since, settle).await {
+                        (response, Outcome::Lost(lost)) => {
+                            pending.finish_uncertain(lost).await;
+                            response
+                        }
+                        (response, Outcome::Kept(kept)) => {
+                            pending.finish(kept.as_deref()).await;
+                            response
+                        }
+                    }
                 })
                 .await
             }
@@ -170,20 +181,71 @@ pub(crate) async fn replay_or_run(
         match store.claim(scope, fingerprint, Instant::now()) {
             Claim::Replay(answer) => return replayed(action, &answer),
             Claim::Conflict => return ApiError::IdempotencyConflict.into_response(),
+            Claim::NotYet(wait) => return ApiError::StillSettling(wait).into_response(),
             // Woken when the first request finishes either way; then look again.
             Claim::Wait(mut done) => while done.changed().await.is_ok() {},
             Claim::Run(ticket) => {
-                let request = Request::from_parts(parts, Body::from(body));
+                let request = attempt(parts, body, ticket.lost());
+                let (earlier, settle) = (ticket.lost(), perimeter.settle());
                 return run_detached(&perimeter, async move {
+                    let since = SystemTime::now();
                     let response = next.run(request).await;
-                    let (response, kept) = keep_if_successful(response).await;
-                    ticket.finish(kept, Instant::now());
-                    response
+                    match outcome(response, earlier, since, settle).await {
+                        (response, Outcome::Lost(lost)) => {
+                            ticket.finish_uncertain(lost);
+                            response
+                        }
+                        (response, Outcome::Kept(kept)) => {
+                            ticket.finish(kept, Instant::now());
+                            response
+                        }
+                    }
                 })
                 .await;
             }
         }
     }
+}
+
+/// The request to run, telling the handler of an earlier attempt whose answer was lost (it
+/// looks for that attempt's ticket or reply before writing again).
+fn attempt(parts: Parts, body: Bytes, lost: Option<LostAnswer>) -> Request {
+    let mut request = Request::from_parts(parts, Body::from(body));
+    if let Some(lost) = lost {
+        request.extensions_mut().insert(lost);
+    }
+    request
+}
+
+/// What a key's record becomes after an attempt.
+enum Outcome {
+    /// A 2xx kept for replay, or `None`: a failure that wrote nothing, free to retry.
+    Kept(Option<Arc<StoredAnswer>>),
+    /// The helpdesk may have written it (502, 504): a retry looks first.
+    Lost(LostAnswer),
+}
+
+/// Sorts an attempt's `response`; `earlier` is a lost attempt it retried, `since` when it began.
+async fn outcome(
+    response: Response,
+    earlier: Option<LostAnswer>,
+    since: SystemTime,
+    settle: Duration,
+) -> (Response, Outcome) {
+    // Only an upstream failure after the write may have been sent can hide a written ticket.
+    if matches!(
+        response.status(),
+        StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+    ) {
+        let lost = LostAnswer {
+            // The first attempt may be the one that wrote: look from its start.
+            since: earlier.map_or(since, |e| e.since),
+            settled: SystemTime::now() + settle,
+        };
+        return (response, Outcome::Lost(lost));
+    }
+    let (response, kept) = keep_if_successful(response).await;
+    (response, Outcome::Kept(kept))
 }
 
 /// A stored answer sent again, counted.

@@ -4,9 +4,10 @@
 //!
 //! Record: `helpdock:<site>:idem:<scope>` (the scope digests endpoint, site, visitor and key), as
 //! JSON: `{"state":"pending","fingerprint":…,"claim":…}` while the first request runs, then
-//! `{"state":"done","fingerprint":…,"status":…,"headers":[…],"body":<base64>}`.
+//! `{"state":"done","fingerprint":…,"status":…,"headers":[…],"body":<base64>}`, or after a lost
+//! answer `{"state":"uncertain","fingerprint":…,"since_ms":…,"settled_ms":…}` (see `LostAnswer`).
 
-use super::idempotency_store::{Digest, StoredAnswer, TTL};
+use super::idempotency_store::{Digest, LostAnswer, StoredAnswer, TTL};
 use crate::error::ApiError;
 use crate::state::SharedRedis;
 use crate::state::redis::Claimed;
@@ -15,7 +16,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How long a claim holds without an answer: above a request's whole deadline (60 s by
 /// default), so only a proxy that died mid-request leaves one to expire.
@@ -36,6 +37,20 @@ enum Record {
         headers: Vec<(String, String)>,
         body: String,
     },
+    Uncertain {
+        fingerprint: String,
+        since_ms: u64,
+        settled_ms: u64,
+    },
+}
+
+fn to_ms(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn from_ms(ms: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis(ms)
 }
 
 /// What the shared record says about a request.
@@ -46,6 +61,8 @@ pub(super) enum Shared {
     Replay(StoredAnswer),
     /// The key came with a different request: 409.
     Conflict,
+    /// The last attempt's answer was lost and the helpdesk may still be writing: retry later.
+    NotYet(Duration),
 }
 
 /// A claimed record, to be finished with the answer (or released).
@@ -54,6 +71,8 @@ pub(super) struct Pending {
     key: String,
     value: String,
     fingerprint: String,
+    /// The earlier attempt whose answer was lost, if any.
+    pub(super) lost: Option<LostAnswer>,
 }
 
 /// Looks up (and if free, claims) the record of `scope` on `site` for a request hashing to
@@ -74,16 +93,18 @@ pub(super) async fn claim(
         claim: hex::encode(claim),
     })
     .map_err(|e| ApiError::Internal(format!("encoding a claim: {e}")))?;
+    let run = |lost| {
+        Shared::Run(Pending {
+            redis: redis.clone(),
+            key: key.clone(),
+            value: value.clone(),
+            fingerprint: fingerprint.clone(),
+            lost,
+        })
+    };
     loop {
         match redis.claim(&key, &value, CLAIM_LIFETIME).await? {
-            Claimed::Run => {
-                return Ok(Shared::Run(Pending {
-                    redis: redis.clone(),
-                    key,
-                    value,
-                    fingerprint,
-                }));
-            }
+            Claimed::Run => return Ok(run(None)),
             Claimed::Again => continue,
             Claimed::Found(found) => match serde_json::from_str::<Record>(&found) {
                 Ok(Record::Pending { fingerprint: f, .. }) if f == fingerprint => {
@@ -97,6 +118,27 @@ pub(super) async fn claim(
                 }) if f == fingerprint => {
                     return decode(status, &headers, &body).map(Shared::Replay);
                 }
+                Ok(Record::Uncertain {
+                    fingerprint: f,
+                    since_ms,
+                    settled_ms,
+                }) if f == fingerprint => {
+                    if let Ok(wait) = from_ms(settled_ms).duration_since(SystemTime::now())
+                        && !wait.is_zero()
+                    {
+                        return Ok(Shared::NotYet(wait));
+                    }
+                    // Ours only if nobody else took it over since we looked.
+                    if redis
+                        .finish(&key, &found, Some(&value), CLAIM_LIFETIME)
+                        .await?
+                    {
+                        return Ok(run(Some(LostAnswer {
+                            since: from_ms(since_ms),
+                            settled: from_ms(settled_ms),
+                        })));
+                    }
+                }
                 Ok(_) => return Ok(Shared::Conflict),
                 Err(e) => {
                     return Err(ApiError::Internal(format!(
@@ -109,6 +151,32 @@ pub(super) async fn claim(
 }
 
 impl Pending {
+    /// Remembers that this attempt's answer was lost, so a retry on any instance looks first.
+    pub(super) async fn finish_uncertain(self, lost: LostAnswer) {
+        let record = Record::Uncertain {
+            fingerprint: self.fingerprint.clone(),
+            since_ms: to_ms(lost.since),
+            settled_ms: to_ms(lost.settled),
+        };
+        let Ok(record) = serde_json::to_string(&record) else {
+            return self.finish(None).await;
+        };
+        match self
+            .redis
+            .finish(&self.key, &self.value, Some(&record), TTL)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!("an idempotency claim expired before its lost answer was noted")
+            }
+            Err(e) => tracing::error!(
+                error = %e,
+                "a lost answer could not be noted: a retry after the claim expires writes again"
+            ),
+        }
+    }
+
     /// Stores `answer` for replay (24 h), or with `None` (a failure) frees the key for a retry.
     /// A Redis that fails now is logged: the answer still goes to the client.
     pub(super) async fn finish(self, answer: Option<&StoredAnswer>) {

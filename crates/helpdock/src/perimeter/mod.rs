@@ -29,6 +29,7 @@ mod hygiene;
 mod idempotency;
 mod idempotency_shared;
 mod idempotency_store;
+pub(crate) use idempotency_store::LostAnswer;
 mod public_origin;
 mod rate_limit;
 mod request_log;
@@ -54,7 +55,7 @@ use idempotency_store::IdempotencyStore;
 use rate_limit::RateLimits;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio_util::task::TaskTracker;
 
 /// A write the perimeter guards: rate limits, idempotency, bot checks.
@@ -108,6 +109,9 @@ pub struct Perimeter {
     /// The Redis every instance shares (`[state] backend = "redis"`); `None`: this process's
     /// memory.
     shared: Option<SharedRedis>,
+    /// How long after a write's answer was lost the helpdesk may still be writing it (the
+    /// upstream timeout): a retry waits that long before looking for it.
+    settle: Duration,
 }
 
 struct Inner {
@@ -152,7 +156,20 @@ impl Perimeter {
             }),
             public: None,
             shared: None,
+            settle: crate::config::DEFAULT_UPSTREAM_TIMEOUT,
         }
+    }
+
+    /// A write whose answer was lost is assumed finished upstream `settle` after it failed:
+    /// the upstream timeout, which bounds what the helpdesk gets to do after we gave up
+    /// (docs/operations.md, "Lost answers").
+    pub fn settling_after(self, settle: Duration) -> Perimeter {
+        Perimeter { settle, ..self }
+    }
+
+    /// See [`Perimeter::settling_after`].
+    pub(crate) fn settle(&self) -> Duration {
+        self.settle
     }
 
     /// This perimeter keeping idempotency records and rate-limit buckets in `redis`, shared
