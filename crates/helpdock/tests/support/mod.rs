@@ -4,7 +4,9 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod fleet;
 pub mod process;
+pub mod redis;
 
 use axum::Router;
 use helpdock::config::SiteConfig;

@@ -1,0 +1,204 @@
+//! Two `helpdock serve` processes on one Redis in front of one reference helpdesk (served in the
+//! test process), and a client that retries a create with its key until a definitive answer.
+
+use super::process::{Running, start};
+use super::redis::RedisServer;
+use super::{SITE_SECRET, TOKEN, identity};
+use reference_helpdesk::Helpdesk;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// One proxy instance: its process, base URL and config file (kept for a restart).
+pub struct Instance {
+    pub process: Running,
+    pub base: String,
+    config: tempfile::NamedTempFile,
+}
+
+/// The settings every instance shares; `limits` is the `[limits]` table's body.
+pub fn config_text(helpdesk: SocketAddr, redis_url: &str, limits: &str, timeout: u64) -> String {
+    format!(
+        "upstream_url = \"http://{helpdesk}/api/\"\nlisten = \"127.0.0.1:0\"\n\
+         upstream_timeout_secs = {timeout}\n\
+         [server]\nshutdown_timeout_secs = 10\n\
+         [state]\nbackend = \"redis\"\nredis_url = \"{redis_url}\"\n\
+         [limits]\n{limits}\n\
+         [[sites]]\nid = \"shop\"\norigins = [\"https://shop.example.com\"]\n\
+         identity_secret = \"{SITE_SECRET}\"\n"
+    )
+}
+
+impl Instance {
+    /// Starts `helpdock serve` with `config` and waits for its URL.
+    pub fn start(config: &str) -> Instance {
+        let file = tempfile::NamedTempFile::new().expect("config file");
+        std::fs::write(file.path(), config).expect("write config");
+        let (process, base) = serve(&file);
+        Instance {
+            process,
+            base,
+            config: file,
+        }
+    }
+
+    /// SIGTERM (in-flight writes finish), then the same config again; the base URL changes.
+    pub fn restart(&mut self) {
+        assert!(self.process.terminate(), "a clean stop");
+        let (process, base) = serve(&self.config);
+        self.process = process;
+        self.base = base;
+    }
+}
+
+fn serve(config: &tempfile::NamedTempFile) -> (Running, String) {
+    let path = config.path().to_str().expect("utf-8 path");
+    let proxy = start(
+        &["serve", "--config", path],
+        &[("HELPDOCK_UPSTREAM_TOKEN", TOKEN)],
+    );
+    let line = proxy.next_line();
+    let base = line
+        .strip_prefix("Helpdock proxy: ")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}; stderr: {}", proxy.stderr()))
+        .to_owned();
+    (proxy, base)
+}
+
+/// A ticket with a subject of its own, filed by verified visitor `email`.
+pub fn ticket(subject: &str, email: &str) -> serde_json::Value {
+    serde_json::json!({
+        "subject": subject,
+        "message": format!("Body of {subject}."),
+        "user_email": email,
+        "custom_fields": {"1": "ORD-1"}
+    })
+}
+
+/// One create as sent once: status, body, `Retry-After`; `None` without an answer.
+pub struct Sent {
+    pub status: u16,
+    pub body: serde_json::Value,
+    pub retry_after: Option<u64>,
+}
+
+/// Sends one create with `key` as verified visitor `email` to `base`.
+pub async fn send_create(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    email: &str,
+    ticket: &serde_json::Value,
+) -> Option<Sent> {
+    let answer = client
+        .post(format!("{base}api/tickets_create.php"))
+        .header("Idempotency-Key", key)
+        .header("X-Helpdock-Identity", identity(email))
+        .json(ticket)
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .ok()?;
+    let status = answer.status().as_u16();
+    let retry_after = answer
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok()?.parse().ok());
+    let body = answer.json().await.unwrap_or(serde_json::Value::Null);
+    Some(Sent {
+        status,
+        body,
+        retry_after,
+    })
+}
+
+/// What a client saw until its create was definitive.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The ticket id of the 201, if one came before the deadline.
+    pub ticket_id: Option<u64>,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Error codes seen on the way (`state_unavailable`, `upstream_timeout`, …, `no_answer`).
+    pub codes: BTreeMap<String, u32>,
+    /// From the first attempt to the 201.
+    pub latency: Duration,
+}
+
+/// Retries a create with one key, alternating instances, until 201 or `deadline`; 4xx other
+/// than 429 is definitive and unexpected.
+pub async fn create_until_answered(
+    client: &reqwest::Client,
+    bases: &[String],
+    key: &str,
+    email: &str,
+    ticket: &serde_json::Value,
+    deadline: Duration,
+) -> Outcome {
+    let start = Instant::now();
+    let mut outcome = Outcome::default();
+    while start.elapsed() < deadline {
+        let base = &bases[outcome.attempts as usize % bases.len()];
+        outcome.attempts += 1;
+        let wait = match send_create(client, base, key, email, ticket).await {
+            Some(sent) if sent.status == 201 => {
+                outcome.ticket_id = sent.body["ticket_id"].as_u64();
+                outcome.latency = start.elapsed();
+                return outcome;
+            }
+            Some(sent) if sent.status == 429 || sent.status >= 500 => {
+                let code = sent.body["code"].as_str().unwrap_or("no_code").to_owned();
+                *outcome.codes.entry(code).or_default() += 1;
+                sent.retry_after
+                    .map_or(Duration::from_millis(100), Duration::from_secs)
+            }
+            Some(sent) => panic!("key {key}: a definitive {} {}", sent.status, sent.body),
+            None => {
+                *outcome.codes.entry("no_answer".into()).or_default() += 1;
+                Duration::from_millis(100)
+            }
+        };
+        tokio::time::sleep(wait).await;
+    }
+    outcome
+}
+
+/// The helpdesk's stored tickets of `emails`, by subject: ids (more than one is a duplicate).
+pub async fn stored(helpdesk_addr: SocketAddr, emails: &[String]) -> BTreeMap<String, Vec<u64>> {
+    let client = reqwest::Client::new();
+    let mut stored: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for email in emails {
+        let list: serde_json::Value = client
+            .post(format!("http://{helpdesk_addr}/api/tickets_list.php"))
+            .bearer_auth(TOKEN)
+            .form(&[("user_email", email)])
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("list json");
+        for row in list["tickets"].as_array().expect("tickets") {
+            let id = row["id"]
+                .as_u64()
+                .or_else(|| row["id"].as_str()?.parse().ok())
+                .expect("id");
+            let subject = row["subject"].as_str().expect("subject").to_owned();
+            stored.entry(subject).or_default().push(id);
+        }
+    }
+    stored
+}
+
+/// Starts Redis, the helpdesk (served here) and two instances with `limits`.
+pub async fn fleet(
+    limits: &str,
+    timeout: u64,
+) -> (RedisServer, Helpdesk, SocketAddr, Instance, Instance) {
+    let redis = RedisServer::start();
+    let helpdesk = Helpdesk::open(None, TOKEN.to_owned()).expect("helpdesk");
+    let addr = super::serve_router(helpdesk.router()).await;
+    let config = config_text(addr, &redis.url(), limits, timeout);
+    let (a, b) = (Instance::start(&config), Instance::start(&config));
+    (redis, helpdesk, addr, a, b)
+}
