@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 pub struct Instance {
     pub process: Running,
     pub base: String,
+    /// Where its Prometheus metrics are.
+    pub metrics: String,
     config: tempfile::NamedTempFile,
 }
 
@@ -20,6 +22,7 @@ pub struct Instance {
 pub fn config_text(helpdesk: SocketAddr, redis_url: &str, limits: &str, timeout: u64) -> String {
     format!(
         "upstream_url = \"http://{helpdesk}/api/\"\nlisten = \"127.0.0.1:0\"\n\
+         metrics_listen = \"127.0.0.1:0\"\n\
          upstream_timeout_secs = {timeout}\n\
          [server]\nshutdown_timeout_secs = 10\n\
          [state]\nbackend = \"redis\"\nredis_url = \"{redis_url}\"\n\
@@ -34,10 +37,11 @@ impl Instance {
     pub fn start(config: &str) -> Instance {
         let file = tempfile::NamedTempFile::new().expect("config file");
         std::fs::write(file.path(), config).expect("write config");
-        let (process, base) = serve(&file);
+        let (process, base, metrics) = serve(&file);
         Instance {
             process,
             base,
+            metrics,
             config: file,
         }
     }
@@ -45,13 +49,14 @@ impl Instance {
     /// SIGTERM (in-flight writes finish), then the same config again; the base URL changes.
     pub fn restart(&mut self) {
         assert!(self.process.terminate(), "a clean stop");
-        let (process, base) = serve(&self.config);
+        let (process, base, metrics) = serve(&self.config);
         self.process = process;
         self.base = base;
+        self.metrics = metrics;
     }
 }
 
-fn serve(config: &tempfile::NamedTempFile) -> (Running, String) {
+fn serve(config: &tempfile::NamedTempFile) -> (Running, String, String) {
     let path = config.path().to_str().expect("utf-8 path");
     let proxy = start(
         &["serve", "--config", path],
@@ -62,7 +67,28 @@ fn serve(config: &tempfile::NamedTempFile) -> (Running, String) {
         .strip_prefix("Helpdock proxy: ")
         .unwrap_or_else(|| panic!("unexpected line {line:?}; stderr: {}", proxy.stderr()))
         .to_owned();
-    (proxy, base)
+    let line = proxy.next_line();
+    let metrics = line
+        .strip_prefix("Helpdock metrics: ")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"))
+        .to_owned();
+    (proxy, base, metrics)
+}
+
+impl Instance {
+    /// The sum of the metric lines starting with `prefix` (name and labels), 0 when none.
+    pub async fn metric(&self, prefix: &str) -> f64 {
+        let text = reqwest::get(&self.metrics)
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .filter(|l| l.starts_with(prefix))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    }
 }
 
 /// A ticket with a subject of its own, filed by verified visitor `email`.

@@ -24,7 +24,8 @@ pub(super) fn deal(inner: &Inner, per_mille: u16) -> Option<(Mishap, When)> {
 }
 
 /// Answers `script`'s request as `mishap` says; `run` runs the script (and writes what it
-/// writes). A stall runs it too, before or after waiting `stall`, and answers late.
+/// writes). A stall runs it too, before or after waiting `stall`, and answers late; like PHP,
+/// it goes on when the client hangs up (its own task), so a write lands after the proxy gave up.
 pub(super) async fn strike<F, Fut>(
     (mishap, when): (Mishap, When),
     stall: Duration,
@@ -32,13 +33,18 @@ pub(super) async fn strike<F, Fut>(
     run: F,
 ) -> Response
 where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Response>,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Response> + Send + 'static,
 {
     match (mishap, when) {
         (Mishap::Stall, When::Before) => {
-            tokio::time::sleep(stall).await;
-            return run().await;
+            let late = tokio::spawn(async move {
+                tokio::time::sleep(stall).await;
+                run().await
+            });
+            return late
+                .await
+                .unwrap_or_else(|_| Answer::Crash.render(script, Quirks::default()));
         }
         (Mishap::Stall, When::After) => {
             let answer = run().await;

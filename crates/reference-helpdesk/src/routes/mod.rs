@@ -108,7 +108,8 @@ async fn run_script(inner: Arc<Inner>, script: Script, req: Request<Body>) -> Re
     call.mishap = mishap;
     inner.calls.push(call);
     if let (Some(Fault::Flaky { stall, .. }), Some(mishap)) = (fault, mishap) {
-        let run = || run_checked(inner.clone(), script, params, token_valid);
+        let worker = inner.clone();
+        let run = move || run_checked(worker, script, params, token_valid);
         return flaky::strike(mishap, stall, script.file(), run).await;
     }
 
