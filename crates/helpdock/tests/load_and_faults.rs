@@ -160,6 +160,21 @@ async fn load_with_faults_files_every_acknowledged_create_exactly_once() {
         recovered[0], recovered[1]
     );
     println!("  mishaps: {mishaps:?}");
+    // What the instances had to say about their shared state (Redis is slow on a loaded box).
+    let mut state_notes: BTreeMap<&str, usize> = BTreeMap::new();
+    for instance in [&a, &b] {
+        let stderr = instance.process.stderr();
+        for note in [
+            "storing an attempt's outcome failed",
+            "took over a stale idempotency claim",
+            "could not be kept",
+            "could not be noted",
+            "write refused",
+        ] {
+            *state_notes.entry(note).or_default() += stderr.matches(note).count();
+        }
+    }
+    println!("  shared-state notes in the proxies' logs: {state_notes:?}");
 
     assert_eq!(unanswered, 0, "every create got its 201 in time");
     assert_eq!(duplicates, 0, "no ticket filed twice: {stored:?}");

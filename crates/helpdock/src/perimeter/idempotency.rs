@@ -237,10 +237,18 @@ async fn outcome(
         response.status(),
         StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
     ) {
+        // A 502 means the helpdesk is done with it (it answered badly or hung up): look at
+        // once. After a 504 it may still be writing: give it one more timeout.
+        let still_running = response.status() == StatusCode::GATEWAY_TIMEOUT;
         let lost = LostAnswer {
             // The first attempt may be the one that wrote: look from its start.
             since: earlier.map_or(since, |e| e.since),
-            settled: SystemTime::now() + settle,
+            settled: SystemTime::now()
+                + if still_running {
+                    settle
+                } else {
+                    Duration::ZERO
+                },
         };
         return (response, Outcome::Lost(lost));
     }

@@ -9,8 +9,8 @@
 
 use super::idempotency_store::{Digest, LostAnswer, StoredAnswer, TTL};
 use crate::error::ApiError;
-use crate::state::SharedRedis;
 use crate::state::redis::Claimed;
+use crate::state::{SharedRedis, StateUnavailable};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use base64::Engine;
@@ -19,8 +19,12 @@ use serde::{Deserialize, Serialize};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How long a claim holds without an answer: above a request's whole deadline (60 s by
-/// default), so only a proxy that died mid-request leaves one to expire.
+/// default), so only a proxy that died mid-request (or a Redis that lost our finishing write)
+/// leaves one this old. It is then taken over as a lost answer: whoever held it may have
+/// written, so the taker looks before writing.
 pub(super) const CLAIM_LIFETIME: Duration = Duration::from_secs(120);
+/// Tries at storing a finished attempt: a blip must not leave a claim to go stale.
+const FINISH_TRIES: u32 = 3;
 /// How often a duplicate looks again for the first request's answer.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -30,6 +34,8 @@ enum Record {
     Pending {
         fingerprint: String,
         claim: String,
+        /// When the claim was made (ms since the epoch).
+        claimed_ms: u64,
     },
     Done {
         fingerprint: String,
@@ -91,6 +97,7 @@ pub(super) async fn claim(
     let value = serde_json::to_string(&Record::Pending {
         fingerprint: fingerprint.clone(),
         claim: hex::encode(claim),
+        claimed_ms: to_ms(SystemTime::now()),
     })
     .map_err(|e| ApiError::Internal(format!("encoding a claim: {e}")))?;
     let run = |lost| {
@@ -103,12 +110,38 @@ pub(super) async fn claim(
         })
     };
     loop {
-        match redis.claim(&key, &value, CLAIM_LIFETIME).await? {
+        // The record lives as long as an answer would: a stale claim is recognised by its age.
+        let claimed = match redis.claim(&key, &value, TTL).await {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                // The claim may have landed with only its answer lost: take it back, or every
+                // retry would wait for it to go stale.
+                let _ = redis.finish(&key, &value, None, TTL).await;
+                return Err(e.into());
+            }
+        };
+        match claimed {
             Claimed::Run => return Ok(run(None)),
             Claimed::Again => continue,
             Claimed::Found(found) => match serde_json::from_str::<Record>(&found) {
-                Ok(Record::Pending { fingerprint: f, .. }) if f == fingerprint => {
-                    tokio::time::sleep(POLL).await;
+                Ok(Record::Pending {
+                    fingerprint: f,
+                    claimed_ms,
+                    ..
+                }) if f == fingerprint => {
+                    let claimed = from_ms(claimed_ms);
+                    let stale = claimed.elapsed().is_ok_and(|age| age >= CLAIM_LIFETIME);
+                    if !stale {
+                        tokio::time::sleep(POLL).await;
+                    } else if redis.finish(&key, &found, Some(&value), TTL).await? {
+                        tracing::warn!(
+                            "took over a stale idempotency claim: looking before writing"
+                        );
+                        return Ok(run(Some(LostAnswer {
+                            since: claimed,
+                            settled: SystemTime::now(),
+                        })));
+                    }
                 }
                 Ok(Record::Done {
                     fingerprint: f,
@@ -129,10 +162,7 @@ pub(super) async fn claim(
                         return Ok(Shared::NotYet(wait));
                     }
                     // Ours only if nobody else took it over since we looked.
-                    if redis
-                        .finish(&key, &found, Some(&value), CLAIM_LIFETIME)
-                        .await?
-                    {
+                    if redis.finish(&key, &found, Some(&value), TTL).await? {
                         return Ok(run(Some(LostAnswer {
                             since: from_ms(since_ms),
                             settled: from_ms(settled_ms),
@@ -151,6 +181,22 @@ pub(super) async fn claim(
 }
 
 impl Pending {
+    /// Replaces our claim by `record` (or deletes it), retrying a failing Redis a little: a
+    /// claim left pending goes stale only after [`CLAIM_LIFETIME`], keeping its retries waiting.
+    async fn store(&self, record: Option<&str>) -> Result<bool, StateUnavailable> {
+        let mut tries = 1;
+        loop {
+            match self.redis.finish(&self.key, &self.value, record, TTL).await {
+                Err(e) if tries < FINISH_TRIES => {
+                    tracing::warn!(error = %e, "storing an attempt's outcome failed; trying again");
+                    tokio::time::sleep(Duration::from_millis(100) * tries).await;
+                    tries += 1;
+                }
+                done => return done,
+            }
+        }
+    }
+
     /// Remembers that this attempt's answer was lost, so a retry on any instance looks first.
     pub(super) async fn finish_uncertain(self, lost: LostAnswer) {
         let record = Record::Uncertain {
@@ -199,11 +245,7 @@ impl Pending {
                 None
             }
         };
-        match self
-            .redis
-            .finish(&self.key, &self.value, done.as_deref(), TTL)
-            .await
-        {
+        match self.store(done.as_deref()).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
                 "an idempotency claim expired before its answer: a retry may have run it again"

@@ -27,10 +27,14 @@ static CLAIM: LazyLock<Script> = LazyLock::new(|| {
 });
 
 /// Replaces our pending value by ARGV[2] for ARGV[3] ms, or (ARGV[2] empty) deletes it — only if
-/// the record is still ours (ARGV[1]): a claim that outlived its lifetime may belong to another.
+/// the record is still ours (ARGV[1]): a claim taken over as stale belongs to another. Done
+/// already (a retry after a lost reply) counts as done.
 static FINISH: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
-        r"if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        r"local now = redis.call('GET', KEYS[1])
+          if ARGV[2] ~= '' and now == ARGV[2] then return 1 end
+          if ARGV[2] == '' and not now then return 1 end
+          if now ~= ARGV[1] then return 0 end
           if ARGV[2] == '' then redis.call('DEL', KEYS[1])
           else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
           return 1",
