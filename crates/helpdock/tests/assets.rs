@@ -114,7 +114,7 @@ async fn each_encoding_goes_out_as_built_with_its_own_tag() {
     // (Accept-Encoding, Content-Encoding, the file on disk, its decoder)
     let encodings = [
         (Some(BROWSER), "br", ".br", Some("brotli")),
-        (Some("br;q=0.5, gzip"), "br", ".br", Some("brotli")),
+        (Some("gzip;q=0.5, br"), "br", ".br", Some("brotli")),
         (Some("gzip, deflate"), "gzip", ".gz", Some("gzip")),
         (Some("identity"), "", "", None),
         (None, "", "", None),
