@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, when missing: Chromium and ChromeDriver (browser
 # tests), php-cli + mbstring (the PHP signing snippet is run), libfaketime (expired-pass cases
-# without waiting), brotli (size figures).
+# without waiting), brotli (the proxy's asset tests compress and decode with it).
 set -euo pipefail
 
 missing=()

@@ -87,6 +87,15 @@ async fn the_first_open_transfers_the_brotli_sizes_and_the_next_nothing_again() 
         // Files still arriving when the first open was counted (prefetched chunks) are counted
         // now, once.
         let later = widget_files(transfers(&client).await, &proxy_url);
+        for file in files.iter().filter(|f| f.is_first_screen()) {
+            assert!(
+                later
+                    .iter()
+                    .any(|t| t.url.ends_with(&format!("/{}", file.name)) && t.from_cache),
+                "{} came from the cache the second time: {later:#?}",
+                file.name
+            );
+        }
         let mut over_network: Vec<&Transfer> = first
             .iter()
             .chain(&later)
