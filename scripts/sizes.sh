@@ -7,12 +7,12 @@ cd "$(dirname "$0")/.."
 size() { # FILE: its size in bytes; stops when it is missing
   if [[ -f "$1" ]]; then stat -c %s "$1"; else echo "missing: $1 (run scripts/build-widget.sh)" >&2; exit 1; fi
 }
-printf '%-40s %10s %10s %10s\n' file raw gzip brotli
+printf '%-44s %10s %10s %10s\n' file raw gzip brotli
 tr=0; tg=0; tb=0
 for f in pkg/*; do
   [[ "$f" == *.br || "$f" == *.gz ]] && continue
   r=$(size "$f"); g=$(size "$f.gz"); b=$(size "$f.br")
   tr=$((tr + r)); tg=$((tg + g)); tb=$((tb + b))
-  printf '%-40s %10d %10d %10d\n' "$(basename "$f")" "$r" "$g" "$b"
+  printf '%-44s %10d %10d %10d\n' "$(basename "$f")" "$r" "$g" "$b"
 done
-printf '%-40s %10d %10d %10d\n' total "$tr" "$tg" "$tb"
+printf '%-44s %10d %10d %10d\n' total "$tr" "$tg" "$tb"

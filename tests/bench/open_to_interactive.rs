@@ -187,7 +187,7 @@ fn print_transfers(all: &[Transfer], proxy_url: &str) {
     let files = built_files();
     println!("first open, cold, as Chromium received it (bytes; DevTools network events)");
     println!(
-        "{:<40} {:>8} {:>10} {:>10} {:>10}",
+        "{:<44} {:>8} {:>10} {:>10} {:>10}",
         "file", "encoding", "on wire", "+headers", "raw"
     );
     let (mut body, mut total, mut raw, mut first_screen) = (0, 0, 0, (0, 0, 0));
@@ -206,7 +206,7 @@ fn print_transfers(all: &[Transfer], proxy_url: &str) {
             &t.content_encoding
         };
         println!(
-            "{path:<40} {encoding:>8} {:>10} {:>10} {size:>10}",
+            "{path:<44} {encoding:>8} {:>10} {:>10} {size:>10}",
             t.body_bytes, t.total_bytes
         );
         (body, total, raw) = (body + t.body_bytes, total + t.total_bytes, raw + size);
@@ -220,11 +220,11 @@ fn print_transfers(all: &[Transfer], proxy_url: &str) {
     }
     let (b, t, r) = first_screen;
     println!(
-        "{:<40} {:>8} {b:>10} {t:>10} {r:>10}",
+        "{:<44} {:>8} {b:>10} {t:>10} {r:>10}",
         "first screen (4 files)", ""
     );
     println!(
-        "{:<40} {:>8} {body:>10} {total:>10} {raw:>10}",
+        "{:<44} {:>8} {body:>10} {total:>10} {raw:>10}",
         "all fetched by then", ""
     );
     println!();
