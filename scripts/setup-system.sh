@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, when missing: Chromium and ChromeDriver (browser
 # tests), php-cli + mbstring (the PHP signing snippet is run), libfaketime (expired-pass cases
-# without waiting), brotli (size figures), redis-server (the shared-state tests start their own,
-# on a free loopback port).
+# without waiting), brotli (the proxy's asset tests compress and decode with it), redis-server
+# (the shared-state tests start their own, on a free loopback port).
 set -euo pipefail
 
 missing=()
