@@ -10,7 +10,7 @@ mod support;
 use reference_helpdesk::{Fault, Mishap, When};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use support::fleet::{self, Outcome, create_until_answered, stored, ticket};
+use support::fleet::{self, stored};
 
 const CLIENTS: usize = 32;
 /// The proxy's upstream timeout; stalls last longer, so their answers are lost.
@@ -29,36 +29,9 @@ async fn load_with_faults_files_every_acknowledged_create_exactly_once() {
         per_mille: 100,
         stall: STALL,
     }));
-    let client = reqwest::Client::new();
-    let bases = vec![a.base.clone(), b.base.clone()];
+    let bases = [a.base.clone(), b.base.clone()];
     let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for c in 0..CLIENTS {
-        let (client, bases) = (client.clone(), bases.clone());
-        tasks.spawn(async move {
-            let email = format!("load{c}@example.com");
-            let mut done = Vec::new();
-            for n in (c..total).step_by(CLIENTS) {
-                let subject = format!("load-{n}");
-                let body = ticket(&subject, &email);
-                let outcome = create_until_answered(
-                    &client,
-                    &bases,
-                    &subject,
-                    &email,
-                    &body,
-                    Duration::from_secs(120),
-                )
-                .await;
-                done.push((subject, outcome));
-            }
-            done
-        });
-    }
-    let mut outcomes: Vec<(String, Outcome)> = Vec::new();
-    while let Some(done) = tasks.join_next().await {
-        outcomes.extend(done.expect("client task"));
-    }
+    let outcomes = fleet::collect(fleet::spawn_clients("load", total, CLIENTS, &bases, None)).await;
     let elapsed = started.elapsed();
     helpdesk.set_fault(None);
 

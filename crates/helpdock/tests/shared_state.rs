@@ -5,8 +5,10 @@ mod support;
 
 use reference_helpdesk::Fault;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
-use support::fleet::{self, Outcome, create_until_answered, send_create, stored, ticket};
+use support::fleet::{self, Outcome, send_create, stored, ticket};
+use tokio::sync::Semaphore;
 
 /// Limits no test reaches but the one about limits.
 const ROOMY: &str = "create_burst = 10000\ncreate_per_hour = 3600000";
@@ -101,57 +103,6 @@ async fn a_visitors_create_limit_holds_across_instances() {
     assert_eq!(creates(&helpdesk), 3);
 }
 
-/// Runs `count` creates (keys `prefix-n`) from 8 clients across both instances, calling `meanwhile`
-/// once a third of them were sent; every create is retried until answered.
-async fn run_creates(
-    prefix: &str,
-    count: usize,
-    bases: [String; 2],
-    meanwhile: impl Future<Output = ()>,
-) -> Vec<(String, Outcome)> {
-    let client = reqwest::Client::new();
-    let started = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
-    let mut tasks = tokio::task::JoinSet::new();
-    for worker in 0..8 {
-        let (client, bases, started) = (client.clone(), bases.to_vec(), started.clone());
-        let prefix = prefix.to_owned();
-        tasks.spawn(async move {
-            let mut done = Vec::new();
-            let email = format!("{prefix}{worker}@example.com");
-            for n in (worker..count).step_by(8) {
-                let subject = format!("{prefix}-{n}");
-                let body = ticket(&subject, &email);
-                let outcome = create_until_answered(
-                    &client,
-                    &bases,
-                    &subject,
-                    &email,
-                    &body,
-                    Duration::from_secs(60),
-                )
-                .await;
-                started.add_permits(1);
-                done.push((subject, outcome));
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            done
-        });
-    }
-    let _ = started
-        .acquire_many(u32::try_from(count / 3).unwrap_or(1))
-        .await;
-    meanwhile.await;
-    let mut all = Vec::new();
-    while let Some(done) = tasks.join_next().await {
-        all.extend(done.expect("client task"));
-    }
-    all
-}
-
-fn emails(prefix: &str) -> Vec<String> {
-    (0..8).map(|w| format!("{prefix}{w}@example.com")).collect()
-}
-
 /// Every create answered 201 once, each subject stored once, with the id its client was given.
 fn assert_exactly_once(outcomes: &[(String, Outcome)], stored: &BTreeMap<String, Vec<u64>>) {
     for (subject, outcome) in outcomes {
@@ -180,14 +131,23 @@ async fn redis_stopped_mid_run_loses_no_acknowledged_create_and_files_none_twice
         tokio::time::sleep(Duration::from_millis(1500)).await;
         redis.start_again();
     };
-    let outcomes = run_creates("outage", 60, [a.base.clone(), b.base.clone()], outage).await;
+    let progress = Arc::new(Semaphore::new(0));
+    let bases = [a.base.clone(), b.base.clone()];
+    let clients = fleet::spawn_clients("outage", 60, 8, &bases, Some(progress.clone()));
+    // A third of the creates answered, then Redis goes away for a while.
+    let _ = progress.acquire_many(20).await;
+    outage.await;
+    let outcomes = fleet::collect(clients).await;
     let refused: u32 = outcomes
         .iter()
         .map(|(_, o)| o.codes.get("state_unavailable").copied().unwrap_or(0))
         .sum();
     assert!(refused > 0, "the outage was met: {outcomes:?}");
     helpdesk.set_fault(None);
-    assert_exactly_once(&outcomes, &stored(addr, &emails("outage")).await);
+    assert_exactly_once(
+        &outcomes,
+        &stored(addr, &fleet::client_emails("outage", 8)).await,
+    );
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Two `helpdock serve` processes on one Redis in front of one reference helpdesk (served in the
 //! test process), and a client that retries a create with its key until a definitive answer.
 
-use super::process::{Running, start};
+use super::process::{self, Running};
 use super::redis::RedisServer;
 use super::{SITE_SECRET, TOKEN, identity};
 use reference_helpdesk::Helpdesk;
@@ -57,16 +57,7 @@ impl Instance {
 }
 
 fn serve(config: &tempfile::NamedTempFile) -> (Running, String, String) {
-    let path = config.path().to_str().expect("utf-8 path");
-    let proxy = start(
-        &["serve", "--config", path],
-        &[("HELPDOCK_UPSTREAM_TOKEN", TOKEN)],
-    );
-    let line = proxy.next_line();
-    let base = line
-        .strip_prefix("Helpdock proxy: ")
-        .unwrap_or_else(|| panic!("unexpected line {line:?}; stderr: {}", proxy.stderr()))
-        .to_owned();
+    let (proxy, base) = process::serve(config.path());
     let line = proxy.next_line();
     let metrics = line
         .strip_prefix("Helpdock metrics: ")
@@ -227,4 +218,58 @@ pub async fn fleet(
     let config = config_text(addr, &redis.url(), limits, timeout);
     let (a, b) = (Instance::start(&config), Instance::start(&config));
     (redis, helpdesk, addr, a, b)
+}
+
+/// What each client did: per create, its subject and outcome.
+pub type Done = Vec<(String, Outcome)>;
+
+/// `clients` visitors (`<prefix><c>@example.com`) filing `total` creates between them (subject
+/// and key `<prefix>-<n>`), one after another each, retrying until answered, spread over
+/// `bases`; `progress` gets a permit per answered create.
+pub fn spawn_clients(
+    prefix: &str,
+    total: usize,
+    clients: usize,
+    bases: &[String],
+    progress: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+) -> tokio::task::JoinSet<Done> {
+    let client = reqwest::Client::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    for c in 0..clients {
+        let (client, bases, progress) = (client.clone(), bases.to_vec(), progress.clone());
+        let prefix = prefix.to_owned();
+        tasks.spawn(async move {
+            let email = format!("{prefix}{c}@example.com");
+            let mut done = Vec::new();
+            for n in (c..total).step_by(clients) {
+                let subject = format!("{prefix}-{n}");
+                let body = ticket(&subject, &email);
+                let deadline = Duration::from_secs(120);
+                let outcome =
+                    create_until_answered(&client, &bases, &subject, &email, &body, deadline).await;
+                if let Some(progress) = &progress {
+                    progress.add_permits(1);
+                }
+                done.push((subject, outcome));
+            }
+            done
+        });
+    }
+    tasks
+}
+
+/// Every client's creates, once all are done.
+pub async fn collect(mut tasks: tokio::task::JoinSet<Done>) -> Done {
+    let mut all = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        all.extend(done.expect("client task"));
+    }
+    all
+}
+
+/// The emails [`spawn_clients`] files as.
+pub fn client_emails(prefix: &str, clients: usize) -> Vec<String> {
+    (0..clients)
+        .map(|c| format!("{prefix}{c}@example.com"))
+        .collect()
 }
