@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `./run bench`: builds pkg/ (skipped when nothing changed), prints each file raw / gzip -9 /
-# brotli -q 11, then the loader and the first open against the budgets and every later chunk with
-# their total (scripts/check-budgets.sh), then times in headless Chromium, cold and warm: a click on
-# the launcher until the form is usable, and a click on "My tickets" until the list shows
-# (tests/bench/open_to_interactive.rs; HELPDOCK_BENCH_RUNS sets the number of runs).
+# `./run bench`: builds pkg/ (skipped when nothing changed), prints each file raw and its `.gz`
+# and `.br` copies (what the proxy serves), then the loader and the first open against the budgets
+# and every later chunk with their total (scripts/check-budgets.sh), then in headless Chromium what
+# the first cold open transferred as the browser received it (per file and in all), and the times,
+# cold and warm: a click on the launcher until the form is usable, and a click on "My tickets"
+# until the list shows (tests/bench/open_to_interactive.rs; HELPDOCK_BENCH_RUNS sets the number of
+# runs).
 # Exits 0 even over budget: this is the report; scripts/check-budgets.sh is the gate, and times
 # are never a gate.
 set -euo pipefail

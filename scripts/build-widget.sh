@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Builds the widget distribution into pkg/: widget.js (loader), helpdock_widget.js (glue, with the
-# chunk loader), helpdock_widget_bg.wasm (the first screen), helpdock.css, and the later chunks
-# (`<name>.<hash>.wasm`: "My tickets", the thread, each locale but English, and what some of them
-# share). Idempotent: installs only what is missing or of the wrong version, then rebuilds.
+# Builds the widget distribution into pkg/: widget.js (loader), helpdock_widget.<hash>.js (glue,
+# with the chunk loader), helpdock_widget_bg.<hash>.wasm (the first screen), helpdock.<hash>.css,
+# and the later chunks (`<name>.<hash>.wasm`: "My tickets", the thread, each locale but English,
+# and what some of them share), each with a brotli `.br` and a gzip `.gz` beside it. Every name but
+# the loader's changes with its content (the proxy lets browsers keep such files a year); the
+# loader is told the names. Idempotent: installs only what is missing or of the wrong version, then
+# rebuilds.
 #
 # Tools: wasm-split-cli (wasm_split_cli_support, pinned below), wasm-bindgen-cli (= the
-# wasm-bindgen in Cargo.lock), wasm-opt from npm's binaryen (Debian's is broken) and npm's esbuild
-# (minifies pkg/'s JS and CSS) in HELPDOCK_TOOLS_DIR, default ~/.cache/helpdock-tools; trunk
-# (pinned below) only for `serve`. Nothing downloads during the build itself.
+# wasm-bindgen in Cargo.lock), wasm-opt from npm's binaryen (Debian's is broken), npm's esbuild
+# (minifies pkg/'s JS and CSS) and npm's @gfx/zopfli (the `.gz` files) in HELPDOCK_TOOLS_DIR,
+# default ~/.cache/helpdock-tools; trunk (pinned below) only for `serve`. Nothing downloads during
+# the build itself.
 #
 # The release pipeline (Trunk 0.21 cannot split: it runs cargo and wasm-bindgen back to back, with
 # no step between them and no `--keep-lld-exports`), each step below says why:
 #   cargo rustc (std rebuilt, `--cfg helpdock_split`, `--emit-relocs`) → wasm-split-cli →
 #   wasm-bindgen (main module) → wasm-opt (main module and each chunk) → short import/export names
 #   (wasm-opt + scripts/minify-wasm-names.mjs) → content-hashed chunk names
-#   (scripts/name-chunks.mjs) → esbuild (glue and chunk loader bundled; loader; css).
+#   (scripts/name-chunks.mjs) → esbuild (glue and chunk loader bundled; loader; css) →
+#   content-hashed names for glue, wasm and css, written into the loader
+#   (scripts/name-first-screen.mjs) → `.br` and `.gz` beside each file (scripts/precompress.mjs).
 #
 #   scripts/build-widget.sh          build pkg/
 #   scripts/build-widget.sh serve    `trunk serve` the development page (index.html) instead: a
@@ -27,6 +33,7 @@ TRUNK_VERSION=0.21.14
 WASM_SPLIT_VERSION=0.2.4
 BINARYEN_VERSION=132
 ESBUILD_VERSION=0.28.2
+ZOPFLI_VERSION=1.0.15
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -34,6 +41,7 @@ tools_dir=${HELPDOCK_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/helpdock-tools}
 pkg="$root/pkg"
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+zopfli_module="$tools_dir/zopfli/node_modules/@gfx/zopfli/dist/index.js"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'build-widget: %s\n' "$*" >&2; exit 1; }
@@ -142,6 +150,13 @@ if [[ "$mode" == serve ]]; then
 fi
 export PATH="$tools_dir/node_modules/.bin:$PATH"
 
+# zopfli (WebAssembly, no native build) for the `.gz` files: 5 % smaller than `gzip -9`.
+if [[ "$(node -p "require('$tools_dir/zopfli/node_modules/@gfx/zopfli/package.json').version" 2>/dev/null || true)" != "$ZOPFLI_VERSION" ]]; then
+  say "installing @gfx/zopfli $ZOPFLI_VERSION into $tools_dir/zopfli"
+  mkdir -p "$tools_dir/zopfli"
+  npm install --prefix "$tools_dir/zopfli" --no-audit --no-fund --no-save "@gfx/zopfli@$ZOPFLI_VERSION"
+fi
+
 # For this release build only (tests and clippy build the ordinary debug widget):
 # - Leptos's type-erased views (`--cfg erase_components`): measured 10.7 KB less brotli; after the
 #   split 5.7 KB less in the main wasm, and 3.6 KB and 4.9 KB less in "My tickets" and the thread.
@@ -161,11 +176,14 @@ widget_rustflags="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components -Zunstable-opt
 mkdir -p "$root/target"
 stamp="$root/target/widget-pkg.inputs"
 inputs=$( { find src loader crates/wire Cargo.toml Cargo.lock scripts/build-widget.sh \
-  scripts/minify-wasm-names.mjs scripts/name-chunks.mjs scripts/drop-stream-classes.mjs -type f -print0 \
+  scripts/minify-wasm-names.mjs scripts/name-chunks.mjs scripts/drop-stream-classes.mjs \
+  scripts/name-first-screen.mjs scripts/precompress.mjs -type f -print0 \
   | sort -z | xargs -0 sha256sum; wasm-bindgen --version; echo "$widget_rustflags $WASM_SPLIT_VERSION"
-  "$wasm_opt" --version; "$esbuild" --version; } | sha256sum | cut -d' ' -f1)
+  "$wasm_opt" --version; "$esbuild" --version; echo "zopfli $ZOPFLI_VERSION node $(node --version)"; } \
+  | sha256sum | cut -d' ' -f1)
+# The loader and its compressed copies are written last: with them there, the build finished.
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$inputs" ]] \
-  && [[ -f "$pkg/widget.js" && -f "$pkg/helpdock_widget.js" && -f "$pkg/helpdock_widget_bg.wasm" && -f "$pkg/helpdock.css" ]]; then
+  && [[ -f "$pkg/widget.js" && -f "$pkg/widget.js.br" && -f "$pkg/widget.js.gz" ]]; then
   say "pkg/ is up to date"
   exec scripts/sizes.sh
 fi
@@ -242,5 +260,8 @@ minify() { "$esbuild" --log-level=warning --minify "$@"; }
 minify loader/widget.js --target=es5 --supported:dynamic-import=true --outfile="$pkg/widget.js"
 minify "$work/names/helpdock_widget.js" --bundle --format=esm --target=es2020 --outfile="$pkg/helpdock_widget.js"
 minify src/helpdock.css --outfile="$pkg/helpdock.css"
+say "naming the first screen's files after their content; compressing (brotli, zopfli)"
+node scripts/name-first-screen.mjs "$pkg"
+node scripts/precompress.mjs "$pkg" "$zopfli_module"
 echo "$inputs" >"$stamp"
 scripts/sizes.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, when missing: Chromium and ChromeDriver (browser
 # tests), php-cli + mbstring (the PHP signing snippet is run), libfaketime (expired-pass cases
-# without waiting), brotli (size figures).
+# without waiting), brotli (the proxy's asset tests compress and decode with it), redis-server
+# (the shared-state tests start their own, on a free loopback port).
 set -euo pipefail
 
 missing=()
@@ -12,6 +13,7 @@ command -v php >/dev/null || missing+=(php-cli)
 ls /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 >/dev/null 2>&1 \
   || ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing+=(libfaketime)
 command -v brotli >/dev/null || missing+=(brotli)
+command -v redis-server >/dev/null || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

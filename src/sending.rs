@@ -111,6 +111,7 @@ pub fn keep_key_after(error: &ApiError) -> bool {
             ErrorCode::RateLimited
                 | ErrorCode::UpstreamUnavailable
                 | ErrorCode::UpstreamTimeout
+                | ErrorCode::StateUnavailable
                 | ErrorCode::Internal
                 | ErrorCode::Unknown
         ),
@@ -130,6 +131,7 @@ mod tests {
         for code in [
             ErrorCode::RateLimited,
             ErrorCode::UpstreamTimeout,
+            ErrorCode::StateUnavailable,
             ErrorCode::Internal,
         ] {
             assert!(keep_key_after(&refused(code)), "{code:?}");

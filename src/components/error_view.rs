@@ -31,7 +31,9 @@ fn describe(error: &ApiError, s: &'static Strings) -> String {
         ErrorCode::SpamSuspected => s.error_spam_suspected,
         ErrorCode::PayloadTooLarge => s.error_too_large,
         ErrorCode::RateLimited => s.error_rate_limited,
-        ErrorCode::UpstreamUnavailable | ErrorCode::UpstreamTimeout => s.error_upstream,
+        ErrorCode::UpstreamUnavailable
+        | ErrorCode::UpstreamTimeout
+        | ErrorCode::StateUnavailable => s.error_upstream,
         // Never for this widget's own requests: a proxy and widget that disagree.
         ErrorCode::MethodNotAllowed
         | ErrorCode::UnsupportedMediaType

@@ -6,11 +6,15 @@
 //! panel prefetches it when the browser is idle). Warm: the same browser after a reload (files
 //! cached). Times are taken inside the page (the click event's timestamp to `performance.now()`
 //! when the first field takes focus, or the list is there), so WebDriver round trips do not count.
-//! Prints figures; never fails on a time.
+//! Prints figures; never fails on a time. Before the times, what the first cold open transferred,
+//! as Chromium received it (the DevTools network events): each of the widget's files on the wire
+//! (brotli), with its headers, and raw.
 //!
 //! `HELPDOCK_BENCH_RUNS` sets the number of cold runs (default 5; two warm opens follow each).
 
 use fantoccini::{Client, Locator};
+use helpdock_e2e::cdp::{Transfer, transfers};
+use helpdock_e2e::pkg::built_files;
 use helpdock_e2e::{DemoStack, Widget, with_browser};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -177,6 +181,55 @@ async fn file_a_ticket(url: String) {
     .await;
 }
 
+/// Prints what the first open transferred of the widget's files (from `proxy_url`, outside its
+/// API): per file and in all, body on the wire, with headers, and the raw file.
+fn print_transfers(all: &[Transfer], proxy_url: &str) {
+    let files = built_files();
+    println!("first open, cold, as Chromium received it (bytes; DevTools network events)");
+    println!(
+        "{:<44} {:>8} {:>10} {:>10} {:>10}",
+        "file", "encoding", "on wire", "+headers", "raw"
+    );
+    let (mut body, mut total, mut raw, mut first_screen) = (0, 0, 0, (0, 0, 0));
+    for t in all.iter().filter(|t| !t.from_cache) {
+        let Some(path) = t.url.strip_prefix(proxy_url) else {
+            continue;
+        };
+        if path.starts_with("api/") {
+            continue;
+        }
+        let file = files.iter().find(|f| f.name == path);
+        let size = file.map_or(0, |f| f.raw);
+        let encoding = if t.content_encoding.is_empty() {
+            "-"
+        } else {
+            &t.content_encoding
+        };
+        println!(
+            "{path:<44} {encoding:>8} {:>10} {:>10} {size:>10}",
+            t.body_bytes, t.total_bytes
+        );
+        (body, total, raw) = (body + t.body_bytes, total + t.total_bytes, raw + size);
+        if file.is_some_and(|f| f.is_first_screen()) {
+            first_screen = (
+                first_screen.0 + t.body_bytes,
+                first_screen.1 + t.total_bytes,
+                first_screen.2 + size,
+            );
+        }
+    }
+    let (b, t, r) = first_screen;
+    println!(
+        "{:<44} {:>8} {b:>10} {t:>10} {r:>10}",
+        "first screen (4 files)", ""
+    );
+    println!(
+        "{:<44} {:>8} {body:>10} {total:>10} {raw:>10}",
+        "all fetched by then", ""
+    );
+    println!();
+}
+
 fn row(label: &str, values: &[f64]) {
     let mut sorted: Vec<f64> = values.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -202,12 +255,19 @@ async fn main() {
     file_a_ticket(stack.url.clone()).await;
     let cold = Arc::new(Mutex::new(Vec::new()));
     let warm = Arc::new(Mutex::new(Vec::new()));
-    for _ in 0..runs {
+    let first_transfers = Arc::new(Mutex::new(Vec::new()));
+    for run in 0..runs {
         let (url, cold, warm) = (stack.url.clone(), cold.clone(), warm.clone());
+        let first_transfers = first_transfers.clone();
         with_browser(move |client| async move {
             client.goto(&url).await.expect("open the host page");
             sign_in(&client).await;
             let open = measure_open(&client).await;
+            if run == 0 {
+                *first_transfers
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = transfers(&client).await;
+            }
             let history = measure_history(&client).await;
             cold.lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -224,6 +284,12 @@ async fn main() {
         })
         .await;
     }
+    print_transfers(
+        &first_transfers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner),
+        &stack.proxy_url,
+    );
     let cold = cold.lock().unwrap_or_else(PoisonError::into_inner).clone();
     let warm = warm.lock().unwrap_or_else(PoisonError::into_inner).clone();
     println!(

@@ -1,11 +1,12 @@
 //! Chromium's own view, through ChromeDriver: the DevTools network events of its performance log
-//! and each response body (what the browser received), its console log, and DevTools commands
-//! (media emulation).
+//! (each response body the browser received, and how many bytes each response took on the wire),
+//! its console log, and DevTools commands (media emulation).
 
 use base64::Engine;
 use fantoccini::Client;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
 
 /// A ChromeDriver vendor command: `POST /session/{id}/<path>` with a JSON body.
 #[derive(Debug)]
@@ -76,6 +77,106 @@ pub async fn received_responses(client: &Client) -> Vec<ReceivedResponse> {
                 headers: headers(&params["headers"]),
                 body: None,
             }),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// One response as it came over the network, by the DevTools network events.
+#[derive(Clone, Debug)]
+pub struct Transfer {
+    /// The URL requested.
+    pub url: String,
+    /// The HTTP status.
+    pub status: u64,
+    /// Its `Content-Encoding` (`br`, `gzip`), empty for none.
+    pub content_encoding: String,
+    /// The body's bytes as received, still encoded (`Network.loadingFinished`'s total less the
+    /// headers').
+    pub body_bytes: u64,
+    /// Everything received for it, headers included (`Network.loadingFinished`).
+    pub total_bytes: u64,
+    /// The body's bytes once decoded (the sum of `Network.dataReceived`'s `dataLength`).
+    pub decoded_bytes: u64,
+    /// Served from the browser's cache rather than the network.
+    pub from_cache: bool,
+}
+
+/// Every response of the session so far that finished loading, in the order they arrived.
+/// Drains the performance log, like [`received_responses`]: call it once per page state.
+pub async fn transfers(client: &Client) -> Vec<Transfer> {
+    let log = client
+        .issue_cmd(VendorCommand {
+            path: "se/log",
+            body: json!({"type": "performance"}),
+        })
+        .await
+        .expect("performance log");
+    let mut started: HashMap<String, Transfer> = HashMap::new();
+    let mut header_bytes: HashMap<String, u64> = HashMap::new();
+    // Said before the response is.
+    let mut served_from_cache: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    for entry in log.as_array().into_iter().flatten() {
+        let Some(event) = entry["message"]
+            .as_str()
+            .and_then(|m| serde_json::from_str::<Value>(m).ok())
+        else {
+            continue;
+        };
+        let (method, params) = (&event["message"]["method"], &event["message"]["params"]);
+        let id = params["requestId"].as_str().unwrap_or_default().to_owned();
+        let bytes = |key: &str| params[key].as_f64().unwrap_or(0.0) as u64;
+        match method.as_str() {
+            Some("Network.responseReceived") => {
+                let response = &params["response"];
+                let encoding = headers(&response["headers"])
+                    .into_iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case("content-encoding"))
+                    .map(|(_, value)| value)
+                    .unwrap_or_default();
+                // At this point the bytes received are the status line and headers.
+                header_bytes.insert(
+                    id.clone(),
+                    response["encodedDataLength"].as_f64().unwrap_or(0.0) as u64,
+                );
+                let cached = served_from_cache.contains(&id)
+                    || ["fromDiskCache", "fromMemoryCache", "fromPrefetchCache"]
+                        .iter()
+                        .any(|key| response[*key].as_bool() == Some(true));
+                started.insert(
+                    id,
+                    Transfer {
+                        url: response["url"].as_str().unwrap_or_default().to_owned(),
+                        status: response["status"].as_u64().unwrap_or(0),
+                        content_encoding: encoding,
+                        body_bytes: 0,
+                        total_bytes: 0,
+                        decoded_bytes: 0,
+                        from_cache: cached,
+                    },
+                );
+            }
+            Some("Network.requestServedFromCache") => {
+                if let Some(t) = started.get_mut(&id) {
+                    t.from_cache = true;
+                }
+                served_from_cache.insert(id);
+            }
+            Some("Network.dataReceived") => {
+                if let Some(t) = started.get_mut(&id) {
+                    t.decoded_bytes += bytes("dataLength");
+                }
+            }
+            Some("Network.loadingFinished") => {
+                if let Some(mut t) = started.remove(&id) {
+                    t.total_bytes = bytes("encodedDataLength");
+                    let headers = header_bytes.get(&id).copied().unwrap_or(0);
+                    t.body_bytes = t.total_bytes.saturating_sub(headers);
+                    out.push(t);
+                }
+            }
             _ => {}
         }
     }

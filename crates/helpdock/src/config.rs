@@ -3,6 +3,7 @@
 
 mod form;
 mod identity;
+mod state;
 
 pub use form::SiteForm;
 pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};
@@ -13,6 +14,7 @@ use crate::operations::logs::LogFormat;
 use crate::perimeter::{LimitsConfig, PublicOrigin};
 use crate::secret::Secret;
 use crate::server::ServerConfig;
+use crate::state::StateBackend;
 use crate::upstream::HelpdeskTimeZone;
 use reqwest::Url;
 use serde::Deserialize;
@@ -66,6 +68,8 @@ pub struct Config {
     pub metrics_listen: Option<SocketAddr>,
     /// How log lines are written.
     pub log_format: LogFormat,
+    /// `[state]`: where idempotency keys, rate limits and owners are kept.
+    pub state: StateBackend,
 }
 
 /// A setting that could not be used.
@@ -116,6 +120,8 @@ struct FileConfig {
     catalog: CatalogConfig,
     metrics_listen: Option<String>,
     log_format: Option<String>,
+    #[serde(default)]
+    state: crate::state::FileState,
 }
 
 /// A value and the key it came from, so an error can name it.
@@ -259,6 +265,7 @@ impl Config {
                     .into(),
             });
         }
+        let state = state::state_backend(env, &fc, &file_key)?;
         let identity = identity::identity_settings(env, &fc, &file_key)?;
         fc.limits.validate().map_err(|e| ConfigError::Invalid {
             key: file_key(&format!("limits.{}", e.key)),
@@ -297,6 +304,7 @@ impl Config {
             catalog: fc.catalog.clone(),
             metrics_listen,
             log_format,
+            state,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! The one error type of the proxy: every refusal becomes a status and an `ErrorBody`.
 
+use crate::state::StateUnavailable;
 use axum::Json;
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
@@ -85,6 +86,14 @@ pub enum ApiError {
     /// 504 `upstream_timeout`: the helpdesk did not answer in time.
     #[error("upstream timed out")]
     UpstreamTimeout,
+    /// 503 `state_unavailable` with `Retry-After`: the shared state (Redis) cannot be reached,
+    /// so a write is refused rather than risked twice; the cause is logged, never sent.
+    #[error("{0}")]
+    StateUnavailable(#[from] StateUnavailable),
+    /// 504 `upstream_timeout` with `Retry-After`: an earlier attempt with this key lost its
+    /// answer and the helpdesk may still be writing it; a retry after the wait looks for it.
+    #[error("an earlier attempt may still be written for {0:?}")]
+    StillSettling(std::time::Duration),
 }
 
 impl ApiError {
@@ -114,7 +123,8 @@ impl ApiError {
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::UpstreamUnavailable(_) => ErrorCode::UpstreamUnavailable,
-            ApiError::UpstreamTimeout => ErrorCode::UpstreamTimeout,
+            ApiError::UpstreamTimeout | ApiError::StillSettling(_) => ErrorCode::UpstreamTimeout,
+            ApiError::StateUnavailable(_) => ErrorCode::StateUnavailable,
         }
     }
 
@@ -206,6 +216,14 @@ impl ApiError {
                 ErrorCode::UpstreamTimeout,
                 "The helpdesk did not answer in time. Please try again later.",
             ),
+            ApiError::StillSettling(_) => ErrorBody::new(
+                ErrorCode::UpstreamTimeout,
+                "The helpdesk has not confirmed your last attempt yet. It is kept; trying again shortly.",
+            ),
+            ApiError::StateUnavailable(_) => ErrorBody::new(
+                ErrorCode::StateUnavailable,
+                "We cannot take this right now. Nothing was sent; please try again in a moment.",
+            ),
         }
     }
 }
@@ -217,6 +235,7 @@ impl IntoResponse for ApiError {
             ApiError::UpstreamUnavailable(cause) => tracing::error!(%cause, "upstream unavailable"),
             ApiError::UpstreamTimeout => tracing::warn!("upstream timed out"),
             ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            ApiError::StateUnavailable(cause) => tracing::error!(%cause, "write refused"),
             _ => {}
         }
         let status = self.status();
@@ -225,10 +244,17 @@ impl IntoResponse for ApiError {
                 .increment(1);
         }
         let mut response = (status, Json(self.body())).into_response();
-        if let ApiError::RateLimited { retry_after_secs } = self {
+        let retry_after = match self {
+            ApiError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            ApiError::StateUnavailable(_) => Some(crate::state::RETRY_AFTER.as_secs()),
+            // Rounded up: a retry a moment too early would only be told to wait again.
+            ApiError::StillSettling(wait) => Some(wait.as_secs() + 1),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
             response
                 .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                .insert(RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }

@@ -16,6 +16,7 @@ pub mod perimeter;
 mod routes;
 pub mod secret;
 mod server;
+pub mod state;
 mod upstream;
 
 pub use catalog::{Catalog, CatalogConfig};

@@ -7,6 +7,7 @@ use helpdock::identity::{signature, unix_now};
 use helpdock::operations::logs::{self, LogFormat};
 use helpdock::operations::metrics;
 use helpdock::perimeter::PublicOrigin;
+use helpdock::state::{SharedRedis, StateBackend};
 use helpdock::{
     AppState, Catalog, Gatekeeper, OwnerCache, Perimeter, Readiness, ServerConfig, Upstream,
     UpstreamConfig, app,
@@ -155,16 +156,28 @@ async fn serve(config: Config) -> Result<(), Box<dyn Error>> {
         );
         derived
     });
+    let mut readiness = Readiness::new(upstream.clone());
+    let mut perimeter = Perimeter::for_sites(config.limits.clone(), &config.sites)
+        .serving_at(public)
+        .settling_after(config.upstream_timeout);
+    let mut owners = OwnerCache::default();
+    if let StateBackend::Redis { url } = &config.state {
+        // A proxy that cannot keep its promises across instances does not start.
+        let redis = SharedRedis::connect(url).await?;
+        readiness = readiness.sharing(redis.clone());
+        perimeter = perimeter.sharing(redis.clone());
+        owners = owners.sharing(redis);
+    }
     let state = AppState {
         catalog: Catalog::new(upstream.clone(), config.catalog.clone()),
-        readiness: Readiness::new(upstream.clone()),
+        readiness,
         upstream,
         assets_dir: config.assets_dir,
         gatekeeper: Arc::new(gatekeeper),
-        owners: OwnerCache::default(),
-        perimeter: Perimeter::for_sites(config.limits.clone(), &config.sites).serving_at(public),
+        owners,
+        perimeter,
     };
-    tracing::info!(%addr, upstream = %config.upstream_url, helpdesk_timezone = %zone_name, "helpdock listening");
+    tracing::info!(%addr, upstream = %config.upstream_url, helpdesk_timezone = %zone_name, state = config.state.name(), "helpdock listening");
     // Scripts take the first line: the proxy's URL.
     announce(&format!("Helpdock proxy: http://{addr}/"))?;
     if let Some(metrics_addr) = config.metrics_listen {

@@ -92,9 +92,9 @@ async fn the_shop_embeds_the_proxy_across_origins() {
     // The loader's module `import()` and wasm `fetch` from the shop's page: CORS-readable.
     for file in [
         "widget.js",
-        "helpdock_widget.js",
-        "helpdock_widget_bg.wasm",
-        "helpdock.css",
+        "helpdock_widget.2f6d0a1b.js",
+        "helpdock_widget_bg.9c41e7d2.wasm",
+        "helpdock.5e0b3c8a.css",
     ] {
         for from in [origin(shop), "https://elsewhere.example"] {
             let answer = client

@@ -6,7 +6,7 @@ mod support;
 use reference_helpdesk::{Fault, Helpdesk};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use support::process::{Running, start};
+use support::process::serve;
 use support::{SITE_SECRET, TOKEN, serve_router};
 
 /// Creates in flight when the signal comes, and creates sent just after it.
@@ -24,20 +24,6 @@ fn config_file(helpdesk: std::net::SocketAddr) -> tempfile::NamedTempFile {
     );
     std::fs::write(file.path(), text).expect("write config");
     file
-}
-
-fn serve(config: &tempfile::NamedTempFile) -> (Running, String) {
-    let path = config.path().to_str().expect("utf-8 path");
-    let proxy = start(
-        &["serve", "--config", path],
-        &[("HELPDOCK_UPSTREAM_TOKEN", TOKEN)],
-    );
-    let line = proxy.next_line();
-    let base = line
-        .strip_prefix("Helpdock proxy: ")
-        .unwrap_or_else(|| panic!("unexpected line {line:?}"))
-        .to_owned();
-    (proxy, base)
 }
 
 /// Create number `n` with its own key and subject; the status, or `None` with no answer.
@@ -78,7 +64,7 @@ async fn sigterm_finishes_creates_in_flight_and_retries_after_restart_file_nothi
     // Slow enough that every create is still at the helpdesk when the signal comes.
     helpdesk.set_fault(Some(Fault::Delay(Duration::from_millis(1500))));
     let config = config_file(addr);
-    let (mut proxy, base) = serve(&config);
+    let (mut proxy, base) = serve(config.path());
 
     let mut first = tokio::task::JoinSet::new();
     for n in 0..IN_FLIGHT {
@@ -123,7 +109,7 @@ async fn sigterm_finishes_creates_in_flight_and_retries_after_restart_file_nothi
 
     // The restarted proxy; every client without an answer retries with its key.
     helpdesk.set_fault(None);
-    let (_proxy, base) = serve(&config);
+    let (_proxy, base) = serve(config.path());
     for (n, status) in &answered {
         if *status != Some(201) {
             assert_eq!(create(base.clone(), *n).await, Some(201), "retry #{n}");

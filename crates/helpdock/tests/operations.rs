@@ -65,7 +65,10 @@ async fn probes_answer_and_readiness_costs_the_helpdesk_one_call_per_interval() 
         let (status, body, _) = get(&format!("{base}readyz")).await;
         assert_eq!(status, 200, "{body}");
         let body: Value = serde_json::from_str(&body).expect("json");
-        assert_eq!(body, json!({"status": "ready", "helpdesk": "answers"}));
+        assert_eq!(
+            body,
+            json!({"status": "ready", "helpdesk": "answers", "state": "memory"})
+        );
     }
     let calls = helpdesk.calls();
     assert_eq!(calls.len(), 1, "one token check for 20 probes: {calls:?}");
@@ -84,7 +87,10 @@ async fn a_wrong_token_is_not_ready_and_says_so_in_the_log() {
     let (status, body, _) = get(&format!("{base}readyz")).await;
     assert_eq!(status, 503, "{body}");
     let body: Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(body, json!({"status": "not_ready", "helpdesk": "unusable"}));
+    assert_eq!(
+        body,
+        json!({"status": "not_ready", "helpdesk": "unusable", "state": "memory"})
+    );
     // The process itself is fine: liveness must not get it restarted.
     assert_eq!(get(&format!("{base}healthz")).await.0, 200);
     assert!(

@@ -7,6 +7,7 @@ use crate::record::{CallLog, RecordedCall};
 use crate::routes;
 use axum::Router;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// A running SupportEngine emulation; cheap to clone, every clone shares the same state.
@@ -21,6 +22,8 @@ pub(crate) struct Inner {
     pub(crate) token: String,
     pub(crate) calls: CallLog,
     fault: Mutex<Option<Fault>>,
+    /// The state of the flaky fault's random draws (splitmix64: no dependency, reproducible).
+    draws: AtomicU64,
 }
 
 impl Inner {
@@ -30,6 +33,17 @@ impl Inner {
             .fault
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The next random number of the flaky fault.
+    pub(crate) fn draw(&self) -> u64 {
+        let mut z = self
+            .draws
+            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+            .wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
 }
 
@@ -51,6 +65,7 @@ impl Helpdesk {
             token,
             calls: CallLog::default(),
             fault: Mutex::new(None),
+            draws: AtomicU64::new(0),
         };
         Ok(Helpdesk {
             inner: Arc::new(inner),

@@ -26,7 +26,7 @@ mod seed;
 pub use error::HelpdeskError;
 pub use helpdesk::Helpdesk;
 pub use ids::{CategoryId, FieldId, ReplyId, TicketId, UserId};
-pub use quirks::{Fault, Quirks};
+pub use quirks::{Fault, Mishap, Quirks, When};
 pub use record::{BodyKind, RecordedCall};
 pub use schema::SEEDED_STAFF_EMAIL;
 pub use seed::{SeedField, SeedTicket};

@@ -1,5 +1,6 @@
 //! The log of every request the helpdesk received, so tests can assert what the upstream saw.
 
+use crate::quirks::{Mishap, When};
 use serde_json::{Map, Value};
 use std::sync::{Mutex, MutexGuard};
 
@@ -30,6 +31,8 @@ pub struct RecordedCall {
     pub token_valid: bool,
     /// Every request header, name in lower case, in arrival order.
     pub headers: Vec<(String, String)>,
+    /// The mishap a flaky helpdesk ([`crate::Fault::Flaky`]) dealt this request, if any.
+    pub mishap: Option<(Mishap, When)>,
 }
 
 impl RecordedCall {

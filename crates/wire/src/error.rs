@@ -46,6 +46,9 @@ pub enum ErrorCode {
     UpstreamUnavailable,
     /// 504: the helpdesk did not answer in time.
     UpstreamTimeout,
+    /// 503: the state the proxies share (idempotency keys, limits) is unreachable, so a write is
+    /// refused rather than risked twice; retry with the same key after `Retry-After`.
+    StateUnavailable,
     /// 500: a fault in Helpdock itself.
     Internal,
     /// A code this build does not know (a newer proxy); treat as a generic failure.
@@ -55,7 +58,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code the proxy sends, the most general first among those sharing a status.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::InvalidInput,
         ErrorCode::BadRequest,
         ErrorCode::NotFound,
@@ -75,6 +78,7 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::UpstreamUnavailable,
         ErrorCode::UpstreamTimeout,
+        ErrorCode::StateUnavailable,
         ErrorCode::Internal,
     ];
 
@@ -100,6 +104,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::UpstreamUnavailable => "upstream_unavailable",
             ErrorCode::UpstreamTimeout => "upstream_timeout",
+            ErrorCode::StateUnavailable => "state_unavailable",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }
@@ -125,16 +130,16 @@ impl ErrorCode {
             ErrorCode::Internal | ErrorCode::Unknown => 500,
             ErrorCode::UpstreamUnavailable => 502,
             ErrorCode::UpstreamTimeout => 504,
+            ErrorCode::StateUnavailable => 503,
         }
     }
 
     /// The code a bare status most likely means, for an answer without an `ErrorBody` (something
-    /// between the browser and the proxy answered): a 503 is the helpdesk's side being down.
+    /// between the browser and the proxy answered): a 503 is a retryable outage.
     pub fn for_status(status: u16) -> ErrorCode {
         let code = ErrorCode::ALL.into_iter().find(|c| c.status() == status);
         match (code, status) {
             (Some(code), _) => code,
-            (None, 503) => ErrorCode::UpstreamUnavailable,
             (None, _) => ErrorCode::Internal,
         }
     }
@@ -213,6 +218,7 @@ mod tests {
             | ErrorCode::RateLimited
             | ErrorCode::UpstreamUnavailable
             | ErrorCode::UpstreamTimeout
+            | ErrorCode::StateUnavailable
             | ErrorCode::Internal => ErrorCode::ALL.contains(&code),
             ErrorCode::Unknown => !ErrorCode::ALL.contains(&code),
         }
@@ -224,7 +230,8 @@ mod tests {
             "payload_too_large","unsupported_media_type","unauthorized","invalid_signature",
             "signature_expired","invalid_guest_pass","guest_pass_expired","forbidden",
             "forbidden_origin","staff_email","idempotency_conflict","spam_suspected",
-            "rate_limited","upstream_unavailable","upstream_timeout","internal","brand_new"]"#;
+            "rate_limited","upstream_unavailable","upstream_timeout","state_unavailable","internal",
+            "brand_new"]"#;
         let codes: Vec<ErrorCode> = serde_json::from_str(spelled).unwrap();
         assert!(codes.iter().all(|c| listed(*c)));
         for code in ErrorCode::ALL {
@@ -232,7 +239,7 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
         assert_eq!(
-            codes[..20],
+            codes[..ErrorCode::ALL.len()],
             ErrorCode::ALL,
             "the wire spellings, in ALL's order"
         );
@@ -245,7 +252,7 @@ mod tests {
         assert_eq!(ErrorCode::for_status(401), ErrorCode::Unauthorized);
         assert_eq!(ErrorCode::for_status(403), ErrorCode::Forbidden);
         assert_eq!(ErrorCode::for_status(422), ErrorCode::InvalidInput);
-        assert_eq!(ErrorCode::for_status(503), ErrorCode::UpstreamUnavailable);
+        assert_eq!(ErrorCode::for_status(503), ErrorCode::StateUnavailable);
         assert_eq!(ErrorCode::for_status(418), ErrorCode::Internal);
     }
 

@@ -44,7 +44,7 @@ async fn readyz(State(readiness): State<Readiness>) -> Response {
     };
     probe_answer(
         status,
-        json!({"status": verdict.status, "helpdesk": verdict.helpdesk}),
+        json!({"status": verdict.status, "helpdesk": verdict.helpdesk, "state": verdict.state}),
     )
 }
 

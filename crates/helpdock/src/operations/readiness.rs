@@ -3,6 +3,7 @@
 //! visitors' calls prove it: probes every second from every load balancer cost the helpdesk at
 //! most one token check per interval, and that check reads no table (see `Upstream::check_token`).
 
+use crate::state::SharedRedis;
 use crate::upstream::Upstream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +19,8 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Clone, Debug)]
 pub struct Readiness {
     upstream: Upstream,
+    /// The shared state, when the proxy has one: it must answer too.
+    shared: Option<SharedRedis>,
     inner: Arc<Inner>,
 }
 
@@ -49,6 +52,8 @@ pub struct Verdict {
     pub status: &'static str,
     /// `answers`, `timed_out`, `unusable` (or `unchecked` while draining).
     pub helpdesk: &'static str,
+    /// `memory`, or for Redis `answers` / `unavailable` (`unchecked` while draining).
+    pub state: &'static str,
 }
 
 impl Readiness {
@@ -56,7 +61,16 @@ impl Readiness {
     pub fn new(upstream: Upstream) -> Readiness {
         Readiness {
             upstream,
+            shared: None,
             inner: Arc::default(),
+        }
+    }
+
+    /// Readiness that also needs `redis` to answer.
+    pub fn sharing(self, redis: SharedRedis) -> Readiness {
+        Readiness {
+            shared: Some(redis),
+            ..self
         }
     }
 
@@ -73,10 +87,22 @@ impl Readiness {
                 ready: false,
                 status: "draining",
                 helpdesk: "unchecked",
+                state: "unchecked",
             };
         }
         let helpdesk = self.helpdesk().await;
-        let ready = helpdesk == Helpdesk::Answers;
+        // Redis is asked every time: a ping costs it nothing, and an outage must show at once.
+        let state = match &self.shared {
+            None => "memory",
+            Some(redis) => match redis.ping().await {
+                Ok(()) => "answers",
+                Err(e) => {
+                    tracing::warn!(error = %e, "not ready: the shared state does not answer");
+                    "unavailable"
+                }
+            },
+        };
+        let ready = helpdesk == Helpdesk::Answers && state != "unavailable";
         ::metrics::gauge!("helpdock_ready").set(if ready { 1.0 } else { 0.0 });
         Verdict {
             ready,
@@ -86,6 +112,7 @@ impl Readiness {
                 Helpdesk::TimedOut => "timed_out",
                 Helpdesk::Unusable => "unusable",
             },
+            state,
         }
     }
 

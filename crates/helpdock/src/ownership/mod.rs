@@ -13,14 +13,13 @@
 
 pub mod cache;
 
-pub use cache::OwnerCache;
+pub use cache::{OwnerCache, OwnerDigest};
 
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::Visitor;
 use crate::upstream::Upstream;
 use axum::extract::FromRef;
-use helpdock_wire::validate::normalize_email;
 use helpdock_wire::{TicketId, TicketList, TicketThread};
 use std::collections::HashMap;
 use tokio::task::JoinSet;
@@ -32,8 +31,8 @@ const PARALLEL_LOOKUPS: usize = 4;
 
 /// The ownership rule: the ticket is within the visitor's reach (a guest's pass names it) and its
 /// row's own email, normalised, is the visitor's. Every path to a visitor's ticket asks this.
-pub fn owns(visitor: &Visitor, id: TicketId, owner_email: &str) -> bool {
-    visitor.may_reach(id) && normalize_email(owner_email) == visitor.email()
+pub fn owns(visitor: &Visitor, id: TicketId, owner: OwnerDigest) -> bool {
+    visitor.may_reach(id) && owner == OwnerDigest::of(visitor.email())
 }
 
 /// The helpdesk client and the owner cache: everything ownership needs.
@@ -67,10 +66,10 @@ impl Ownership {
     pub async fn list(&self, visitor: &Visitor) -> Result<TicketList, ApiError> {
         let mut list = self.upstream.list_tickets(visitor.email()).await?;
         list.tickets.retain(|t| visitor.may_reach(t.id));
-        let mut owners: HashMap<TicketId, String> = HashMap::new();
+        let mut owners: HashMap<TicketId, OwnerDigest> = HashMap::new();
         let mut unknown = Vec::new();
         for ticket in &list.tickets {
-            match self.owners.get(ticket.id) {
+            match self.owners.get(ticket.id).await {
                 Some(owner) => {
                     owners.insert(ticket.id, owner);
                 }
@@ -87,7 +86,7 @@ impl Ownership {
         }
         owners.extend(self.look_up_owners(visitor.email(), unknown).await?);
         list.tickets
-            .retain(|t| owners.get(&t.id).is_some_and(|o| owns(visitor, t.id, o)));
+            .retain(|t| owners.get(&t.id).is_some_and(|o| owns(visitor, t.id, *o)));
         Ok(list)
     }
 
@@ -99,7 +98,7 @@ impl Ownership {
         }
         let viewed = self.upstream.view_ticket(id, visitor.email()).await?;
         self.owners.insert(id, &viewed.owner_email);
-        if owns(visitor, id, &viewed.owner_email) {
+        if owns(visitor, id, OwnerDigest::of(&viewed.owner_email)) {
             Ok(viewed.thread)
         } else {
             Err(ApiError::NotFound)
@@ -112,12 +111,12 @@ impl Ownership {
         if !visitor.may_reach(id) {
             return Err(ApiError::NotFound);
         }
-        let owner = match self.owners.get(id) {
+        let owner = match self.owners.get(id).await {
             Some(owner) => Some(owner),
             None => owner_of(&self.upstream, &self.owners, visitor.email(), id).await?,
         };
         match owner {
-            Some(owner) if owns(visitor, id, &owner) => Ok(()),
+            Some(owner) if owns(visitor, id, owner) => Ok(()),
             _ => Err(ApiError::NotFound),
         }
     }
@@ -127,7 +126,7 @@ impl Ownership {
         &self,
         email: &str,
         ids: Vec<TicketId>,
-    ) -> Result<HashMap<TicketId, String>, ApiError> {
+    ) -> Result<HashMap<TicketId, OwnerDigest>, ApiError> {
         let mut found = HashMap::new();
         for chunk in ids.chunks(PARALLEL_LOOKUPS) {
             let mut lookups = JoinSet::new();
@@ -160,11 +159,11 @@ async fn owner_of(
     owners: &OwnerCache,
     email: &str,
     id: TicketId,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<OwnerDigest>, ApiError> {
     match upstream.view_ticket(id, email).await {
         Ok(viewed) => {
             owners.insert(id, &viewed.owner_email);
-            Ok(Some(normalize_email(&viewed.owner_email)))
+            Ok(Some(OwnerDigest::of(&viewed.owner_email)))
         }
         Err(ApiError::NotFound) => Ok(None),
         Err(e) => Err(e),
@@ -199,7 +198,7 @@ mod tests {
         ];
         for (visitor, id, owner, expected) in cases {
             assert_eq!(
-                owns(visitor, TicketId(id), owner),
+                owns(visitor, TicketId(id), OwnerDigest::of(owner)),
                 expected,
                 "{visitor:?} {id} {owner}"
             );

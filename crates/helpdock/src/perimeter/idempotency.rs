@@ -10,19 +10,21 @@
 //! pass, and `%40` is `@`. Only 2xx answers are kept: a failed create stays retryable under the
 //! same key.
 
-use super::idempotency_store::{Claim, Digest, StoredAnswer};
+use super::idempotency_shared::{self, Shared};
+use super::idempotency_store::{Claim, Digest, LostAnswer, StoredAnswer};
 use super::{Action, Perimeter, read_body};
 use crate::error::ApiError;
 use crate::identity::{Gatekeeper, Resolved, VisitorKey, unix_now};
 use crate::routes::MAX_BODY_BYTES;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest as _, Sha256};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
 /// The request header carrying the key.
@@ -146,38 +148,134 @@ pub(crate) async fn replay_or_run(
         Err(refused) => return refused.into_response(),
     };
     let fingerprint = fingerprint(&parts.method, parts.uri.query(), &body);
+    if let Some(redis) = perimeter.shared() {
+        let claimed = idempotency_shared::claim(redis, &resolved.site, &scope, &fingerprint).await;
+        return match claimed {
+            Err(refused) => refused.into_response(),
+            Ok(Shared::Conflict) => ApiError::IdempotencyConflict.into_response(),
+            Ok(Shared::NotYet(wait)) => ApiError::StillSettling(wait).into_response(),
+            Ok(Shared::Replay(answer)) => replayed(action, &answer),
+            Ok(Shared::Run(pending)) => {
+                let request = attempt(parts, body, pending.lost);
+                let settle = perimeter.settle();
+                run_detached(&perimeter, async move {
+                    let since = SystemTime::now();
+                    let response = next.run(request).await;
+                    match outcome(response, pending.lost, since, settle).await {
+                        (response, Outcome::Lost(lost)) => {
+                            pending.finish_uncertain(lost).await;
+                            response
+                        }
+                        (response, Outcome::Kept(kept)) => {
+                            pending.finish(kept.as_deref()).await;
+                            response
+                        }
+                    }
+                })
+                .await
+            }
+        };
+    }
     let store = perimeter.idempotency();
     loop {
         match store.claim(scope, fingerprint, Instant::now()) {
-            Claim::Replay(answer) => {
-                metrics::counter!("helpdock_idempotent_replays_total", "action" => action.label())
-                    .increment(1);
-                return answer.replay();
-            }
+            Claim::Replay(answer) => return replayed(action, &answer),
             Claim::Conflict => return ApiError::IdempotencyConflict.into_response(),
+            Claim::NotYet(wait) => return ApiError::StillSettling(wait).into_response(),
             // Woken when the first request finishes either way; then look again.
             Claim::Wait(mut done) => while done.changed().await.is_ok() {},
             Claim::Run(ticket) => {
-                let request = Request::from_parts(parts, Body::from(body));
-                // Its own task: a client that hangs up mid-create must not leave a ticket
-                // created upstream but unrecorded here, to be created again by the retry.
-                let task = perimeter.writes_in_flight().spawn(
-                    async move {
-                        let response = next.run(request).await;
-                        let (response, kept) = keep_if_successful(response).await;
-                        ticket.finish(kept, Instant::now());
-                        response
+                let request = attempt(parts, body, ticket.lost());
+                let (earlier, settle) = (ticket.lost(), perimeter.settle());
+                return run_detached(&perimeter, async move {
+                    let since = SystemTime::now();
+                    let response = next.run(request).await;
+                    match outcome(response, earlier, since, settle).await {
+                        (response, Outcome::Lost(lost)) => {
+                            ticket.finish_uncertain(lost);
+                            response
+                        }
+                        (response, Outcome::Kept(kept)) => {
+                            ticket.finish(kept, Instant::now());
+                            response
+                        }
                     }
-                    .in_current_span(),
-                );
-                return match task.await {
-                    Ok(response) => response,
-                    Err(e) => {
-                        ApiError::Internal(format!("request task failed: {e}")).into_response()
-                    }
-                };
+                })
+                .await;
             }
         }
+    }
+}
+
+/// The request to run, telling the handler of an earlier attempt whose answer was lost (it
+/// looks for that attempt's ticket or reply before writing again).
+fn attempt(parts: Parts, body: Bytes, lost: Option<LostAnswer>) -> Request {
+    let mut request = Request::from_parts(parts, Body::from(body));
+    if let Some(lost) = lost {
+        request.extensions_mut().insert(lost);
+    }
+    request
+}
+
+/// What a key's record becomes after an attempt.
+enum Outcome {
+    /// A 2xx kept for replay, or `None`: a failure that wrote nothing, free to retry.
+    Kept(Option<Arc<StoredAnswer>>),
+    /// The helpdesk may have written it (502, 504): a retry looks first.
+    Lost(LostAnswer),
+}
+
+/// Sorts an attempt's `response`; `earlier` is a lost attempt it retried, `since` when it began.
+async fn outcome(
+    response: Response,
+    earlier: Option<LostAnswer>,
+    since: SystemTime,
+    settle: Duration,
+) -> (Response, Outcome) {
+    // Only an upstream failure after the write may have been sent can hide a written ticket.
+    if matches!(
+        response.status(),
+        StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+    ) {
+        // A 502 means the helpdesk is done with it (it answered badly or hung up): look at
+        // once. After a 504 it may still be writing: give it one more timeout.
+        let still_running = response.status() == StatusCode::GATEWAY_TIMEOUT;
+        let lost = LostAnswer {
+            // The first attempt may be the one that wrote: look from its start.
+            since: earlier.map_or(since, |e| e.since),
+            settled: SystemTime::now()
+                + if still_running {
+                    settle
+                } else {
+                    Duration::ZERO
+                },
+        };
+        return (response, Outcome::Lost(lost));
+    }
+    let (response, kept) = keep_if_successful(response).await;
+    (response, Outcome::Kept(kept))
+}
+
+/// A stored answer sent again, counted.
+fn replayed(action: Action, answer: &StoredAnswer) -> Response {
+    metrics::counter!("helpdock_idempotent_replays_total", "action" => action.label()).increment(1);
+    answer.replay()
+}
+
+/// Runs `write` in its own task: a client that hangs up mid-create must not leave a ticket
+/// created upstream but unrecorded here, to be created again by the retry. A stopping proxy
+/// waits for these tasks (`Perimeter::writes_in_flight`).
+async fn run_detached(
+    perimeter: &Perimeter,
+    write: impl Future<Output = Response> + Send + 'static,
+) -> Response {
+    match perimeter
+        .writes_in_flight()
+        .spawn(write.in_current_span())
+        .await
+    {
+        Ok(response) => response,
+        Err(e) => ApiError::Internal(format!("request task failed: {e}")).into_response(),
     }
 }
 

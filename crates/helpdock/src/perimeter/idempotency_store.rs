@@ -1,12 +1,13 @@
-//! The memory behind `Idempotency-Key`: per key, either a request in flight or the answer it
-//! got, for 24 hours, at most `capacity` keys. Time is a parameter so tests can move it.
+//! The memory behind `Idempotency-Key`: per key, either a request in flight, the answer it
+//! got, or an uncertain outcome (the helpdesk may have written it; see `LostAnswer`), for 24
+//! hours, at most `capacity` keys. Time is a parameter so tests can move it.
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::watch;
 
 /// How long an answer is replayed (docs/protocol.md: keys are remembered for 24 hours).
@@ -55,6 +56,22 @@ enum Slot {
         answer: Arc<StoredAnswer>,
         at: Instant,
     },
+    /// Its write reached the helpdesk but no answer came back: it may have been filed.
+    Uncertain {
+        fingerprint: Digest,
+        lost: LostAnswer,
+    },
+}
+
+/// A write whose answer was lost (a timeout, a broken connection, a 5xx): the helpdesk may have
+/// stored it. A retry waits until `settled` (a stalled helpdesk request may still be writing),
+/// then looks for what was written `since` before writing again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LostAnswer {
+    /// When the first attempt started (the helpdesk's rows carry wall-clock times).
+    pub(crate) since: SystemTime,
+    /// From when the helpdesk is assumed done with that attempt.
+    pub(crate) settled: SystemTime,
 }
 
 #[derive(Default)]
@@ -66,8 +83,12 @@ struct Slots {
 
 /// What to do with a request that carries a key.
 pub(crate) enum Claim {
-    /// Nobody has this key: run the request, then [`Ticket::finish`].
+    /// Nobody has this key, or its last attempt's answer was lost and has settled: run the
+    /// request, then [`Ticket::finish`].
     Run(Ticket),
+    /// The last attempt's answer was lost and the helpdesk may still be writing it: retry after
+    /// this long.
+    NotYet(Duration),
     /// The same request was answered: send this again.
     Replay(Arc<StoredAnswer>),
     /// The key came with a different request: 409.
@@ -105,7 +126,19 @@ impl IdempotencyStore {
 
     /// Looks up `scope` for a request whose content hashes to `fingerprint`.
     pub(crate) fn claim(&self, scope: Digest, fingerprint: Digest, now: Instant) -> Claim {
+        self.claim_at(scope, fingerprint, now, SystemTime::now())
+    }
+
+    /// [`IdempotencyStore::claim`] with the wall clock as a parameter too.
+    pub(crate) fn claim_at(
+        &self,
+        scope: Digest,
+        fingerprint: Digest,
+        now: Instant,
+        wall: SystemTime,
+    ) -> Claim {
         let mut slots = self.lock();
+        let mut lost = None;
         match slots.by_scope.get(&scope) {
             Some(Slot::Done { at, .. }) if now.saturating_duration_since(*at) >= self.ttl => {
                 slots.by_scope.remove(&scope);
@@ -131,6 +164,21 @@ impl IdempotencyStore {
                     Claim::Conflict
                 };
             }
+            Some(Slot::Uncertain {
+                fingerprint: tried,
+                lost: earlier,
+            }) => {
+                if *tried != fingerprint {
+                    return Claim::Conflict;
+                }
+                if let Ok(wait) = earlier.settled.duration_since(wall)
+                    && !wait.is_zero()
+                {
+                    return Claim::NotYet(wait);
+                }
+                lost = Some(*earlier);
+                slots.by_scope.remove(&scope);
+            }
             None => {}
         }
         self.make_room(&mut slots, now);
@@ -142,6 +190,7 @@ impl IdempotencyStore {
             store: self.clone(),
             scope,
             fingerprint,
+            lost,
             _running: sender,
             finished: false,
         })
@@ -157,6 +206,7 @@ impl IdempotencyStore {
             slots.order.pop_front();
             // The queue may name an answer already replaced or dropped: only remove that one.
             if matches!(slots.by_scope.get(&scope), Some(Slot::Done { at: stored, .. }) if *stored == at)
+                || matches!(slots.by_scope.get(&scope), Some(Slot::Uncertain { .. }))
             {
                 slots.by_scope.remove(&scope);
             }
@@ -181,12 +231,35 @@ pub(crate) struct Ticket {
     store: IdempotencyStore,
     scope: Digest,
     fingerprint: Digest,
+    /// The earlier attempt whose answer was lost, if any.
+    lost: Option<LostAnswer>,
     /// Dropped when the ticket is: that wakes every waiter.
     _running: watch::Sender<()>,
     finished: bool,
 }
 
 impl Ticket {
+    /// The earlier attempt with this key whose answer was lost: look for its result first.
+    pub(crate) fn lost(&self) -> Option<LostAnswer> {
+        self.lost
+    }
+
+    /// Remembers that this attempt's answer was lost (`lost`), so a retry looks before writing.
+    pub(crate) fn finish_uncertain(mut self, lost: LostAnswer) {
+        self.finished = true;
+        // Kept like an answer (and expiring like one) so the bound holds.
+        let now = Instant::now();
+        let mut slots = self.store.lock();
+        slots.by_scope.insert(
+            self.scope,
+            Slot::Uncertain {
+                fingerprint: self.fingerprint,
+                lost,
+            },
+        );
+        slots.order.push_back((self.scope, now));
+    }
+
     /// Stores a successful `answer` for replay, or with `None` (a failure) forgets the key, so
     /// the client may retry it.
     pub(crate) fn finish(mut self, answer: Option<Arc<StoredAnswer>>, now: Instant) {

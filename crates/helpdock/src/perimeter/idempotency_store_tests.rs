@@ -141,3 +141,32 @@ fn a_replay_carries_status_headers_body_and_the_marker() {
     assert_eq!(response.headers()["content-type"], "application/json");
     assert_eq!(response.headers()["idempotent-replayed"], "true");
 }
+
+#[test]
+fn a_lost_answer_makes_retries_wait_then_look_from_the_first_attempt() {
+    let store = IdempotencyStore::new(TTL, 10);
+    let (t0, wall) = (Instant::now(), SystemTime::now());
+    let first = run(store.claim_at(A, BODY1, t0, wall));
+    assert_eq!(first.lost(), None);
+    let lost = LostAnswer {
+        since: wall,
+        settled: wall + Duration::from_secs(10),
+    };
+    first.finish_uncertain(lost);
+    // The helpdesk may still be writing: not yet, and for how long.
+    let early = wall + Duration::from_secs(4);
+    match store.claim_at(A, BODY1, t0, early) {
+        Claim::NotYet(wait) => assert_eq!(wait, Duration::from_secs(6)),
+        _ => panic!("expected NotYet"),
+    }
+    // Another request under the key is still another request.
+    assert!(matches!(
+        store.claim_at(A, BODY2, t0, early),
+        Claim::Conflict
+    ));
+    // Settled: the retry runs, told where to look from.
+    let retry = run(store.claim_at(A, BODY1, t0, wall + Duration::from_secs(10)));
+    assert_eq!(retry.lost(), Some(lost));
+    retry.finish(Some(answer("found")), t0);
+    assert_eq!(replayed_body(store.claim(A, BODY1, t0)), "found");
+}

@@ -27,7 +27,9 @@ mod config;
 mod cors;
 mod hygiene;
 mod idempotency;
+mod idempotency_shared;
 mod idempotency_store;
+pub(crate) use idempotency_store::LostAnswer;
 mod public_origin;
 mod rate_limit;
 mod request_log;
@@ -41,6 +43,7 @@ use crate::AppState;
 use crate::config::SiteConfig;
 use crate::error::ApiError;
 use crate::identity::VisitorKey;
+use crate::state::SharedRedis;
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{MatchedPath, Request};
@@ -52,7 +55,7 @@ use idempotency_store::IdempotencyStore;
 use rate_limit::RateLimits;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio_util::task::TaskTracker;
 
 /// A write the perimeter guards: rate limits, idempotency, bot checks.
@@ -103,6 +106,12 @@ pub struct Perimeter {
     /// Where browsers reach the proxy; `None` (a router driven in process, never `serve` or
     /// `demo`): no origin is the proxy's own and no `Host` is checked.
     public: Option<Arc<PublicOrigin>>,
+    /// The Redis every instance shares (`[state] backend = "redis"`); `None`: this process's
+    /// memory.
+    shared: Option<SharedRedis>,
+    /// How long after a write's answer was lost the helpdesk may still be writing it (the
+    /// upstream timeout): a retry waits that long before looking for it.
+    settle: Duration,
 }
 
 struct Inner {
@@ -146,7 +155,35 @@ impl Perimeter {
                 writes: TaskTracker::new(),
             }),
             public: None,
+            shared: None,
+            settle: crate::config::DEFAULT_UPSTREAM_TIMEOUT,
         }
+    }
+
+    /// A write whose answer was lost is assumed finished upstream `settle` after it failed:
+    /// the upstream timeout, which bounds what the helpdesk gets to do after we gave up
+    /// (docs/operations.md, "Lost answers").
+    pub fn settling_after(self, settle: Duration) -> Perimeter {
+        Perimeter { settle, ..self }
+    }
+
+    /// See [`Perimeter::settling_after`].
+    pub(crate) fn settle(&self) -> Duration {
+        self.settle
+    }
+
+    /// This perimeter keeping idempotency records and rate-limit buckets in `redis`, shared
+    /// with every other instance pointing at it.
+    pub fn sharing(self, redis: SharedRedis) -> Perimeter {
+        Perimeter {
+            shared: Some(redis),
+            ..self
+        }
+    }
+
+    /// The shared state, when there is one.
+    pub fn shared(&self) -> Option<&SharedRedis> {
+        self.shared.as_ref()
     }
 
     /// This perimeter for a proxy reached at `public`: its own origin, and the only name a
@@ -177,10 +214,25 @@ impl Perimeter {
 
     /// Takes a token from `visitor`'s bucket for `action`, or answers 429 `rate_limited` with
     /// `Retry-After`. Handlers call it just before writing upstream; see the module docs.
-    pub fn check_identity(&self, action: Action, visitor: &VisitorKey) -> Result<(), ApiError> {
-        self.inner
-            .rates
-            .check_visitor(action, visitor, Instant::now())
+    pub async fn check_identity(
+        &self,
+        action: Action,
+        visitor: &VisitorKey,
+    ) -> Result<(), ApiError> {
+        match &self.shared {
+            Some(redis) => {
+                let key = format!(
+                    "helpdock:_all:rate:{}:visitor:{}",
+                    action.label(),
+                    rate_limit::visitor_id(visitor)
+                );
+                rate_limit::take_shared(redis, self.rates().rate(action), &key).await
+            }
+            None => self
+                .inner
+                .rates
+                .check_visitor(action, visitor, Instant::now()),
+        }
     }
 
     /// Creates and replies still being written upstream, detached from their clients: a stopping

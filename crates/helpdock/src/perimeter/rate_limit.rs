@@ -9,10 +9,12 @@
 use super::{Action, Perimeter};
 use crate::error::ApiError;
 use crate::identity::VisitorKey;
+use crate::state::SharedRedis;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -123,6 +125,14 @@ impl RateLimits {
         }
     }
 
+    /// The rate of `action`'s buckets.
+    pub(crate) fn rate(&self, action: Action) -> Rate {
+        match action {
+            Action::Create => self.create_by_ip.rate,
+            Action::Reply => self.reply_by_ip.rate,
+        }
+    }
+
     /// Takes a token for `action` from the client IP's bucket.
     pub(crate) fn check_ip(
         &self,
@@ -150,6 +160,42 @@ impl RateLimits {
         };
         limiter.take(visitor, now).map_err(refusal)
     }
+}
+
+/// Takes a token from the shared bucket `key` of `rate` (one Lua script on Redis's clock), or
+/// answers 429; 503 when Redis cannot be reached (a write is then refused anyway).
+pub(crate) async fn take_shared(
+    redis: &SharedRedis,
+    rate: Rate,
+    key: &str,
+) -> Result<(), ApiError> {
+    redis
+        .take(key, rate.interval, rate.tolerance)
+        .await?
+        .map_err(refusal)
+}
+
+/// A visitor's bucket name in the shared state: a digest, so Redis holds no email.
+pub(crate) fn visitor_id(visitor: &VisitorKey) -> String {
+    let mut hasher = Sha256::new();
+    let first = match visitor {
+        VisitorKey::Guest { first_ticket, .. } => first_ticket.0.to_be_bytes(),
+        _ => [0; 8],
+    };
+    let parts: [&[u8]; 4] = match visitor {
+        VisitorKey::Verified { site, email } => {
+            [b"verified", site.as_bytes(), email.as_bytes(), b""]
+        }
+        VisitorKey::Unverified { email } => [b"unverified", b"", email.as_bytes(), b""],
+        VisitorKey::Guest { site, email, .. } => {
+            [b"guest", site.as_bytes(), email.as_bytes(), &first]
+        }
+    };
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    hex::encode(hasher.finalize())
 }
 
 /// A 429 telling the client to come back once a token is there (whole seconds, at least 1).
@@ -225,7 +271,14 @@ pub(crate) async fn limit_by_ip(
             perimeter.limits().trusted_proxy_hops,
         )
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        if let Err(refused) = perimeter.rates().check_ip(action, ip, Instant::now()) {
+        let checked = match perimeter.shared() {
+            Some(redis) => {
+                let key = format!("helpdock:_all:rate:{}:ip:{}", action.label(), ip_key(ip));
+                take_shared(redis, perimeter.rates().rate(action), &key).await
+            }
+            None => perimeter.rates().check_ip(action, ip, Instant::now()),
+        };
+        if let Err(refused) = checked {
             return refused.into_response();
         }
     }

@@ -2,6 +2,7 @@
 
 mod catalog;
 pub(crate) mod extract;
+mod lost_answers;
 mod replies;
 mod tickets;
 

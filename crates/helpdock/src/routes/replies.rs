@@ -1,16 +1,17 @@
 //! A visitor's reply in a ticket's thread.
 
 use super::extract::JsonBody;
+use super::lost_answers;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::VerifiedVisitor;
 use crate::ownership::Ownership;
-use crate::perimeter::{Action, Perimeter};
+use crate::perimeter::{Action, LostAnswer, Perimeter};
 use crate::upstream::Upstream;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use helpdock_wire::validate::new_reply_problems;
 use helpdock_wire::{Endpoint, NewReply, ReplyCreated};
 
@@ -24,6 +25,7 @@ async fn create_reply(
     State(ownership): State<Ownership>,
     State(perimeter): State<Perimeter>,
     VerifiedVisitor(visitor): VerifiedVisitor,
+    lost: Option<Extension<LostAnswer>>,
     JsonBody(mut reply): JsonBody<NewReply>,
 ) -> Result<(StatusCode, Json<ReplyCreated>), ApiError> {
     super::existing_ticket_id(reply.ticket_id)?;
@@ -33,10 +35,27 @@ async fn create_reply(
     }
     // `ticket_reply.php` checks neither the ticket nor its owner: we do, before sending anything.
     ownership.ensure_owner(&visitor, reply.ticket_id).await?;
-    // Only now: a reply refused above costs the visitor's bucket nothing (the IP's still counts).
-    perimeter.check_identity(Action::Reply, &visitor.key())?;
     // Never the browser's `user_email`: the identity's (never staff, see `identity`).
     reply.user_email = visitor.email().to_owned();
+    // A retry of a reply whose answer was lost: it may be in the thread already.
+    if let Some(Extension(lost)) = lost {
+        let found = lost_answers::find_sent_reply(
+            &upstream,
+            reply.ticket_id,
+            &reply.user_email,
+            &reply.message,
+            lost,
+        )
+        .await?;
+        lost_answers::count("reply", found.is_some());
+        if let Some(reply_id) = found {
+            return Ok((StatusCode::CREATED, Json(ReplyCreated { reply_id })));
+        }
+    }
+    // Only now: a reply refused above costs the visitor's bucket nothing (the IP's still counts).
+    perimeter
+        .check_identity(Action::Reply, &visitor.key())
+        .await?;
     let created = upstream.create_reply(&reply).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

@@ -1,17 +1,18 @@
 //! Filing a ticket, listing a visitor's tickets, and showing one ticket's thread.
 
 use super::extract::{JsonBody, QueryParams};
+use super::lost_answers;
 use crate::AppState;
 use crate::catalog::Catalog;
 use crate::error::ApiError;
 use crate::identity::{Gatekeeper, OptionalVisitor, VerifiedVisitor, Visitor, VisitorKey};
 use crate::ownership::Ownership;
-use crate::perimeter::{Action, Perimeter};
+use crate::perimeter::{Action, LostAnswer, Perimeter};
 use crate::upstream::Upstream;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use helpdock_wire::validate::{Problem, is_valid_email, new_ticket_problems, normalize_email};
 use helpdock_wire::{Endpoint, NewTicket, TicketCreated, TicketId, TicketList, TicketThread};
 use serde::Deserialize;
@@ -25,6 +26,8 @@ pub(super) fn router() -> Router<AppState> {
         .route(Endpoint::ViewTicket.path(), get(view_ticket))
 }
 
+// One typed extractor per need is the house style for handlers; eight is what a create needs.
+#[allow(clippy::too_many_arguments)]
 async fn create_ticket(
     State(upstream): State<Upstream>,
     State(catalog): State<Catalog>,
@@ -32,6 +35,7 @@ async fn create_ticket(
     State(ownership): State<Ownership>,
     State(perimeter): State<Perimeter>,
     OptionalVisitor(resolved): OptionalVisitor,
+    lost: Option<Extension<LostAnswer>>,
     JsonBody(mut ticket): JsonBody<NewTicket>,
 ) -> Result<(StatusCode, Json<TicketCreated>), ApiError> {
     // A verified or trusted visitor files under their identity, whatever was typed; a guest (with
@@ -66,9 +70,27 @@ async fn create_ticket(
     if !errors.is_empty() {
         return Err(ApiError::InvalidInput(errors));
     }
-    // Only now: a create refused above costs the visitor's bucket nothing (the IP's still counts).
-    perimeter.check_identity(Action::Create, &bucket)?;
-    let mut created = upstream.create_ticket(&ticket).await?;
+    // A retry of a create whose answer was lost: the ticket may be there already.
+    let found = match lost {
+        Some(Extension(lost)) => {
+            let found = lost_answers::find_filed_ticket(&upstream, &ticket, lost).await?;
+            lost_answers::count("create", found.is_some());
+            found
+        }
+        None => None,
+    };
+    let mut created = match found {
+        Some(ticket_id) => TicketCreated {
+            ticket_id,
+            guest_pass: None,
+        },
+        None => {
+            // Only now: a create refused above costs the visitor's bucket nothing (the IP's
+            // still counts).
+            perimeter.check_identity(Action::Create, &bucket).await?;
+            upstream.create_ticket(&ticket).await?
+        }
+    };
     ownership.record_created(created.ticket_id, &ticket.user_email);
     created.guest_pass = match &resolved.visitor {
         Some(Visitor::Verified { .. } | Visitor::Trusted { .. }) => None,

@@ -4,7 +4,9 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod fleet;
 pub mod process;
+pub mod redis;
 
 use axum::Router;
 use helpdock::config::SiteConfig;
@@ -164,15 +166,23 @@ pub async fn serve_router(router: Router) -> SocketAddr {
     addr
 }
 
-/// A temporary assets dir holding stand-ins for the four files of a built widget.
+/// A temporary assets dir holding stand-ins for the files of a built widget (the loader, the
+/// first screen's files and a chunk, named after their content), and for the first screen's files
+/// as a development build names them.
 pub fn widget_files() -> tempfile::TempDir {
     let assets = tempfile::tempdir().expect("assets dir");
     for (name, content) in [
         ("widget.js", "/* loader */"),
+        (
+            "helpdock_widget.2f6d0a1b.js",
+            "export default function() {}",
+        ),
+        ("helpdock_widget_bg.9c41e7d2.wasm", "\0asm"),
+        ("helpdock.5e0b3c8a.css", ":host { all: initial }"),
+        ("history.0123abcd.wasm", "\0asm"),
         ("helpdock_widget.js", "export default function() {}"),
         ("helpdock_widget_bg.wasm", "\0asm"),
         ("helpdock.css", ":host { all: initial }"),
-        ("history.0123abcd.wasm", "\0asm"),
     ] {
         std::fs::write(assets.path().join(name), content).expect("write asset");
     }

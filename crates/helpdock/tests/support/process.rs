@@ -62,6 +62,21 @@ pub fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
     }
 }
 
+/// `helpdock serve --config CONFIG` with the test token; the process and the URL it announced.
+pub fn serve(config: &std::path::Path) -> (Running, String) {
+    let path = config.to_str().expect("utf-8 path");
+    let proxy = start(
+        &["serve", "--config", path],
+        &[("HELPDOCK_UPSTREAM_TOKEN", super::TOKEN)],
+    );
+    let line = proxy.next_line();
+    let base = line
+        .strip_prefix("Helpdock proxy: ")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}; stderr: {}", proxy.stderr()))
+        .to_owned();
+    (proxy, base)
+}
+
 impl Running {
     pub fn next_line(&self) -> String {
         self.stdout

@@ -2,6 +2,7 @@
 //! decoding, recording, the injected fault and the token check.
 
 mod create;
+mod flaky;
 mod meta;
 pub(crate) mod reply;
 mod view;
@@ -98,11 +99,20 @@ async fn run_script(inner: Arc<Inner>, script: Script, req: Request<Body>) -> Re
     } else {
         req.body.clone()
     };
-    inner
-        .calls
-        .push(record(script.file(), &req, &params, token_valid));
-
     let fault = inner.fault();
+    let mishap = match fault {
+        Some(Fault::Flaky { per_mille, .. }) => flaky::deal(&inner, per_mille),
+        _ => None,
+    };
+    let mut call = record(script.file(), &req, &params, token_valid);
+    call.mishap = mishap;
+    inner.calls.push(call);
+    if let (Some(Fault::Flaky { stall, .. }), Some(mishap)) = (fault, mishap) {
+        let worker = inner.clone();
+        let run = move || run_checked(worker, script, params, token_valid);
+        return flaky::strike(mishap, stall, script.file(), run).await;
+    }
+
     if let Some(Fault::Delay(delay)) = fault {
         tokio::time::sleep(delay).await;
     }
@@ -114,9 +124,20 @@ async fn run_script(inner: Arc<Inner>, script: Script, req: Request<Body>) -> Re
             .into_response();
     }
     // The database connection is made when the script starts, before the auth check.
-    let answer = if fault == Some(Fault::DatabaseDown) {
-        Answer::Crash
-    } else if script.checks_token() && !token_valid {
+    if fault == Some(Fault::DatabaseDown) {
+        return Answer::Crash.render(script.file(), inner.db.quirks());
+    }
+    run_checked(inner, script, params, token_valid).await
+}
+
+/// The token check, then the script, rendered.
+async fn run_checked(
+    inner: Arc<Inner>,
+    script: Script,
+    params: Params,
+    token_valid: bool,
+) -> Response {
+    let answer = if script.checks_token() && !token_valid {
         Answer::Unauthorized
     } else {
         let input = ScriptInput { params };
@@ -147,6 +168,7 @@ fn record(script: &str, req: &PhpRequest, params: &Params, token_valid: bool) ->
         body_kind: req.body_kind,
         token_valid,
         headers: req.header_pairs(),
+        mishap: None,
     }
 }
 
