@@ -273,7 +273,8 @@ fn conversation(
                 .collect();
             view! {
                 <div class="hd-thread-head">
-                    <h3 dir="auto" data-testid="thread-subject">{ticket.subject}</h3>
+                    // Isolated, not re-aligned: the heading stays at the panel's start.
+                    <h3 data-testid="thread-subject"><span dir="auto">{ticket.subject}</span></h3>
                     <p class="hd-list-meta">
                         <span class=badge data-testid="thread-status">
                             {t.get().status(&ticket.status).map_or(ticket.status, str::to_owned)}
