@@ -195,8 +195,14 @@ for i in 1 2 3 4 5; do
     --data-urlencode "subject=Order $i has not arrived" \
     --data-urlencode "message=Ordered last week, tracking shows nothing since Monday. $i" \
     --data-urlencode "user_email=$email" \
+    --data-urlencode "custom_fields={\"1\":\"ORD-100$i\",\"2\":\"Pro\"}" \
     "http://127.0.0.1:$rh_port/api/tickets_create.php")
   ticket=$(sed -n 's/.*"ticket_id":"\{0,1\}\([0-9]*\).*/\1/p' <<<"$answer")
+  [[ -n "$ticket" ]] || break
+  # A thread, not only its first message.
+  curl -sf -o /dev/null -H "Authorization: Bearer $token" --data-urlencode "ticket_id=$ticket" \
+    --data-urlencode "user_email=$email" --data-urlencode "message=Any news on this? ($i)" \
+    "http://127.0.0.1:$rh_port/api/ticket_reply.php"
 done
 [[ -n "$ticket" ]] || { echo "bench-proxy: could not seed tickets: $answer" >&2; exit 1; }
 ho_port=$(free_port)

@@ -201,7 +201,7 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
         catalog: Catalog::new(upstream.clone(), CatalogConfig::default()),
         readiness: Readiness::new(upstream.clone()),
         upstream,
-        assets_dir: settings.assets_dir.clone(),
+        assets_dir: settings.assets_dir.as_path().into(),
         gatekeeper: gatekeeper.clone(),
         owners: OwnerCache::default(),
         perimeter,

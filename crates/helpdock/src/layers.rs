@@ -13,6 +13,7 @@ use axum::http::header::{
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use tower::ServiceBuilder;
 
 /// `Cross-Origin-Resource-Policy`; not among `http`'s constants.
 const CORP: HeaderName = HeaderName::from_static("cross-origin-resource-policy");
@@ -21,19 +22,29 @@ const X_POWERED_BY: HeaderName = HeaderName::from_static("x-powered-by");
 /// JSON is data, never a document: nothing may load from it or frame it.
 const JSON_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Wraps `router` in the perimeter, the security headers and the request log.
+/// Wraps `router` in the perimeter, the security headers and the request log. The outer layers
+/// are one stack in one layer: axum boxes each layer of a route anew and clones every box below
+/// it for each request.
 pub fn wrap(router: Router<AppState>, state: &AppState) -> Router<AppState> {
-    let router = perimeter::guard_routes(router, state);
-    let router = perimeter::guard_origin(router, &state.perimeter);
-    let router = router.layer(middleware::from_fn(security_headers));
-    perimeter::log_requests(router)
+    perimeter::guard_routes(router, state).layer(
+        ServiceBuilder::new()
+            .layer(middleware::from_fn(perimeter::log_request))
+            .layer(middleware::from_fn(security_headers))
+            .layer(middleware::from_fn_with_state(
+                state.perimeter.clone(),
+                perimeter::enforce_origin,
+            )),
+    )
 }
 
 /// Wraps a router that is not the proxy (the demo shop's page and backend) in the same security
 /// headers and request log, without the proxy's perimeter.
 pub(crate) fn wrap_plain(router: Router) -> Router {
-    let router = perimeter::record_routes(router).layer(middleware::from_fn(security_headers));
-    perimeter::log_requests(router)
+    perimeter::record_routes(router).layer(
+        ServiceBuilder::new()
+            .layer(middleware::from_fn(perimeter::log_request))
+            .layer(middleware::from_fn(security_headers)),
+    )
 }
 
 /// Headers every answer carries, errors and preflights included.

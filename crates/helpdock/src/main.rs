@@ -159,7 +159,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn Error>> {
         catalog: Catalog::new(upstream.clone(), config.catalog.clone()),
         readiness: Readiness::new(upstream.clone()),
         upstream,
-        assets_dir: config.assets_dir,
+        assets_dir: config.assets_dir.into(),
         gatekeeper: Arc::new(gatekeeper),
         owners: OwnerCache::default(),
         perimeter: Perimeter::for_sites(config.limits.clone(), &config.sites).serving_at(public),

@@ -34,8 +34,12 @@ mod request_log;
 
 pub use config::{LimitError, LimitsConfig};
 pub use cors::SiteOrigins;
+/// The origin check, before routing: a foreign page learns nothing, not even whether a path exists.
+pub(crate) use cors::enforce_origin;
 pub use public_origin::PublicOrigin;
 pub use request_log::RequestId;
+/// The request log and id, the outermost layer.
+pub(crate) use request_log::log_request;
 
 use crate::AppState;
 use crate::config::SiteConfig;
@@ -54,6 +58,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio_util::task::TaskTracker;
+use tower::ServiceBuilder;
 
 /// A write the perimeter guards: rate limits, idempotency, bot checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,41 +212,34 @@ impl Perimeter {
     }
 }
 
-/// The checks that depend on the matched route, innermost first (`route_layer`: they run only
-/// for requests that found a route, and see which one).
+/// The checks that depend on the matched route, outermost first (`route_layer`: they run only
+/// for requests that found a route, and see which one). One stack in one layer: axum boxes each
+/// layer of a route anew and clones every box below it for each request.
 pub(crate) fn guard_routes(router: Router<AppState>, state: &AppState) -> Router<AppState> {
     let perimeter = &state.perimeter;
-    router
-        .route_layer(from_fn_with_state(
-            perimeter.clone(),
-            bot_check::refuse_bots,
-        ))
-        .route_layer(from_fn_with_state(
-            perimeter.clone(),
-            rate_limit::limit_by_ip,
-        ))
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            idempotency::replay_or_run,
-        ))
-        .route_layer(from_fn(hygiene::refuse_repeated_params))
-        .route_layer(from_fn(request_log::record_route))
+    router.route_layer(
+        ServiceBuilder::new()
+            .layer(from_fn(request_log::record_route))
+            .layer(from_fn(hygiene::refuse_repeated_params))
+            .layer(from_fn_with_state(
+                state.clone(),
+                idempotency::replay_or_run,
+            ))
+            .layer(from_fn_with_state(
+                perimeter.clone(),
+                rate_limit::limit_by_ip,
+            ))
+            .layer(from_fn_with_state(
+                perimeter.clone(),
+                bot_check::refuse_bots,
+            )),
+    )
 }
 
 /// Only what the log line needs from routing (the matched route): for routers without the
 /// perimeter, such as the demo shop's.
 pub(crate) fn record_routes<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     router.route_layer(from_fn(request_log::record_route))
-}
-
-/// The origin check, before routing: a foreign page learns nothing, not even whether a path exists.
-pub(crate) fn guard_origin(router: Router<AppState>, perimeter: &Perimeter) -> Router<AppState> {
-    router.layer(from_fn_with_state(perimeter.clone(), cors::enforce_origin))
-}
-
-/// The request log and id, the outermost layer.
-pub(crate) fn log_requests<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router.layer(from_fn(request_log::log_request))
 }
 
 /// Reads a whole body, at most `limit` bytes (413 beyond; 400 if the client breaks off).

@@ -30,15 +30,21 @@ pub struct UpstreamConfig {
     pub time_zone: HelpdeskTimeZone,
 }
 
-/// The only client of the helpdesk; cheap to clone.
+/// The only client of the helpdesk; cheap to clone (one shared part: handlers' state is cloned
+/// for every request).
 #[derive(Clone, Debug)]
 pub struct Upstream {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     http: reqwest::Client,
     base_url: Url,
     token: Secret,
     time_zone: HelpdeskTimeZone,
     /// When the helpdesk last answered (the readiness probe need not ask while it does).
-    answered: Arc<LastAnswer>,
+    answered: LastAnswer,
 }
 
 /// The time of the helpdesk's latest usable answer, as milliseconds since `since` (0: none yet).
@@ -88,22 +94,24 @@ impl Upstream {
             .user_agent(concat!("helpdock/", env!("CARGO_PKG_VERSION")))
             .build()?;
         Ok(Upstream {
-            http,
-            base_url: config.base_url,
-            token: config.token,
-            time_zone: config.time_zone,
-            answered: Arc::new(LastAnswer::new()),
+            inner: Arc::new(Inner {
+                http,
+                base_url: config.base_url,
+                token: config.token,
+                time_zone: config.time_zone,
+                answered: LastAnswer::new(),
+            }),
         })
     }
 
     /// The zone the helpdesk's times are read in.
     pub(super) fn time_zone(&self) -> &HelpdeskTimeZone {
-        &self.time_zone
+        &self.inner.time_zone
     }
 
     /// When the helpdesk last gave a usable answer (`success` true or false), if it has.
     pub fn last_answer(&self) -> Option<Instant> {
-        self.answered.get()
+        self.inner.answered.get()
     }
 
     /// Calls `script` (e.g. `tickets_create.php`) and decodes its `success:true` answer as `T`;
@@ -120,7 +128,7 @@ impl Upstream {
             Err(e) => e.outcome(),
         };
         if matches!(outcome, "ok" | "rejected") {
-            self.answered.record();
+            self.inner.answered.record();
         }
         metrics::counter!("helpdock_upstream_calls_total", "script" => script, "outcome" => outcome)
             .increment(1);
@@ -135,15 +143,16 @@ impl Upstream {
         params: Params<'_>,
     ) -> Result<T, UpstreamError> {
         let url = self
+            .inner
             .base_url
             .join(script)
             .map_err(|e| UpstreamError::Unavailable(format!("{script}: bad URL: {e}")))?;
         let request = match params {
-            Params::None => self.http.get(url),
-            Params::Form(fields) => self.http.post(url).form(fields),
+            Params::None => self.inner.http.get(url),
+            Params::Form(fields) => self.inner.http.post(url).form(fields),
         };
-        let mut bearer =
-            HeaderValue::try_from(format!("Bearer {}", self.token.expose())).map_err(|_| {
+        let mut bearer = HeaderValue::try_from(format!("Bearer {}", self.inner.token.expose()))
+            .map_err(|_| {
                 UpstreamError::Unavailable("the upstream token is not a valid header value".into())
             })?;
         bearer.set_sensitive(true);

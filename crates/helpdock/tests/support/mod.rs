@@ -72,7 +72,7 @@ pub fn state_with_catalog(
         catalog: Catalog::new(upstream.clone(), catalog),
         readiness: Readiness::new(upstream.clone()),
         upstream,
-        assets_dir,
+        assets_dir: assets_dir.into(),
         gatekeeper: Arc::new(gatekeeper),
         owners: OwnerCache::default(),
         perimeter: Perimeter::for_sites(limits, &sites),
