@@ -88,8 +88,18 @@ impl CorsPolicy {
         site: Option<&str>,
         preflight: bool,
     ) -> Decision {
-        let Some(normalised) = origin.to_str().ok().and_then(normalise) else {
+        let Some(raw) = origin.to_str().ok() else {
             return Decision::Refuse;
+        };
+        // An origin spelled exactly as one we allow is normalised already (normalising a
+        // normalised origin changes nothing): no URL to parse on the usual request.
+        let known = self.any_site.contains(raw) || own.is_some_and(|own| own.as_str() == raw);
+        let normalised = match known {
+            true => raw.to_owned(),
+            false => match normalise(raw) {
+                Some(normalised) => normalised,
+                None => return Decision::Refuse,
+            },
         };
         let allowed = own.is_some_and(|own| own.as_str() == normalised)
             || match site.and_then(|s| self.by_site.get(s)) {

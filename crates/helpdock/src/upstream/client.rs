@@ -3,9 +3,12 @@
 
 use super::UpstreamError;
 use super::time::HelpdeskTimeZone;
+use super::transport::{Failure, MAX_RESPONSE_BYTES, Transport};
 use crate::secret::Secret;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use reqwest::{StatusCode, Url};
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use axum::http::{HeaderValue, Method, Request, StatusCode, Uri};
+use reqwest::Url;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -14,8 +17,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// A larger answer than this is not a helpdesk answer we can use.
-const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// Who calls, in the helpdesk's access log.
+const USER_AGENT_VALUE: &str = concat!("helpdock/", env!("CARGO_PKG_VERSION"));
 
 /// Where the helpdesk is and how to talk to it.
 #[derive(Clone, Debug)]
@@ -39,9 +42,12 @@ pub struct Upstream {
 
 #[derive(Debug)]
 struct Inner {
-    http: reqwest::Client,
+    http: Transport,
     base_url: Url,
-    token: Secret,
+    /// Each script's URL, joined once rather than for every call.
+    scripts: Vec<(&'static str, Uri)>,
+    /// `Bearer <token>`, marked sensitive; `None` if the token cannot be a header value.
+    bearer: Option<HeaderValue>,
     time_zone: HelpdeskTimeZone,
     /// When the helpdesk last answered (the readiness probe need not ask while it does).
     answered: LastAnswer,
@@ -84,24 +90,28 @@ pub(super) enum Params<'a> {
 }
 
 impl Upstream {
-    /// A client for `config`; fails only if the TLS backend cannot start.
-    pub fn new(config: UpstreamConfig) -> Result<Upstream, reqwest::Error> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(5)))
-            // A redirect would be a misconfiguration, and following it could carry the token away.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("helpdock/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Upstream {
+    /// A client for `config` (connections are made on the first calls).
+    pub fn new(config: UpstreamConfig) -> Upstream {
+        let scripts = SCRIPTS
+            .iter()
+            .filter_map(|script| Some((*script, script_uri(&config.base_url, script).ok()?)))
+            .collect();
+        let bearer = HeaderValue::try_from(format!("Bearer {}", config.token.expose()))
+            .ok()
+            .map(|mut value| {
+                value.set_sensitive(true);
+                value
+            });
+        Upstream {
             inner: Arc::new(Inner {
-                http,
+                http: Transport::new(config.timeout),
                 base_url: config.base_url,
-                token: config.token,
+                scripts,
+                bearer,
                 time_zone: config.time_zone,
                 answered: LastAnswer::new(),
             }),
-        })
+        }
     }
 
     /// The zone the helpdesk's times are read in.
@@ -130,10 +140,12 @@ impl Upstream {
         if matches!(outcome, "ok" | "rejected") {
             self.inner.answered.record();
         }
-        metrics::counter!("helpdock_upstream_calls_total", "script" => script, "outcome" => outcome)
-            .increment(1);
-        metrics::histogram!("helpdock_upstream_call_duration_seconds", "script" => script)
-            .record(started.elapsed().as_secs_f64());
+        if crate::operations::metrics::recording() {
+            metrics::counter!("helpdock_upstream_calls_total", "script" => script, "outcome" => outcome)
+                .increment(1);
+            metrics::histogram!("helpdock_upstream_call_duration_seconds", "script" => script)
+                .record(started.elapsed().as_secs_f64());
+        }
         result
     }
 
@@ -142,47 +154,52 @@ impl Upstream {
         script: &str,
         params: Params<'_>,
     ) -> Result<T, UpstreamError> {
-        let url = self
-            .inner
-            .base_url
-            .join(script)
-            .map_err(|e| UpstreamError::Unavailable(format!("{script}: bad URL: {e}")))?;
-        let request = match params {
-            Params::None => self.inner.http.get(url),
-            Params::Form(fields) => self.inner.http.post(url).form(fields),
+        let uri = match self.inner.scripts.iter().find(|(name, _)| *name == script) {
+            Some((_, uri)) => uri.clone(),
+            None => script_uri(&self.inner.base_url, script)
+                .map_err(|e| UpstreamError::Unavailable(format!("{script}: bad URL: {e}")))?,
         };
-        let mut bearer = HeaderValue::try_from(format!("Bearer {}", self.inner.token.expose()))
-            .map_err(|_| {
-                UpstreamError::Unavailable("the upstream token is not a valid header value".into())
-            })?;
-        bearer.set_sensitive(true);
-        let sent = request
+        let bearer = self.inner.bearer.clone().ok_or_else(|| {
+            UpstreamError::Unavailable("the upstream token is not a valid header value".into())
+        })?;
+        let request = Request::builder()
+            .uri(uri)
             .header(AUTHORIZATION, bearer)
-            .header(ACCEPT, "application/json")
-            .send()
-            .await;
-        let mut response = sent.map_err(|e| transport_error(script, &e))?;
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| transport_error(script, &e))?
-        {
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(UpstreamError::Unavailable(format!(
-                    "{script}: answer over {MAX_RESPONSE_BYTES} bytes"
-                )));
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        let request = match params {
+            Params::None => request.method(Method::GET).body(String::new()),
+            Params::Form(fields) => {
+                let form = serde_urlencoded::to_string(fields).map_err(|e| {
+                    UpstreamError::Unavailable(format!("{script}: encoding the form: {e}"))
+                })?;
+                request
+                    .method(Method::POST)
+                    .header(
+                        CONTENT_TYPE,
+                        HeaderValue::from_static("application/x-www-form-urlencoded"),
+                    )
+                    .body(form)
             }
-            body.extend_from_slice(&chunk);
         }
-        classify(status, &content_type, &body).map_err(|e| e.context(script))?;
+        .map_err(|e| UpstreamError::Unavailable(format!("{script}: building the request: {e}")))?;
+        let answer = self
+            .inner
+            .http
+            .send(request)
+            .await
+            .map_err(|failure| match failure {
+                Failure::Timeout => UpstreamError::Timeout,
+                Failure::Unreachable(cause) => {
+                    UpstreamError::Unreachable(format!("{script}: {cause}"))
+                }
+                Failure::TooLarge => UpstreamError::Unavailable(format!(
+                    "{script}: answer over {MAX_RESPONSE_BYTES} bytes"
+                )),
+            })?;
+        let (status, content_type, body) = (answer.status, answer.content_type, answer.body);
+        let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
+        classify(status, content_type.unwrap_or(""), &body).map_err(|e| e.context(script))?;
         // Decoded from the bytes, not the classified `Value`, to keep the order of JSON objects.
         // serde's message may quote the answer's values (emails among them): position only.
         serde_json::from_slice(&body).map_err(|e| {
@@ -197,19 +214,30 @@ impl Upstream {
     }
 }
 
-fn transport_error(script: &str, err: &reqwest::Error) -> UpstreamError {
-    if err.is_timeout() {
-        return UpstreamError::Timeout;
-    }
-    // reqwest's own Display hides the interesting part (refused, reset, DNS) in its sources.
-    let mut cause = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        cause.push_str(": ");
-        cause.push_str(&s.to_string());
-        source = s.source();
-    }
-    UpstreamError::Unreachable(format!("{script}: {cause}"))
+/// The URI of `script` under the API base `base`.
+fn script_uri(base: &Url, script: &str) -> Result<Uri, String> {
+    let url = base.join(script).map_err(|e| e.to_string())?;
+    url.as_str()
+        .parse()
+        .map_err(|e: axum::http::uri::InvalidUri| e.to_string())
+}
+
+/// The scripts the proxy calls (`upstream/mod.rs`), whose URLs are joined once.
+const SCRIPTS: [&str; 6] = [
+    "tickets_create.php",
+    "tickets_list.php",
+    "ticket_view.php",
+    "ticket_reply.php",
+    "ticket_categories.php",
+    "ticket_custom_fields.php",
+];
+
+/// Only the `success` of an answer, every other member skipped unread: the usual answer is
+/// classified without building its whole tree (the typed decoding reads it next).
+#[derive(Deserialize)]
+struct Success {
+    #[serde(deserialize_with = "helpdock_wire::lenient::bool_from_any")]
+    success: bool,
 }
 
 /// Decides what an answer means: usable object, application error, or upstream failure.
@@ -218,6 +246,15 @@ pub(super) fn classify(
     content_type: &str,
     body: &[u8],
 ) -> Result<(), UpstreamError> {
+    // The common case, decided cheaply: a JSON object whose one `success` is true. (The `{` test
+    // keeps serde from reading an array as the struct.) Everything else takes the long way, which
+    // words the failure.
+    if status.is_success()
+        && body.trim_ascii_start().first() == Some(&b'{')
+        && serde_json::from_slice::<Success>(body).is_ok_and(|answer| answer.success)
+    {
+        return Ok(());
+    }
     let unavailable = |what: String| Err(UpstreamError::Unavailable(what));
     if !status.is_success() {
         let hint = if status == StatusCode::UNAUTHORIZED {
@@ -319,6 +356,9 @@ mod tests {
         assert!(unavailable(200, "text/html", html).contains("not JSON"));
         unavailable(200, "application/json", "");
         unavailable(200, "application/json", "[1,2]");
+        // serde reads a struct from an array too: an array is still not an answer.
+        unavailable(200, "application/json", "[true]");
+        unavailable(200, "application/json", r#"{"success":true"#);
         unavailable(200, "application/json", r#"{"tickets":[]}"#);
         unavailable(200, "application/json", r#"{"success":"maybe"}"#);
         unavailable(302, "text/html", "");

@@ -210,8 +210,7 @@ async fn proxy_with(
         token: Secret::new(token),
         timeout,
         time_zone: zone,
-    })
-    .expect("client");
+    });
     let assets = tempfile::tempdir().expect("assets dir");
     std::fs::write(assets.path().join("widget.js"), "/* loader */").expect("write asset");
     let addr = serve_router(app(state_with_catalog(
