@@ -16,9 +16,8 @@ use crate::error::ApiError;
 use crate::identity::{Gatekeeper, Resolved, VisitorKey, unix_now};
 use crate::routes::MAX_BODY_BYTES;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, Method};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest as _, Sha256};
 use std::sync::Arc;
@@ -119,25 +118,28 @@ pub(crate) fn fingerprint(method: &Method, query: Option<&str>, body: &[u8]) -> 
     hasher.finalize().into()
 }
 
-/// Middleware on the create and reply routes; see the module docs.
-pub(crate) async fn replay_or_run(
-    State(perimeter): State<Perimeter>,
-    State(gatekeeper): State<Arc<Gatekeeper>>,
+/// On the create and reply routes (`action`): answers a replay, or runs `run` once for the key;
+/// see the module docs.
+pub(super) async fn replay_or_run<F, Fut>(
+    perimeter: &Perimeter,
+    gatekeeper: &Gatekeeper,
+    action: Action,
     request: Request,
-    next: Next,
-) -> Response {
-    let Some(action) = Action::of(&request) else {
-        return next.run(request).await;
-    };
+    run: F,
+) -> Response
+where
+    F: FnOnce(Request) -> Fut + Send + 'static,
+    Fut: Future<Output = Response> + Send + 'static,
+{
     let key = match idempotency_key(request.headers()) {
-        Ok(None) => return next.run(request).await,
+        Ok(None) => return run(request).await,
         Ok(Some(key)) => key,
         Err(refused) => return refused.into_response(),
     };
     // Nobody to scope the key to: the handler refuses the request just the same, and a refusal
     // is never kept.
     let Ok(resolved) = gatekeeper.resolve(request.headers(), unix_now()) else {
-        return next.run(request).await;
+        return run(request).await;
     };
     let scope = scope(request.uri().path(), &resolved, key);
     let (parts, body) = request.into_parts();
@@ -163,7 +165,7 @@ pub(crate) async fn replay_or_run(
                 // created upstream but unrecorded here, to be created again by the retry.
                 let task = perimeter.writes_in_flight().spawn(
                     async move {
-                        let response = next.run(request).await;
+                        let response = run(request).await;
                         let (response, kept) = keep_if_successful(response).await;
                         ticket.finish(kept, Instant::now());
                         response

@@ -47,9 +47,10 @@ use crate::error::ApiError;
 use crate::identity::VisitorKey;
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
 use cors::CorsPolicy;
 use helpdock_wire::Endpoint;
 use idempotency_store::IdempotencyStore;
@@ -58,7 +59,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio_util::task::TaskTracker;
-use tower::ServiceBuilder;
 
 /// A write the perimeter guards: rate limits, idempotency, bot checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,28 +212,42 @@ impl Perimeter {
     }
 }
 
-/// The checks that depend on the matched route, outermost first (`route_layer`: they run only
-/// for requests that found a route, and see which one). One stack in one layer: axum boxes each
-/// layer of a route anew and clones every box below it for each request.
+/// The checks that depend on the matched route (`route_layer`: they run only for requests that
+/// found a route, and see which one), in one middleware: axum boxes each layer of a route anew
+/// and clones every box below it for each request.
 pub(crate) fn guard_routes(router: Router<AppState>, state: &AppState) -> Router<AppState> {
-    let perimeter = &state.perimeter;
-    router.route_layer(
-        ServiceBuilder::new()
-            .layer(from_fn(request_log::record_route))
-            .layer(from_fn(hygiene::refuse_repeated_params))
-            .layer(from_fn_with_state(
-                state.clone(),
-                idempotency::replay_or_run,
-            ))
-            .layer(from_fn_with_state(
-                perimeter.clone(),
-                rate_limit::limit_by_ip,
-            ))
-            .layer(from_fn_with_state(
-                perimeter.clone(),
-                bot_check::refuse_bots,
-            )),
-    )
+    router.route_layer(from_fn_with_state(state.clone(), guard))
+}
+
+/// In order: the route noted for the log line, repeated query parameters refused; then, on
+/// `POST tickets_create.php` / `ticket_reply.php` only, an `Idempotency-Key` replay answered, the
+/// per-IP bucket taken, and (create) the bot check.
+async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request_log::matched_route(&request);
+    let mut response = match (hygiene::check(&request), Action::of(&request)) {
+        (Err(refused), _) => refused.into_response(),
+        (Ok(()), None) => next.run(request).await,
+        (Ok(()), Some(action)) => {
+            let perimeter = state.perimeter.clone();
+            let write = move |request: Request| async move {
+                if let Err(refused) = rate_limit::check_ip(&perimeter, action, &request) {
+                    return refused.into_response();
+                }
+                let request = match action {
+                    Action::Create => match bot_check::check(&perimeter, request).await {
+                        Ok(request) => request,
+                        Err(refused) => return refused.into_response(),
+                    },
+                    Action::Reply => request,
+                };
+                next.run(request).await
+            };
+            idempotency::replay_or_run(&state.perimeter, &state.gatekeeper, action, request, write)
+                .await
+        }
+    };
+    request_log::carry_route(&mut response, route);
+    response
 }
 
 /// Only what the log line needs from routing (the matched route): for routers without the

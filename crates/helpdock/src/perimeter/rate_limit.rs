@@ -9,10 +9,8 @@
 use super::{Action, Perimeter};
 use crate::error::ApiError;
 use crate::identity::VisitorKey;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -207,29 +205,24 @@ fn parse_forwarded(entry: &str) -> Option<IpAddr> {
         .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
-/// Middleware on the create and reply routes: one token from the client IP's bucket, or 429.
-pub(crate) async fn limit_by_ip(
-    State(perimeter): State<Perimeter>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if let Some(action) = Action::of(&request) {
-        let peer = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
-        // Without a socket address (in-process tests) every client shares one bucket.
-        let ip = client_ip(
-            request.headers(),
-            peer,
-            perimeter.limits().trusted_proxy_hops,
-        )
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        if let Err(refused) = perimeter.rates().check_ip(action, ip, Instant::now()) {
-            return refused.into_response();
-        }
-    }
-    next.run(request).await
+/// On the create and reply routes: one token from the client IP's bucket for `action`, or 429.
+pub(super) fn check_ip(
+    perimeter: &Perimeter,
+    action: Action,
+    request: &Request,
+) -> Result<(), ApiError> {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    // Without a socket address (in-process tests) every client shares one bucket.
+    let ip = client_ip(
+        request.headers(),
+        peer,
+        perimeter.limits().trusted_proxy_hops,
+    )
+    .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    perimeter.rates().check_ip(action, ip, Instant::now())
 }
 
 #[cfg(test)]
