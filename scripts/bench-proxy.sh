@@ -36,7 +36,7 @@ taken=" "
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768 on)
     [[ "$taken" == *" $port "* ]] && continue
     ss -Htln "sport = :$port" | grep -q . && continue
     taken+="$port "
@@ -51,7 +51,8 @@ wait_ok() {
     [[ "$(curl -s -o /dev/null -w '%{http_code}' "$@" || true)" == 200 ]] && return 0
     sleep 0.1
   done
-  echo "bench-proxy: no 200 from $*" >&2
+  echo "bench-proxy: no 200 from $*; the servers' logs end:" >&2
+  tail -n 5 "$work"/*.log "$work"/*/error.log >&2 2>/dev/null || true
   return 1
 }
 
