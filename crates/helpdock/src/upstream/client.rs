@@ -162,27 +162,29 @@ impl Upstream {
         let bearer = self.inner.bearer.clone().ok_or_else(|| {
             UpstreamError::Unavailable("the upstream token is not a valid header value".into())
         })?;
-        let request = Request::builder()
-            .uri(uri)
-            .header(AUTHORIZATION, bearer)
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-        let request = match params {
-            Params::None => request.method(Method::GET).body(String::new()),
+        let (method, body) = match params {
+            Params::None => (Method::GET, String::new()),
             Params::Form(fields) => {
                 let form = serde_urlencoded::to_string(fields).map_err(|e| {
                     UpstreamError::Unavailable(format!("{script}: encoding the form: {e}"))
                 })?;
-                request
-                    .method(Method::POST)
-                    .header(
-                        CONTENT_TYPE,
-                        HeaderValue::from_static("application/x-www-form-urlencoded"),
-                    )
-                    .body(form)
+                (Method::POST, form)
             }
+        };
+        // Built in place: `Request::builder` moves its whole state along with every header.
+        let mut request = Request::new(body);
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, bearer);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        if method == Method::POST {
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            );
         }
-        .map_err(|e| UpstreamError::Unavailable(format!("{script}: building the request: {e}")))?;
+        *request.method_mut() = method;
         let answer = self
             .inner
             .http
