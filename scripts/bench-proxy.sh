@@ -241,12 +241,12 @@ m=$(measure "http://127.0.0.1:$ho_port/api/ticket_view.php?ticket_id=$ticket" "$
 read -r vh_rps vh_p50 vh_p99 <<<"$m"
 ho_rss=$(peak_rss "$ho_pid")
 
-row() { printf '| %-29s | %9s | %8s | %8s | %9s |\n' "$@"; }
+row() { printf '| %-29s | %9s | %9s | %9s | %9s |\n' "$@"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "Pass-through, GET /api/ticket_categories.php, wrk -t1 -c64 -d${secs}s, release build"
 row path req/s p50 p99 "peak RSS"
-row ----------------------------- --------- -------- -------- ---------
+row ----------------------------- --------- --------- --------- ---------
 row "upstream direct" "$up_rps" "$up_p50 ms" "$up_p99 ms" ""
 row "nginx adding the Bearer token" "$ng_rps" "$ng_p50 ms" "$ng_p99 ms" ""
 row "helpdock serve" "$hd_rps" "$hd_p50 ms" "$hd_p99 ms" "$hd_rss MB"
@@ -254,7 +254,7 @@ echo "helpdock / nginx: $(ratio "$hd_rps" "$ng_rps")x req/s (goal >= 1.00), p99 
 echo
 echo "Ownership path, verified visitor, reference helpdesk (SQLite), same wrk settings"
 row path req/s p50 p99 "peak RSS"
-row ----------------------------- --------- -------- -------- ---------
+row ----------------------------- --------- --------- --------- ---------
 row "tickets_list.php direct" "$ld_rps" "$ld_p50 ms" "$ld_p99 ms" ""
 row "tickets_list.php helpdock" "$lh_rps" "$lh_p50 ms" "$lh_p99 ms" ""
 row "ticket_view.php direct" "$vd_rps" "$vd_p50 ms" "$vd_p99 ms" ""
