@@ -74,18 +74,33 @@ fn method_label(method: &Method) -> &str {
     }
 }
 
-/// Route layer: carries the matched route out to [`log_request`] on the response.
-pub(crate) async fn record_route(request: Request, next: Next) -> Response {
-    let matched = request.extensions().get::<MatchedPath>().cloned();
-    let mut response = next.run(request).await;
-    if let Some(matched) = matched {
-        response.extensions_mut().insert(matched);
+/// The route a request matched, for [`carry_route`] (inside routing only).
+pub(super) fn matched_route(request: &Request) -> Option<MatchedPath> {
+    request.extensions().get::<MatchedPath>().cloned()
+}
+
+/// Carries the matched route out to [`log_request`] on the response.
+pub(super) fn carry_route(response: &mut Response, route: Option<MatchedPath>) {
+    if let Some(route) = route {
+        response.extensions_mut().insert(route);
     }
+}
+
+/// Route layer for routers without the perimeter: carries the matched route to the log line.
+pub(crate) async fn record_route(request: Request, next: Next) -> Response {
+    let route = matched_route(&request);
+    let mut response = next.run(request).await;
+    carry_route(&mut response, route);
     response
 }
 
-/// Outermost layer: assigns the request id, returns it as `X-Request-Id`, logs the one line.
-pub(crate) async fn log_request(mut request: Request, next: Next) -> Response {
+/// Outermost: assigns the request id, returns it as `X-Request-Id`, logs the one line; `next`
+/// answers the request.
+pub(crate) async fn log_request<F, Fut>(mut request: Request, next: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     let started = Instant::now();
     let id = request
         .headers()
@@ -99,7 +114,7 @@ pub(crate) async fn log_request(mut request: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", request_id = %id);
     let in_flight = metrics::gauge!("helpdock_http_requests_in_flight");
     in_flight.increment(1.0);
-    let mut response = next.run(request).instrument(span).await;
+    let mut response = next(request).instrument(span).await;
     in_flight.decrement(1.0);
     let elapsed = started.elapsed();
     let latency_ms = elapsed.as_secs_f64() * 1000.0;
