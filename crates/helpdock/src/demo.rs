@@ -155,8 +155,7 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
         timeout: DEFAULT_UPSTREAM_TIMEOUT,
         // The reference helpdesk writes UTC (see its `schema::now`).
         time_zone: HelpdeskTimeZone::default(),
-    })
-    .map_err(|e| DemoError::Setup(e.to_string()))?;
+    });
     warn_if_widget_missing(&settings.assets_dir);
     let proxy_listener = bind(settings.listen).await?;
     let proxy_addr = local_addr(&proxy_listener)?;
@@ -203,7 +202,7 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
         catalog: Catalog::new(upstream.clone(), CatalogConfig::default()),
         readiness: Readiness::new(upstream.clone()),
         upstream,
-        assets_dir: settings.assets_dir.clone(),
+        assets_dir: settings.assets_dir.as_path().into(),
         gatekeeper: gatekeeper.clone(),
         owners: OwnerCache::default(),
         perimeter,

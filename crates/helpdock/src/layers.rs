@@ -3,9 +3,9 @@
 //! (see `perimeter`).
 
 use crate::AppState;
-use crate::perimeter;
+use crate::perimeter::{self, Perimeter};
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, SERVER, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
@@ -21,24 +21,45 @@ const X_POWERED_BY: HeaderName = HeaderName::from_static("x-powered-by");
 /// JSON is data, never a document: nothing may load from it or frame it.
 const JSON_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Wraps `router` in the perimeter, the security headers and the request log.
+/// Wraps `router` in the perimeter, the security headers and the request log. The outer three
+/// are one middleware: axum boxes each layer of a route anew and clones every box below it for
+/// each request.
 pub fn wrap(router: Router<AppState>, state: &AppState) -> Router<AppState> {
-    let router = perimeter::guard_routes(router, state);
-    let router = perimeter::guard_origin(router, &state.perimeter);
-    let router = router.layer(middleware::from_fn(security_headers));
-    perimeter::log_requests(router)
+    perimeter::guard_routes(router, state).layer(middleware::from_fn_with_state(
+        state.perimeter.clone(),
+        edge,
+    ))
 }
 
 /// Wraps a router that is not the proxy (the demo shop's page and backend) in the same security
 /// headers and request log, without the proxy's perimeter.
 pub(crate) fn wrap_plain(router: Router) -> Router {
-    let router = perimeter::record_routes(router).layer(middleware::from_fn(security_headers));
-    perimeter::log_requests(router)
+    perimeter::record_routes(router).layer(middleware::from_fn(edge_plain))
+}
+
+/// Outermost first: the request id and log line, the security headers, the origin check.
+async fn edge(State(perimeter): State<Perimeter>, request: Request, next: Next) -> Response {
+    perimeter::log_request(request, |request| async move {
+        let mut response =
+            perimeter::enforce_origin(&perimeter, request, |request| next.run(request)).await;
+        security_headers(&mut response);
+        response
+    })
+    .await
+}
+
+/// [`edge`] without the origin check.
+async fn edge_plain(request: Request, next: Next) -> Response {
+    perimeter::log_request(request, |request| async move {
+        let mut response = next.run(request).await;
+        security_headers(&mut response);
+        response
+    })
+    .await
 }
 
 /// Headers every answer carries, errors and preflights included.
-async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+fn security_headers(response: &mut Response) {
     let is_json = response
         .headers()
         .get(CONTENT_TYPE)
@@ -64,5 +85,4 @@ async fn security_headers(request: Request, next: Next) -> Response {
     }
     headers.remove(SERVER);
     headers.remove(X_POWERED_BY);
-    response
 }

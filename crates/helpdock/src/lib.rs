@@ -32,7 +32,7 @@ pub use upstream::{HelpdeskTimeZone, Upstream, UpstreamConfig};
 
 use axum::Router;
 use axum::extract::FromRef;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 /// What every handler may use.
@@ -42,8 +42,8 @@ pub struct AppState {
     pub upstream: Upstream,
     /// Categories and custom fields, cached.
     pub catalog: Catalog,
-    /// The directory whose files are served at `/<file>`.
-    pub assets_dir: PathBuf,
+    /// The directory whose files are served at `/<file>` (shared: the state is cloned per request).
+    pub assets_dir: Arc<Path>,
     /// Decides who each visitor is.
     pub gatekeeper: Arc<Gatekeeper>,
     /// Which tickets belong to whom, as learnt from the helpdesk.

@@ -73,7 +73,7 @@ async fn proxy(dir: &Path) -> String {
         timeout: Duration::from_secs(1),
         time_zone: HelpdeskTimeZone::default(),
     };
-    let state = support::state(Upstream::new(config).expect("client"), dir.to_owned());
+    let state = support::state(Upstream::new(config), dir.to_owned());
     format!("http://{}", support::serve_router(app(state)).await)
 }
 

@@ -24,10 +24,7 @@ fn proxy() -> (Router, tempfile::TempDir) {
         timeout: Duration::from_secs(1),
         time_zone: HelpdeskTimeZone::default(),
     };
-    let state = support::state(
-        Upstream::new(config).expect("client"),
-        assets.path().to_owned(),
-    );
+    let state = support::state(Upstream::new(config), assets.path().to_owned());
     (app(state), assets)
 }
 

@@ -9,7 +9,17 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use metrics_exporter_prometheus::{BuildError, Matcher, PrometheusBuilder, PrometheusHandle};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+/// Whether a recorder is installed. The facade's no-op still builds each key (labels are
+/// allocated), so the per-request metrics look here first.
+static RECORDING: AtomicBool = AtomicBool::new(false);
+
+/// Whether metrics are recorded (`metrics_listen` is set): the hot paths skip building keys if not.
+pub(crate) fn recording() -> bool {
+    RECORDING.load(Ordering::Relaxed)
+}
 
 /// Latency buckets in seconds: a cached catalog answer (under a millisecond) to a helpdesk at
 /// its timeout (10 s).
@@ -24,6 +34,7 @@ pub fn install() -> Result<PrometheusHandle, BuildError> {
     let handle = PrometheusBuilder::new()
         .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &LATENCY_BUCKETS)?
         .install_recorder()?;
+    RECORDING.store(true, Ordering::Relaxed);
     describe();
     let upkeep = handle.clone();
     tokio::spawn(async move {
@@ -49,6 +60,9 @@ pub fn router(handle: PrometheusHandle) -> Router {
 
 /// Records one answered request: by route label, method and status, and its latency.
 pub(crate) fn request_answered(route: &str, method: &str, status: u16, seconds: f64) {
+    if !recording() {
+        return;
+    }
     let route = route.to_owned();
     metrics::counter!(
         "helpdock_http_requests_total",

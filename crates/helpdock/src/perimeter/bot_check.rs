@@ -2,13 +2,11 @@
 //! `website` field must be empty, and a form sent faster than a person can fill it is refused.
 //! Clients that do not measure (curl, apps) leave `elapsed_ms` out and are not timed.
 
-use super::{Action, Perimeter, read_body};
+use super::{Perimeter, read_body};
 use crate::error::ApiError;
 use crate::routes::MAX_BODY_BYTES;
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::Request;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -36,28 +34,15 @@ impl BotSignals {
     }
 }
 
-/// Middleware on the create route: reads the body once, checks it, and hands it on.
-pub(crate) async fn refuse_bots(
-    State(perimeter): State<Perimeter>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if Action::of(&request) != Some(Action::Create) {
-        return next.run(request).await;
-    }
+/// On the create route: reads the body once, checks it, and hands the request on.
+pub(super) async fn check(perimeter: &Perimeter, request: Request) -> Result<Request, ApiError> {
     let (parts, body) = request.into_parts();
-    let bytes = match read_body(body, MAX_BODY_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(refused) => return refused.into_response(),
-    };
+    let bytes = read_body(body, MAX_BODY_BYTES).await?;
     // A body that is not a ticket is the handler's to refuse (400), with its better message.
-    if let Ok(signals) = serde_json::from_slice::<BotSignals>(&bytes)
-        && let Err(refused) = signals.check(perimeter.limits().min_fill())
-    {
-        return refused.into_response();
+    if let Ok(signals) = serde_json::from_slice::<BotSignals>(&bytes) {
+        signals.check(perimeter.limits().min_fill())?;
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
 #[cfg(test)]

@@ -11,14 +11,13 @@ use super::Perimeter;
 use super::public_origin::PublicOrigin;
 use crate::assets;
 use crate::error::ApiError;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
     ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
     VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use reqwest::Url;
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,8 +87,18 @@ impl CorsPolicy {
         site: Option<&str>,
         preflight: bool,
     ) -> Decision {
-        let Some(normalised) = origin.to_str().ok().and_then(normalise) else {
+        let Some(raw) = origin.to_str().ok() else {
             return Decision::Refuse;
+        };
+        // An origin spelled exactly as one we allow is normalised already (normalising a
+        // normalised origin changes nothing): no URL to parse on the usual request.
+        let known = self.any_site.contains(raw) || own.is_some_and(|own| own.as_str() == raw);
+        let normalised = match known {
+            true => raw.to_owned(),
+            false => match normalise(raw) {
+                Some(normalised) => normalised,
+                None => return Decision::Refuse,
+            },
         };
         let allowed = own.is_some_and(|own| own.as_str() == normalised)
             || match site.and_then(|s| self.by_site.get(s)) {
@@ -129,14 +138,18 @@ fn single_origin(headers: &HeaderMap) -> Result<Option<&HeaderValue>, ()> {
 
 /// The outermost check of every request: refuses foreign origins, answers preflights, and
 /// marks allowed cross-origin answers readable.
-pub(crate) async fn enforce_origin(
-    State(perimeter): State<Perimeter>,
+pub(crate) async fn enforce_origin<F, Fut>(
+    perimeter: &Perimeter,
     request: Request,
-    next: Next,
-) -> Response {
+    next: F,
+) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     // The widget's files answer every origin alike (`*`): nothing here to decide, or to vary on.
     if assets::is_file_read(&request) {
-        return next.run(request).await;
+        return next(request).await;
     }
     let own = perimeter.public_origin();
     // A page reached under another name (DNS rebinding) is same-origin to itself: nothing here.
@@ -163,7 +176,7 @@ pub(crate) async fn enforce_origin(
         Some(Decision::Refuse) => ApiError::ForbiddenOrigin.into_response(),
         Some(Decision::Allow(origin)) if preflight => preflight_answer(origin),
         Some(Decision::Allow(origin)) => {
-            let mut response = next.run(request).await;
+            let mut response = next(request).await;
             let headers = response.headers_mut();
             headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             headers.insert(
@@ -172,7 +185,7 @@ pub(crate) async fn enforce_origin(
             );
             response
         }
-        None => next.run(request).await,
+        None => next(request).await,
     };
     // Every answer depends on the Origin, so no cache may hand one page's answer to another.
     response

@@ -5,8 +5,6 @@
 
 use crate::error::ApiError;
 use axum::extract::Request;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use std::collections::BTreeSet;
 
 /// The first parameter name `query` repeats (compared after percent-decoding), if any.
@@ -18,15 +16,16 @@ pub(crate) fn repeated_name(query: &str) -> Option<String> {
         .map(|name| name.into_owned())
 }
 
-/// Middleware on every route: refuses repeated query parameters.
-pub(crate) async fn refuse_repeated_params(request: Request, next: Next) -> Response {
+/// On every route: refuses repeated query parameters.
+pub(super) fn check(request: &Request) -> Result<(), ApiError> {
     if let Some(name) = request.uri().query().and_then(repeated_name) {
         // The name is the client's own and at most a query's length; safe to echo, not to log.
         let name: String = name.chars().take(64).collect();
-        return ApiError::BadRequest(format!("The parameter {name:?} is given more than once."))
-            .into_response();
+        return Err(ApiError::BadRequest(format!(
+            "The parameter {name:?} is given more than once."
+        )));
     }
-    next.run(request).await
+    Ok(())
 }
 
 #[cfg(test)]

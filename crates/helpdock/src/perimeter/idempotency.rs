@@ -17,10 +17,9 @@ use crate::error::ApiError;
 use crate::identity::{Gatekeeper, Resolved, VisitorKey, unix_now};
 use crate::routes::MAX_BODY_BYTES;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest as _, Sha256};
 use std::sync::Arc;
@@ -121,25 +120,28 @@ pub(crate) fn fingerprint(method: &Method, query: Option<&str>, body: &[u8]) -> 
     hasher.finalize().into()
 }
 
-/// Middleware on the create and reply routes; see the module docs.
-pub(crate) async fn replay_or_run(
-    State(perimeter): State<Perimeter>,
-    State(gatekeeper): State<Arc<Gatekeeper>>,
+/// On the create and reply routes (`action`): answers a replay, or runs `run` once for the key;
+/// see the module docs.
+pub(super) async fn replay_or_run<F, Fut>(
+    perimeter: &Perimeter,
+    gatekeeper: &Gatekeeper,
+    action: Action,
     request: Request,
-    next: Next,
-) -> Response {
-    let Some(action) = Action::of(&request) else {
-        return next.run(request).await;
-    };
+    run: F,
+) -> Response
+where
+    F: FnOnce(Request) -> Fut + Send + 'static,
+    Fut: Future<Output = Response> + Send + 'static,
+{
     let key = match idempotency_key(request.headers()) {
-        Ok(None) => return next.run(request).await,
+        Ok(None) => return run(request).await,
         Ok(Some(key)) => key,
         Err(refused) => return refused.into_response(),
     };
     // Nobody to scope the key to: the handler refuses the request just the same, and a refusal
     // is never kept.
     let Ok(resolved) = gatekeeper.resolve(request.headers(), unix_now()) else {
-        return next.run(request).await;
+        return run(request).await;
     };
     let scope = scope(request.uri().path(), &resolved, key);
     let (parts, body) = request.into_parts();
@@ -158,9 +160,9 @@ pub(crate) async fn replay_or_run(
             Ok(Shared::Run(pending)) => {
                 let request = attempt(parts, body, pending.lost);
                 let settle = perimeter.settle();
-                run_detached(&perimeter, async move {
+                run_detached(perimeter, async move {
                     let since = SystemTime::now();
-                    let response = next.run(request).await;
+                    let response = run(request).await;
                     match outcome(response, pending.lost, since, settle).await {
                         (response, Outcome::Lost(lost)) => {
                             pending.finish_uncertain(lost).await;
@@ -187,9 +189,9 @@ pub(crate) async fn replay_or_run(
             Claim::Run(ticket) => {
                 let request = attempt(parts, body, ticket.lost());
                 let (earlier, settle) = (ticket.lost(), perimeter.settle());
-                return run_detached(&perimeter, async move {
+                return run_detached(perimeter, async move {
                     let since = SystemTime::now();
-                    let response = next.run(request).await;
+                    let response = run(request).await;
                     match outcome(response, earlier, since, settle).await {
                         (response, Outcome::Lost(lost)) => {
                             ticket.finish_uncertain(lost);

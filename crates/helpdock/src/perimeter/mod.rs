@@ -36,8 +36,12 @@ mod request_log;
 
 pub use config::{LimitError, LimitsConfig};
 pub use cors::SiteOrigins;
+/// The origin check, before routing: a foreign page learns nothing, not even whether a path exists.
+pub(crate) use cors::enforce_origin;
 pub use public_origin::PublicOrigin;
 pub use request_log::RequestId;
+/// The request log and id, the outermost layer.
+pub(crate) use request_log::log_request;
 
 use crate::AppState;
 use crate::config::SiteConfig;
@@ -46,9 +50,10 @@ use crate::identity::VisitorKey;
 use crate::state::SharedRedis;
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
 use cors::CorsPolicy;
 use helpdock_wire::Endpoint;
 use idempotency_store::IdempotencyStore;
@@ -259,41 +264,49 @@ impl Perimeter {
     }
 }
 
-/// The checks that depend on the matched route, innermost first (`route_layer`: they run only
-/// for requests that found a route, and see which one).
+/// The checks that depend on the matched route (`route_layer`: they run only for requests that
+/// found a route, and see which one), in one middleware: axum boxes each layer of a route anew
+/// and clones every box below it for each request.
 pub(crate) fn guard_routes(router: Router<AppState>, state: &AppState) -> Router<AppState> {
-    let perimeter = &state.perimeter;
-    router
-        .route_layer(from_fn_with_state(
-            perimeter.clone(),
-            bot_check::refuse_bots,
-        ))
-        .route_layer(from_fn_with_state(
-            perimeter.clone(),
-            rate_limit::limit_by_ip,
-        ))
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            idempotency::replay_or_run,
-        ))
-        .route_layer(from_fn(hygiene::refuse_repeated_params))
-        .route_layer(from_fn(request_log::record_route))
+    router.route_layer(from_fn_with_state(state.clone(), guard))
+}
+
+/// In order: the route noted for the log line, repeated query parameters refused; then, on
+/// `POST tickets_create.php` / `ticket_reply.php` only, an `Idempotency-Key` replay answered, the
+/// per-IP bucket taken, and (create) the bot check.
+async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request_log::matched_route(&request);
+    let mut response = match (hygiene::check(&request), Action::of(&request)) {
+        (Err(refused), _) => refused.into_response(),
+        (Ok(()), None) => next.run(request).await,
+        (Ok(()), Some(action)) => {
+            let perimeter = state.perimeter.clone();
+            let write = move |request: Request| async move {
+                let ip = rate_limit::request_ip(&perimeter, &request);
+                if let Err(refused) = rate_limit::check_ip(&perimeter, action, ip).await {
+                    return refused.into_response();
+                }
+                let request = match action {
+                    Action::Create => match bot_check::check(&perimeter, request).await {
+                        Ok(request) => request,
+                        Err(refused) => return refused.into_response(),
+                    },
+                    Action::Reply => request,
+                };
+                next.run(request).await
+            };
+            idempotency::replay_or_run(&state.perimeter, &state.gatekeeper, action, request, write)
+                .await
+        }
+    };
+    request_log::carry_route(&mut response, route);
+    response
 }
 
 /// Only what the log line needs from routing (the matched route): for routers without the
 /// perimeter, such as the demo shop's.
 pub(crate) fn record_routes<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     router.route_layer(from_fn(request_log::record_route))
-}
-
-/// The origin check, before routing: a foreign page learns nothing, not even whether a path exists.
-pub(crate) fn guard_origin(router: Router<AppState>, perimeter: &Perimeter) -> Router<AppState> {
-    router.layer(from_fn_with_state(perimeter.clone(), cors::enforce_origin))
-}
-
-/// The request log and id, the outermost layer.
-pub(crate) fn log_requests<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router.layer(from_fn(request_log::log_request))
 }
 
 /// Reads a whole body, at most `limit` bytes (413 beyond; 400 if the client breaks off).

@@ -49,6 +49,15 @@ impl PublicOrigin {
     /// Whether `authority` (`host[:port]`, from `Host` or the request line) names this origin.
     /// The scheme is ours: behind a TLS terminator the proxy itself only sees plain HTTP.
     fn is_named_by(&self, authority: &str) -> bool {
+        // Browsers write our own authority exactly as normalised: that needs no parsing (and
+        // normalising a normalised origin changes nothing).
+        if self
+            .0
+            .split_once("://")
+            .is_some_and(|(_, own)| own == authority)
+        {
+            return true;
+        }
         // host[:port], nothing else: no userinfo or path to trick the URL parser.
         let sane = !authority.is_empty()
             && authority

@@ -10,10 +10,8 @@ use super::{Action, Perimeter};
 use crate::error::ApiError;
 use crate::identity::VisitorKey;
 use crate::state::SharedRedis;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -253,36 +251,36 @@ fn parse_forwarded(entry: &str) -> Option<IpAddr> {
         .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
-/// Middleware on the create and reply routes: one token from the client IP's bucket, or 429.
-pub(crate) async fn limit_by_ip(
-    State(perimeter): State<Perimeter>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if let Some(action) = Action::of(&request) {
-        let peer = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
-        // Without a socket address (in-process tests) every client shares one bucket.
-        let ip = client_ip(
-            request.headers(),
-            peer,
-            perimeter.limits().trusted_proxy_hops,
-        )
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        let checked = match perimeter.shared() {
-            Some(redis) => {
-                let key = format!("helpdock:_all:rate:{}:ip:{}", action.label(), ip_key(ip));
-                take_shared(redis, perimeter.rates().rate(action), &key).await
-            }
-            None => perimeter.rates().check_ip(action, ip, Instant::now()),
-        };
-        if let Err(refused) = checked {
-            return refused.into_response();
+/// The client address `request` counts against (see [`client_ip`]).
+pub(super) fn request_ip(perimeter: &Perimeter, request: &Request) -> IpAddr {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    // Without a socket address (in-process tests) every client shares one bucket.
+    client_ip(
+        request.headers(),
+        peer,
+        perimeter.limits().trusted_proxy_hops,
+    )
+    .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+/// On the create and reply routes: one token from `ip`'s bucket for `action`, or 429. With a
+/// shared state the bucket is in Redis, keyed by a digest of the address.
+pub(super) async fn check_ip(
+    perimeter: &Perimeter,
+    action: Action,
+    ip: IpAddr,
+) -> Result<(), ApiError> {
+    match perimeter.shared() {
+        Some(redis) => {
+            let digest = hex::encode(Sha256::digest(ip_key(ip).to_string().as_bytes()));
+            let key = format!("helpdock:_all:rate:{}:ip:{digest}", action.label());
+            take_shared(redis, perimeter.rates().rate(action), &key).await
         }
+        None => perimeter.rates().check_ip(action, ip, Instant::now()),
     }
-    next.run(request).await
 }
 
 #[cfg(test)]

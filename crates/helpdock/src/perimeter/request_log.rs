@@ -6,6 +6,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 use tracing::Instrument;
@@ -30,13 +31,32 @@ fn accepted_id(value: &HeaderValue) -> Option<String> {
     sane.then(|| id.to_owned())
 }
 
+/// Ids drawn from the OS per refill of a thread's pool: one `getrandom` call per 256 requests
+/// rather than one per request.
+const IDS_PER_REFILL: usize = 256;
+
+thread_local! {
+    /// Random bytes not handed out yet, and how many of them were.
+    static RANDOM_POOL: RefCell<([u8; 16 * IDS_PER_REFILL], usize)> =
+        const { RefCell::new(([0; 16 * IDS_PER_REFILL], 16 * IDS_PER_REFILL)) };
+}
+
 /// 128 random bits as hex; a process-unique counter if the OS has no randomness to give.
 fn new_id() -> String {
     static FALLBACK: AtomicU64 = AtomicU64::new(0);
-    let mut bytes = [0u8; 16];
-    match getrandom::fill(&mut bytes) {
-        Ok(()) => hex::encode(bytes),
-        Err(_) => format!("local-{}", FALLBACK.fetch_add(1, Ordering::Relaxed)),
+    let drawn = RANDOM_POOL.with_borrow_mut(|(pool, used)| {
+        if *used == pool.len() {
+            getrandom::fill(pool).ok()?;
+            *used = 0;
+        }
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&pool[*used..*used + 16]);
+        *used += 16;
+        Some(bytes)
+    });
+    match drawn {
+        Some(bytes) => hex::encode(bytes),
+        None => format!("local-{}", FALLBACK.fetch_add(1, Ordering::Relaxed)),
     }
 }
 
@@ -74,18 +94,33 @@ fn method_label(method: &Method) -> &str {
     }
 }
 
-/// Route layer: carries the matched route out to [`log_request`] on the response.
-pub(crate) async fn record_route(request: Request, next: Next) -> Response {
-    let matched = request.extensions().get::<MatchedPath>().cloned();
-    let mut response = next.run(request).await;
-    if let Some(matched) = matched {
-        response.extensions_mut().insert(matched);
+/// The route a request matched, for [`carry_route`] (inside routing only).
+pub(super) fn matched_route(request: &Request) -> Option<MatchedPath> {
+    request.extensions().get::<MatchedPath>().cloned()
+}
+
+/// Carries the matched route out to [`log_request`] on the response.
+pub(super) fn carry_route(response: &mut Response, route: Option<MatchedPath>) {
+    if let Some(route) = route {
+        response.extensions_mut().insert(route);
     }
+}
+
+/// Route layer for routers without the perimeter: carries the matched route to the log line.
+pub(crate) async fn record_route(request: Request, next: Next) -> Response {
+    let route = matched_route(&request);
+    let mut response = next.run(request).await;
+    carry_route(&mut response, route);
     response
 }
 
-/// Outermost layer: assigns the request id, returns it as `X-Request-Id`, logs the one line.
-pub(crate) async fn log_request(mut request: Request, next: Next) -> Response {
+/// Outermost: assigns the request id, returns it as `X-Request-Id`, logs the one line; `next`
+/// answers the request.
+pub(crate) async fn log_request<F, Fut>(mut request: Request, next: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     let started = Instant::now();
     let id = request
         .headers()
@@ -99,7 +134,7 @@ pub(crate) async fn log_request(mut request: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", request_id = %id);
     let in_flight = metrics::gauge!("helpdock_http_requests_in_flight");
     in_flight.increment(1.0);
-    let mut response = next.run(request).instrument(span).await;
+    let mut response = next(request).instrument(span).await;
     in_flight.decrement(1.0);
     let elapsed = started.elapsed();
     let latency_ms = elapsed.as_secs_f64() * 1000.0;
@@ -160,6 +195,14 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn ids_stay_unique_across_refills_of_the_pool() {
+        let ids: std::collections::HashSet<String> =
+            (0..3 * IDS_PER_REFILL + 1).map(|_| new_id()).collect();
+        assert_eq!(ids.len(), 3 * IDS_PER_REFILL + 1);
+        assert!(ids.iter().all(|id| id.len() == 32));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use helpdock_wire::TicketId;
+use tower::ServiceBuilder;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The largest JSON body an endpoint reads; a ticket at every maximum length fits easily.
@@ -38,15 +39,19 @@ pub fn router() -> Router<AppState> {
         .merge(catalog::router())
         // Set before the layers below, so a 405 gets the API's headers too.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        // Answers hold a visitor's tickets: no cache may keep them, no page may run them. Only
-        // the catalog's lists (nobody's in particular) say otherwise.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-        ))
+        // One layer (see `perimeter::guard_routes`), outermost first.
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+                ))
+                // Answers hold a visitor's tickets: no cache may keep them, no page may run them.
+                // Only the catalog's lists (nobody's in particular) say otherwise.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                ))
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
 }

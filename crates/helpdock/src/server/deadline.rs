@@ -64,10 +64,14 @@ pub(super) async fn bound_request(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let method = parts.method.clone();
-    let body = Body::new(DeadlineBody {
-        inner: body,
-        deadline: Box::pin(tokio::time::sleep(deadlines.body)),
-    });
+    // A body that has ended (a GET's) cannot trickle: no timer for it.
+    let body = match body.is_end_stream() {
+        true => body,
+        false => Body::new(DeadlineBody {
+            inner: body,
+            deadline: Box::pin(tokio::time::sleep(deadlines.body)),
+        }),
+    };
     let answer = next.run(Request::from_parts(parts, body));
     match tokio::time::timeout(deadlines.request, answer).await {
         Ok(response) => response,

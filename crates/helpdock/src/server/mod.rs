@@ -10,20 +10,22 @@ pub use config::ServerConfig;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
+use axum::extract::{ConnectInfo, Request};
 use axum::middleware::from_fn_with_state;
+use axum::response::Response;
 use deadline::Deadlines;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use idle::{Activity, IdleTimeout};
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tower::ServiceExt;
+use tower::{Layer, Service, ServiceExt};
 
 /// Serves `app` on `listener` with `settings` until `shutdown` completes, then stops accepting
 /// and lets in-flight requests finish, for at most `shutdown_timeout_secs`. Each request knows
@@ -38,7 +40,9 @@ pub async fn serve(
         body: settings.body_read_timeout(),
         request: settings.request_timeout(),
     };
-    let app = app.layer(from_fn_with_state(deadlines, deadline::bound_request));
+    // Around the router as a whole, not inside it as `Router::layer` would put it: no box per
+    // route to clone for each request.
+    let app = from_fn_with_state(deadlines, deadline::bound_request).layer(app);
     let slots = Arc::new(Semaphore::new(settings.max_connections as usize));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -79,14 +83,17 @@ pub async fn serve(
 
 /// Serves one HTTP/1 connection of `app` with the header and idle timeouts of `settings`,
 /// holding `slot` until it closes.
-fn spawn_connection(
+fn spawn_connection<S>(
     stream: TcpStream,
     peer: SocketAddr,
-    app: Router,
+    app: S,
     settings: &ServerConfig,
     graceful: &GracefulShutdown,
     slot: OwnedSemaphorePermit,
-) {
+) where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
     let _ = stream.set_nodelay(true);
     let activity = Activity::new();
     let io = TokioIo::new(IdleTimeout::new(

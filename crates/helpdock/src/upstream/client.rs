@@ -3,9 +3,12 @@
 
 use super::UpstreamError;
 use super::time::HelpdeskTimeZone;
+use super::transport::{Failure, MAX_RESPONSE_BYTES, Transport};
 use crate::secret::Secret;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use reqwest::{StatusCode, Url};
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use axum::http::{HeaderValue, Method, Request, StatusCode, Uri};
+use reqwest::Url;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -14,8 +17,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// A larger answer than this is not a helpdesk answer we can use.
-const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// Who calls, in the helpdesk's access log.
+const USER_AGENT_VALUE: &str = concat!("helpdock/", env!("CARGO_PKG_VERSION"));
 
 /// Where the helpdesk is and how to talk to it.
 #[derive(Clone, Debug)]
@@ -30,15 +33,24 @@ pub struct UpstreamConfig {
     pub time_zone: HelpdeskTimeZone,
 }
 
-/// The only client of the helpdesk; cheap to clone.
+/// The only client of the helpdesk; cheap to clone (one shared part: handlers' state is cloned
+/// for every request).
 #[derive(Clone, Debug)]
 pub struct Upstream {
-    http: reqwest::Client,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: Transport,
     base_url: Url,
-    token: Secret,
+    /// Each script's URL, joined once rather than for every call.
+    scripts: Vec<(&'static str, Uri)>,
+    /// `Bearer <token>`, marked sensitive; `None` if the token cannot be a header value.
+    bearer: Option<HeaderValue>,
     time_zone: HelpdeskTimeZone,
     /// When the helpdesk last answered (the readiness probe need not ask while it does).
-    answered: Arc<LastAnswer>,
+    answered: LastAnswer,
 }
 
 /// The time of the helpdesk's latest usable answer, as milliseconds since `since` (0: none yet).
@@ -78,37 +90,43 @@ pub(super) enum Params<'a> {
 }
 
 impl Upstream {
-    /// A client for `config`; fails only if the TLS backend cannot start.
-    pub fn new(config: UpstreamConfig) -> Result<Upstream, reqwest::Error> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(5)))
-            // A redirect would be a misconfiguration, and following it could carry the token away.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("helpdock/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Upstream {
-            http,
-            base_url: config.base_url,
-            token: config.token,
-            time_zone: config.time_zone,
-            answered: Arc::new(LastAnswer::new()),
-        })
+    /// A client for `config` (connections are made on the first calls).
+    pub fn new(config: UpstreamConfig) -> Upstream {
+        let scripts = SCRIPTS
+            .iter()
+            .filter_map(|script| Some((*script, script_uri(&config.base_url, script).ok()?)))
+            .collect();
+        let bearer = HeaderValue::try_from(format!("Bearer {}", config.token.expose()))
+            .ok()
+            .map(|mut value| {
+                value.set_sensitive(true);
+                value
+            });
+        Upstream {
+            inner: Arc::new(Inner {
+                http: Transport::new(config.timeout),
+                base_url: config.base_url,
+                scripts,
+                bearer,
+                time_zone: config.time_zone,
+                answered: LastAnswer::new(),
+            }),
+        }
     }
 
     /// The zone the helpdesk's times are read in.
     pub(super) fn time_zone(&self) -> &HelpdeskTimeZone {
-        &self.time_zone
+        &self.inner.time_zone
     }
 
     /// When the helpdesk last gave a usable answer (`success` true or false), if it has.
     pub fn last_answer(&self) -> Option<Instant> {
-        self.answered.get()
+        self.inner.answered.get()
     }
 
     /// Calls `script` (e.g. `tickets_create.php`) and decodes its `success:true` answer as `T`;
     /// counts the call by script and outcome, and times it.
-    pub(super) async fn call<T: DeserializeOwned>(
+    pub(super) async fn call<T: DeserializeOwned + Succeeded>(
         &self,
         script: &'static str,
         params: Params<'_>,
@@ -120,60 +138,80 @@ impl Upstream {
             Err(e) => e.outcome(),
         };
         if matches!(outcome, "ok" | "rejected") {
-            self.answered.record();
+            self.inner.answered.record();
         }
-        metrics::counter!("helpdock_upstream_calls_total", "script" => script, "outcome" => outcome)
-            .increment(1);
-        metrics::histogram!("helpdock_upstream_call_duration_seconds", "script" => script)
-            .record(started.elapsed().as_secs_f64());
+        if crate::operations::metrics::recording() {
+            metrics::counter!("helpdock_upstream_calls_total", "script" => script, "outcome" => outcome)
+                .increment(1);
+            metrics::histogram!("helpdock_upstream_call_duration_seconds", "script" => script)
+                .record(started.elapsed().as_secs_f64());
+        }
         result
     }
 
-    async fn exchange<T: DeserializeOwned>(
+    async fn exchange<T: DeserializeOwned + Succeeded>(
         &self,
         script: &str,
         params: Params<'_>,
     ) -> Result<T, UpstreamError> {
-        let url = self
-            .base_url
-            .join(script)
-            .map_err(|e| UpstreamError::Unavailable(format!("{script}: bad URL: {e}")))?;
-        let request = match params {
-            Params::None => self.http.get(url),
-            Params::Form(fields) => self.http.post(url).form(fields),
+        let uri = match self.inner.scripts.iter().find(|(name, _)| *name == script) {
+            Some((_, uri)) => uri.clone(),
+            None => script_uri(&self.inner.base_url, script)
+                .map_err(|e| UpstreamError::Unavailable(format!("{script}: bad URL: {e}")))?,
         };
-        let mut bearer =
-            HeaderValue::try_from(format!("Bearer {}", self.token.expose())).map_err(|_| {
-                UpstreamError::Unavailable("the upstream token is not a valid header value".into())
-            })?;
-        bearer.set_sensitive(true);
-        let sent = request
-            .header(AUTHORIZATION, bearer)
-            .header(ACCEPT, "application/json")
-            .send()
-            .await;
-        let mut response = sent.map_err(|e| transport_error(script, &e))?;
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| transport_error(script, &e))?
-        {
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(UpstreamError::Unavailable(format!(
-                    "{script}: answer over {MAX_RESPONSE_BYTES} bytes"
-                )));
+        let bearer = self.inner.bearer.clone().ok_or_else(|| {
+            UpstreamError::Unavailable("the upstream token is not a valid header value".into())
+        })?;
+        let (method, body) = match params {
+            Params::None => (Method::GET, String::new()),
+            Params::Form(fields) => {
+                let form = serde_urlencoded::to_string(fields).map_err(|e| {
+                    UpstreamError::Unavailable(format!("{script}: encoding the form: {e}"))
+                })?;
+                (Method::POST, form)
             }
-            body.extend_from_slice(&chunk);
+        };
+        // Built in place: `Request::builder` moves its whole state along with every header.
+        let mut request = Request::new(body);
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, bearer);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        if method == Method::POST {
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            );
         }
-        classify(status, &content_type, &body).map_err(|e| e.context(script))?;
+        *request.method_mut() = method;
+        let answer = self
+            .inner
+            .http
+            .send(request)
+            .await
+            .map_err(|failure| match failure {
+                Failure::Timeout => UpstreamError::Timeout,
+                Failure::Unreachable(cause) => {
+                    UpstreamError::Unreachable(format!("{script}: {cause}"))
+                }
+                Failure::TooLarge => UpstreamError::Unavailable(format!(
+                    "{script}: answer over {MAX_RESPONSE_BYTES} bytes"
+                )),
+            })?;
+        let (status, content_type, body) = (answer.status, answer.content_type, answer.body);
+        // The usual answer, a 2xx JSON object (the `{` test keeps serde from reading an array as
+        // the struct) whose one `success` is true, is read in one pass; anything else takes the
+        // long way below, which words the failure.
+        if status.is_success()
+            && body.trim_ascii_start().first() == Some(&b'{')
+            && let Ok(answer) = serde_json::from_slice::<T>(&body)
+            && answer.succeeded()
+        {
+            return Ok(answer);
+        }
+        let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
+        classify(status, content_type.unwrap_or(""), &body).map_err(|e| e.context(script))?;
         // Decoded from the bytes, not the classified `Value`, to keep the order of JSON objects.
         // serde's message may quote the answer's values (emails among them): position only.
         serde_json::from_slice(&body).map_err(|e| {
@@ -188,19 +226,43 @@ impl Upstream {
     }
 }
 
-fn transport_error(script: &str, err: &reqwest::Error) -> UpstreamError {
-    if err.is_timeout() {
-        return UpstreamError::Timeout;
+/// The URI of `script` under the API base `base`.
+fn script_uri(base: &Url, script: &str) -> Result<Uri, String> {
+    let url = base.join(script).map_err(|e| e.to_string())?;
+    url.as_str()
+        .parse()
+        .map_err(|e: axum::http::uri::InvalidUri| e.to_string())
+}
+
+/// An answer shape that reads the answer's `success` along with the rest.
+pub(super) trait Succeeded {
+    /// Whether the answer said `success: true` (spelt any way the helpdesk spells it).
+    fn succeeded(&self) -> bool;
+}
+
+/// The token check's answer, read whole: always checked the long way.
+impl Succeeded for Value {
+    fn succeeded(&self) -> bool {
+        false
     }
-    // reqwest's own Display hides the interesting part (refused, reset, DNS) in its sources.
-    let mut cause = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        cause.push_str(": ");
-        cause.push_str(&s.to_string());
-        source = s.source();
-    }
-    UpstreamError::Unreachable(format!("{script}: {cause}"))
+}
+
+/// The scripts the proxy calls (`upstream/mod.rs`), whose URLs are joined once.
+const SCRIPTS: [&str; 6] = [
+    "tickets_create.php",
+    "tickets_list.php",
+    "ticket_view.php",
+    "ticket_reply.php",
+    "ticket_categories.php",
+    "ticket_custom_fields.php",
+];
+
+/// Only the `success` of an answer, every other member skipped unread: the usual answer is
+/// classified without building its whole tree (the typed decoding reads it next).
+#[derive(Deserialize)]
+struct Success {
+    #[serde(deserialize_with = "helpdock_wire::lenient::bool_from_any")]
+    success: bool,
 }
 
 /// Decides what an answer means: usable object, application error, or upstream failure.
@@ -209,6 +271,15 @@ pub(super) fn classify(
     content_type: &str,
     body: &[u8],
 ) -> Result<(), UpstreamError> {
+    // The common case, decided cheaply: a JSON object whose one `success` is true. (The `{` test
+    // keeps serde from reading an array as the struct.) Everything else takes the long way, which
+    // words the failure.
+    if status.is_success()
+        && body.trim_ascii_start().first() == Some(&b'{')
+        && serde_json::from_slice::<Success>(body).is_ok_and(|answer| answer.success)
+    {
+        return Ok(());
+    }
     let unavailable = |what: String| Err(UpstreamError::Unavailable(what));
     if !status.is_success() {
         let hint = if status == StatusCode::UNAUTHORIZED {
@@ -310,6 +381,9 @@ mod tests {
         assert!(unavailable(200, "text/html", html).contains("not JSON"));
         unavailable(200, "application/json", "");
         unavailable(200, "application/json", "[1,2]");
+        // serde reads a struct from an array too: an array is still not an answer.
+        unavailable(200, "application/json", "[true]");
+        unavailable(200, "application/json", r#"{"success":true"#);
         unavailable(200, "application/json", r#"{"tickets":[]}"#);
         unavailable(200, "application/json", r#"{"success":"maybe"}"#);
         unavailable(302, "text/html", "");

@@ -6,6 +6,7 @@ mod client;
 pub(crate) mod fuzzing;
 mod shapes;
 mod time;
+mod transport;
 
 pub use client::{Upstream, UpstreamConfig};
 pub use time::HelpdeskTimeZone;

@@ -1,6 +1,7 @@
 //! The PHP app's JSON, read leniently and converted by hand into wire types. Nothing here leaves
 //! this module except through the `into_wire` conversions, so no upstream quirk reaches a browser.
 
+use super::client::Succeeded;
 use super::time::HelpdeskTimeZone;
 use helpdock_wire::lenient::{bool_from_any, opt_string, opt_u64_from_any, string_or_null};
 use helpdock_wire::{
@@ -12,9 +13,31 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
+/// Every answer shape reads its own `success`.
+macro_rules! succeeded {
+    ($($shape:ty),*) => {
+        $(impl Succeeded for $shape {
+            fn succeeded(&self) -> bool {
+                self.success
+            }
+        })*
+    };
+}
+succeeded!(
+    CreatedShape,
+    ReplyCreatedShape,
+    ListShape,
+    ViewShape,
+    CategoriesShape,
+    FieldsShape
+);
+
 /// `tickets_create.php`: `{"ticket_id":"123"}` (a string, whatever the docs say).
 #[derive(Deserialize)]
 pub(super) struct CreatedShape {
+    /// Read with the rest: the usual answer is decoded in one pass (`client::Succeeded`).
+    #[serde(default, deserialize_with = "bool_from_any")]
+    success: bool,
     ticket_id: TicketId,
 }
 
@@ -30,6 +53,9 @@ impl CreatedShape {
 /// `ticket_reply.php`: `{"reply_id":"45"}`.
 #[derive(Deserialize)]
 pub(super) struct ReplyCreatedShape {
+    /// Read with the rest: the usual answer is decoded in one pass (`client::Succeeded`).
+    #[serde(default, deserialize_with = "bool_from_any")]
+    success: bool,
     reply_id: ReplyId,
 }
 
@@ -44,6 +70,9 @@ impl ReplyCreatedShape {
 /// `tickets_list.php`.
 #[derive(Deserialize)]
 pub(super) struct ListShape {
+    /// Read with the rest: the usual answer is decoded in one pass (`client::Succeeded`).
+    #[serde(default, deserialize_with = "bool_from_any")]
+    success: bool,
     // Required: `success:true` without the list is not an answer we can trust.
     #[serde(deserialize_with = "vec_or_null")]
     tickets: Vec<SummaryRow>,
@@ -86,6 +115,9 @@ impl ListShape {
 /// `ticket_view.php`: the whole ticket row, its replies, and its custom field values.
 #[derive(Deserialize)]
 pub(super) struct ViewShape {
+    /// Read with the rest: the usual answer is decoded in one pass (`client::Succeeded`).
+    #[serde(default, deserialize_with = "bool_from_any")]
+    success: bool,
     ticket: TicketRow,
     #[serde(default, deserialize_with = "vec_or_null")]
     replies: Vec<ReplyRow>,
@@ -191,6 +223,9 @@ impl ViewShape {
 /// `ticket_categories.php`.
 #[derive(Deserialize)]
 pub(super) struct CategoriesShape {
+    /// Read with the rest: the usual answer is decoded in one pass (`client::Succeeded`).
+    #[serde(default, deserialize_with = "bool_from_any")]
+    success: bool,
     // Required: `success:true` without the list is not an answer we can trust.
     #[serde(deserialize_with = "vec_or_null")]
     categories: Vec<CategoryRow>,
@@ -221,6 +256,9 @@ impl CategoriesShape {
 /// `ticket_custom_fields.php`.
 #[derive(Deserialize)]
 pub(super) struct FieldsShape {
+    /// Read with the rest: the usual answer is decoded in one pass (`client::Succeeded`).
+    #[serde(default, deserialize_with = "bool_from_any")]
+    success: bool,
     // Required: `success:true` without the list is not an answer we can trust.
     #[serde(deserialize_with = "vec_or_null")]
     fields: Vec<FieldRow>,

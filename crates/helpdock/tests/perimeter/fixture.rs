@@ -54,8 +54,7 @@ pub async fn fixture(limits: LimitsConfig) -> Fixture {
         token: Secret::new(support::TOKEN),
         timeout: Duration::from_secs(5),
         time_zone: HelpdeskTimeZone::default(),
-    })
-    .expect("client");
+    });
     let assets = tempfile::tempdir().expect("assets");
     std::fs::write(assets.path().join("widget.js"), "/* loader */").expect("asset");
     let mut state = support::state(upstream, assets.path().to_owned());

@@ -86,7 +86,7 @@ pub fn state_with_catalog(
         catalog: Catalog::new(upstream.clone(), catalog),
         readiness: Readiness::new(upstream.clone()),
         upstream,
-        assets_dir,
+        assets_dir: assets_dir.into(),
         gatekeeper: Arc::new(gatekeeper),
         owners: OwnerCache::default(),
         perimeter: Perimeter::for_sites(limits, &sites),
@@ -232,8 +232,7 @@ async fn proxy_with(
         token: Secret::new(token),
         timeout,
         time_zone: zone,
-    })
-    .expect("client");
+    });
     let assets = tempfile::tempdir().expect("assets dir");
     std::fs::write(assets.path().join("widget.js"), "/* loader */").expect("write asset");
     let addr = serve_router(app(state_with_catalog(

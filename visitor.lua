@@ -1,0 +1,2 @@
+wrk.headers["X-Helpdock-Site"] = "bench"
+wrk.headers["X-Helpdock-Identity"] = ""
