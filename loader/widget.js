@@ -150,7 +150,7 @@
     win.addEventListener('error', guard, true);
     win.addEventListener('unhandledrejection', guard, true);
     option('position', '|right|left');
-    option('theme', 'auto|light|dark');
+    option('theme', 'light|dark|auto');
     var off = /f/.test(option('launcher', 'on|true|off|false')); // off, false
     options.launcher = off ? 'off' : '';
     color = me.dataset.color;

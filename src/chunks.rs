@@ -2,7 +2,8 @@
 //! build: "My tickets", a ticket's thread, the reader of refusals, the launcher's unread watch,
 //! and each locale but English. A chunk is fetched on first use; [`prefetch`] fetches the first
 //! three while the browser is idle once the panel is open, so "My tickets" opens as fast as the
-//! form, and the panel starts the unread watch as it opens.
+//! form; the launcher starts the unread watch as soon as the visitor has an identity or a guest
+//! pass.
 //!
 //! Only the release build splits (`--cfg helpdock_split`; scripts/build-widget.sh runs wasm-split
 //! on it): tests, clippy and `trunk serve` build one module, where these are plain calls. A chunk
@@ -10,6 +11,7 @@
 
 use crate::api::ApiError;
 use crate::components::error_view::error_view;
+use crate::components::ticket_form::Submit;
 use crate::components::ticket_history::ticket_history;
 use crate::components::ticket_thread::ticket_thread;
 use crate::i18n::Strings;
@@ -19,17 +21,20 @@ use wasm_split_helpers::SplitLoaderError;
 #[cfg(helpdock_split)]
 use wasm_split_helpers::wasm_split;
 
-/// "My tickets": the list, or the `selected` ticket's thread.
-pub fn history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
-    shown(history_chunk(selected))
+/// "My tickets": the list, or the `selected` ticket's thread (see [`ticket_history`]).
+pub fn history(selected: RwSignal<Option<TicketId>>, on_new: Callback<()>) -> impl IntoView {
+    shown(history_chunk(selected, on_new))
 }
 
 #[cfg_attr(
     helpdock_split,
     wasm_split(history, fallible, preload(prefetch_history))
 )]
-fn history_chunk(selected: RwSignal<Option<TicketId>>) -> Result<AnyView, SplitLoaderError> {
-    Ok(ticket_history(selected).into_any())
+fn history_chunk(
+    selected: RwSignal<Option<TicketId>>,
+    on_new: Callback<()>,
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(ticket_history(selected, on_new).into_any())
 }
 
 /// Ticket `id`'s thread (see [`ticket_thread`]).
@@ -52,22 +57,43 @@ fn thread_chunk(
     Ok(ticket_thread(id, on_back, on_replied, on_seen).into_any())
 }
 
-/// Keeps the launcher's unread count while the panel is open ([`crate::unread::unread_watch`]).
-/// It reads the list with "My tickets"' code and first asks one period after the panel opened,
-/// so it is a chunk of its own, started under the panel's owner once it is here. Should that
-/// fetch fail, the badge keeps the count it has (the list, once opened, counts again).
-pub fn unread_watch(paused: Memo<bool>) {
+/// Starts the launcher's unread watch ([`crate::unread::watch`]) under the calling owner. Call
+/// once the visitor has an identity or a guest pass: it is a chunk of its own, which anonymous
+/// visitors never fetch. Should that fetch fail, the badge waits for "My tickets" to count.
+pub fn unread_watch() {
     leptos::task::spawn_local_scoped_with_cancellation(async move {
         #[cfg(helpdock_split)]
-        let _ = watch_chunk(paused).await;
+        let _ = watch_chunk().await;
         #[cfg(not(helpdock_split))]
-        let _ = watch_chunk(paused);
+        let _ = watch_chunk();
     });
 }
 
 #[cfg_attr(helpdock_split, wasm_split(unread_watch, fallible))]
-fn watch_chunk(paused: Memo<bool>) -> Result<(), SplitLoaderError> {
-    crate::unread::unread_watch(paused);
+fn watch_chunk() -> Result<(), SplitLoaderError> {
+    crate::unread::watch::unread_watch();
+    Ok(())
+}
+
+/// Sends the ticket form ([`Submit::send`]). The first screen needs the send path (the rules,
+/// the request, the exactly-once send) only once Send is pressed, so it is a chunk, prefetched
+/// with the others; should its fetch fail, the form waits to send once the browser is online.
+pub fn submit_ticket(submit: Submit) {
+    leptos::task::spawn_local(async move {
+        let waiting = submit.clone();
+        #[cfg(helpdock_split)]
+        let sent = submit_chunk(submit).await;
+        #[cfg(not(helpdock_split))]
+        let sent = submit_chunk(submit);
+        if sent.is_err() {
+            waiting.not_loaded();
+        }
+    });
+}
+
+#[cfg_attr(helpdock_split, wasm_split(submit, fallible, preload(prefetch_submit)))]
+fn submit_chunk(submit: Submit) -> Result<(), SplitLoaderError> {
+    submit.send();
     Ok(())
 }
 
@@ -108,9 +134,9 @@ fn or_failure(view: Result<AnyView, SplitLoaderError>) -> AnyView {
     view.unwrap_or_else(|_| error_view(ApiError::Network, "chunk-error").into_any())
 }
 
-/// Fetches the chunks of "My tickets", the thread and refusals while the browser is idle (after
-/// a timeout where there is no `requestIdleCallback`). Call when the panel opens; no-op once they
-/// are here.
+/// Fetches the chunks of "My tickets", the thread, refusals and the form's send path while the
+/// browser is idle (after a timeout where there is no `requestIdleCallback`). Call when the panel
+/// opens; no-op once they are here.
 pub fn prefetch() {
     #[cfg(helpdock_split)]
     {
@@ -125,6 +151,9 @@ pub fn prefetch() {
             });
             spawn_local(async {
                 _ = prefetch_refusal().await;
+            });
+            spawn_local(async {
+                _ = prefetch_submit().await;
             });
         }
         if request_idle_callback_with_handle(fetch).is_err() {

@@ -8,13 +8,16 @@ use std::time::Duration;
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::Reflect;
 
-/// How often the open thread and the ticket list ask again; tests provide faster ones as context.
+/// How often the open thread and the ticket list ask again, and the launcher's unread watch's
+/// shortest wait; tests provide faster ones as context.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PollEvery {
     /// The open thread.
     pub thread: Duration,
     /// "My tickets".
     pub list: Duration,
+    /// The unread watch's first wait ([`crate::unread::watch`]), doubled up to fifteen times it.
+    pub unread: Duration,
 }
 
 impl Default for PollEvery {
@@ -25,6 +28,7 @@ impl Default for PollEvery {
         PollEvery {
             thread: Duration::from_secs(12 + minutes * 60),
             list: Duration::from_secs(45 + minutes * 60),
+            unread: Duration::from_secs(60 + minutes * 60),
         }
     }
 }
@@ -118,7 +122,7 @@ impl Poll {
 }
 
 /// `document.visibilityState != "hidden"`; visible where the browser does not say.
-fn page_visible() -> bool {
+pub(crate) fn page_visible() -> bool {
     let state = web_sys::window()
         .and_then(|w| Reflect::get(&w, &JsValue::from_str("document")).ok())
         .and_then(|d| Reflect::get(&d, &JsValue::from_str("visibilityState")).ok())

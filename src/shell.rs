@@ -2,7 +2,9 @@
 //! the unread count, and the host page's event listeners. Provided as context by [`crate::mount`].
 
 use crate::reactive::effect;
+use helpdock_wire::TicketId;
 use leptos::prelude::*;
+use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::{Function, Object, Reflect};
 
@@ -39,8 +41,15 @@ pub struct Shell {
     pub locale: ArcRwSignal<Option<String>>,
     /// The latest `prefill`, applied by the form to the fields the visitor has not typed in.
     pub prefill: ArcRwSignal<Option<Prefill>>,
-    /// Threads with a support reply the visitor has not seen yet.
+    /// How many tickets have news the visitor has not seen yet: the launcher's badge. Set by
+    /// [`Shell::set_unread`], with the tickets themselves.
     pub unread: ArcRwSignal<u32>,
+    /// Those tickets, in list order, for opening the panel at them; read, never tracked (a plain
+    /// value: one more kind of signal would cost the first screen's wasm).
+    unread_tickets: Arc<Mutex<Vec<TicketId>>>,
+    /// True while "My tickets" is mounted: it asks for the list itself (while the panel is open),
+    /// so the launcher's unread watch need not.
+    pub listing: ArcRwSignal<bool>,
     /// The loader's event dispatcher, `(name, detail)`; absent in tests and old loaders.
     events: Option<Function>,
 }
@@ -54,6 +63,8 @@ impl Shell {
             locale: ArcRwSignal::new(None),
             prefill: ArcRwSignal::new(None),
             unread: ArcRwSignal::new(0),
+            unread_tickets: Arc::default(),
+            listing: ArcRwSignal::new(false),
             events,
         }
     }
@@ -62,7 +73,27 @@ impl Shell {
     pub fn forget_drafts(&self) {
         self.generation.update(|g| *g = g.wrapping_add(1));
         // The count was the previous visitor's.
-        self.unread.set(0);
+        self.set_unread(Vec::new());
+    }
+
+    /// The tickets with news the visitor has not seen yet, in list order; their number becomes
+    /// the badge's (a signal that changes only when the number does).
+    pub fn set_unread(&self, tickets: Vec<TicketId>) {
+        let count = tickets.len() as u32;
+        if let Ok(mut kept) = self.unread_tickets.lock() {
+            *kept = tickets;
+        }
+        if self.unread.get_untracked() != count {
+            self.unread.set(count);
+        }
+    }
+
+    /// The tickets [`Shell::set_unread`] was last given.
+    pub fn unread_tickets(&self) -> Vec<TicketId> {
+        self.unread_tickets
+            .lock()
+            .map(|kept| kept.clone())
+            .unwrap_or_default()
     }
 
     /// Tells the host page about each change it can listen for: `open` and `close` on every

@@ -2,106 +2,92 @@
 //!
 //! "Last seen" per ticket lives in `localStorage` under `helpdock.seen:<api base>|<scope>` (the
 //! scope as in [`crate::drafts`]): a JSON object `{"42": <ms since the epoch>}`, the newest instant
-//! the visitor saw in that thread. It is only written once the visitor has opened the widget (the
-//! list and the threads load only then).
+//! the visitor saw in that thread, or [`FILED_HERE`] for a ticket filed from this browser and not
+//! opened since (seen as it was filed). It is only written once the visitor has opened the widget:
+//! before that, what the launcher's watch ([`watch`]) learns is kept in memory for this page.
 //!
 //! The list tells when a ticket last changed, not who changed it: a ticket counts as unread when
 //! it changed after the visitor last saw its thread. The visitor's own replies from this browser
 //! are seen as they are sent (the thread reloads); a ticket met for the first time counts as seen,
 //! so a new browser does not light up every old ticket.
 
-use crate::api::{Api, Visitor};
+pub mod watch;
+
+use crate::api::Api;
 use crate::drafts::{load_object, save_object, visitor_key};
-use crate::polling::{Poll, PollEvery};
-use crate::reactive::effect;
-use crate::shell::Shell;
 use helpdock_wire::{TicketId, TicketSummary, TicketThread};
-use leptos::prelude::*;
+use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::{Date, Object, Reflect};
 
-/// Keeps `Shell::unread` (the launcher's badge) current while the panel is open: asks for the
-/// visitor's tickets at the list's pace (the first time one period after the panel opens), except
-/// while `paused` ("My tickets" is showing and counts for itself). Called while the panel is
-/// built, so it lives as long as the panel; a plain function, not a component (fewer bytes).
-pub fn unread_watch(paused: Memo<bool>) {
-    let api = expect_context::<Api>();
-    let Some(count) = use_context::<Shell>().map(|s| RwSignal::<u32>::from(s.unread)) else {
-        return;
-    };
-    let poll = Poll::start(use_context::<PollEvery>().unwrap_or_default().list);
-    // Only on beats: the first look is one period after the panel opens (opening it costs no
-    // request), and a change of visitor or tab asks nothing by itself.
-    let mut first = true;
-    effect(move || {
-        poll.track();
-        let anonymous = untrack(|| api.visitor()) == Visitor::Anonymous;
-        if std::mem::take(&mut first) || paused.get_untracked() || anonymous {
-            return;
-        }
-        let api = api.clone();
-        leptos::task::spawn_local(async move {
-            let answer = api.list_tickets().await;
-            poll.report(answer.is_ok());
-            if let Ok(list) = answer {
-                meet(&api, &list.tickets);
-                let now = unread(&api, &list.tickets).len() as u32;
-                if count
-                    .try_get_untracked()
-                    .is_some_and(|before| before != now)
-                {
-                    count.set(now);
-                }
-            }
-        });
-    });
+/// "Last seen" of a ticket filed from this browser whose thread was not opened since: seen as it
+/// was filed, at its `created_at` by the helpdesk's clock (this browser's may be off).
+const FILED_HERE: f64 = -1.0;
+
+thread_local! {
+    /// "Last seen" of visitors who never opened the widget in this browser, by storage key: kept
+    /// for this page only, since nothing is stored before the visitor opens the widget.
+    static UNSTORED: RefCell<Vec<(String, Object)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Marks ticket `id` as seen up to `instant` (ms since the epoch); never moves backwards.
 pub fn mark_seen(api: &Api, id: TicketId, instant: f64) {
-    let seen = seen(api);
-    if last_seen(&seen, id).is_some_and(|before| before >= instant) {
+    let (seen, _) = seen(api);
+    if stored_instant(&seen, id).is_some_and(|before| before >= instant) {
         return;
     }
-    _ = Reflect::set(
-        &seen,
-        &JsValue::from_str(&id.to_string()),
-        &JsValue::from_f64(instant),
-    );
-    save_object(&visitor_key(api, "seen"), &seen);
+    put(&seen, id, instant);
+    keep(api, &seen, true);
 }
 
-/// Counts the tickets the visitor has never met as seen as they are now.
-pub fn meet(api: &Api, tickets: &[TicketSummary]) {
-    let seen = seen(api);
+/// Notes that the visitor just filed ticket `id` here: what support adds later is news. Straight
+/// to storage (the form that calls this is the first screen's: it must stay small).
+pub fn mark_filed(api: &Api, id: TicketId) {
+    let key = visitor_key(api, "seen");
+    let seen = load_object(&key).unwrap_or_default();
+    put(&seen, id, FILED_HERE);
+    save_object(&key, &seen);
+}
+
+/// Counts the tickets the visitor has never met as seen as they are now. `store`: the visitor
+/// has opened the widget, so what is learnt may be written (else it is, only if something of
+/// theirs already is).
+pub fn meet(api: &Api, tickets: &[TicketSummary], store: bool) {
+    let (seen, stored) = seen(api);
     let mut met = false;
     for ticket in tickets {
-        if last_seen(&seen, ticket.id).is_none() {
-            let now = changed(ticket).unwrap_or(0.0);
-            _ = Reflect::set(
-                &seen,
-                &JsValue::from_str(&ticket.id.to_string()),
-                &JsValue::from_f64(now),
-            );
+        if stored_instant(&seen, ticket.id).is_none() {
+            put(&seen, ticket.id, changed(ticket).unwrap_or(0.0));
             met = true;
         }
     }
-    if met {
-        save_object(&visitor_key(api, "seen"), &seen);
+    if met || (store && !stored) {
+        keep(api, &seen, store || stored);
     }
 }
 
 /// The tickets that changed since the visitor last saw them, in list order.
 pub fn unread(api: &Api, tickets: &[TicketSummary]) -> Vec<TicketId> {
-    let seen = seen(api);
+    let (seen, _) = seen(api);
     tickets
         .iter()
-        .filter(|t| match (changed(t), last_seen(&seen, t.id)) {
-            (Some(changed), Some(seen)) => changed > seen,
-            _ => false,
+        .filter(|t| {
+            let seen = match stored_instant(&seen, t.id) {
+                Some(FILED_HERE) => instant(t.created_at.as_deref()),
+                other => other,
+            };
+            matches!((changed(t), seen), (Some(changed), Some(seen)) if changed > seen)
         })
         .map(|t| t.id)
         .collect()
+}
+
+/// Up to when the visitor had seen `thread` before now (ms since the epoch); `None` when never.
+pub fn last_seen(api: &Api, thread: &TicketThread) -> Option<f64> {
+    match stored_instant(&seen(api).0, thread.ticket.id)? {
+        FILED_HERE => instant(thread.ticket.created_at.as_deref()),
+        seen => Some(seen),
+    }
 }
 
 /// The newest instant a thread shows: its last change or its newest reply.
@@ -114,11 +100,45 @@ pub fn newest(thread: &TicketThread) -> Option<f64> {
         .reduce(f64::max)
 }
 
-fn seen(api: &Api) -> Object {
-    load_object(&visitor_key(api, "seen")).unwrap_or_default()
+/// The visitor's "last seen" object, and whether it is the stored one.
+fn seen(api: &Api) -> (Object, bool) {
+    let key = visitor_key(api, "seen");
+    if let Some(stored) = load_object(&key) {
+        return (stored, true);
+    }
+    let kept = UNSTORED.with(|kept| {
+        kept.borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, seen)| seen.clone())
+    });
+    (kept.unwrap_or_default(), false)
 }
 
-fn last_seen(seen: &Object, id: TicketId) -> Option<f64> {
+/// Keeps `seen` as the visitor's: in storage when `store`, else in memory for this page.
+fn keep(api: &Api, seen: &Object, store: bool) {
+    let key = visitor_key(api, "seen");
+    UNSTORED.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        kept.retain(|(k, _)| *k != key);
+        if !store {
+            kept.push((key.clone(), seen.clone()));
+        }
+    });
+    if store {
+        save_object(&key, seen);
+    }
+}
+
+fn put(seen: &Object, id: TicketId, instant: f64) {
+    _ = Reflect::set(
+        seen,
+        &JsValue::from_str(&id.to_string()),
+        &JsValue::from_f64(instant),
+    );
+}
+
+fn stored_instant(seen: &Object, id: TicketId) -> Option<f64> {
     Reflect::get(seen, &JsValue::from_str(&id.to_string()))
         .ok()?
         .as_f64()
@@ -129,7 +149,7 @@ fn changed(ticket: &TicketSummary) -> Option<f64> {
 }
 
 /// An RFC 3339 instant as ms since the epoch.
-fn instant(text: Option<&str>) -> Option<f64> {
+pub(crate) fn instant(text: Option<&str>) -> Option<f64> {
     Some(Date::parse(text?)).filter(|ms| ms.is_finite())
 }
 
@@ -137,42 +157,55 @@ fn instant(text: Option<&str>) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::identity::Identity;
-    use crate::test_support::{FakeProxy, Page, fresh_base, one_ticket, tick, until};
-    use std::time::Duration;
+    use crate::test_support::fresh_base;
+    use helpdock_wire::Priority;
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    #[test]
-    async fn the_badge_follows_the_list_while_the_panel_is_open_elsewhere() {
-        let proxy = FakeProxy::install();
-        proxy.answer("tickets_list.php", 200, one_ticket());
-        let api = Api::new(&fresh_base("unread-watch"), None);
-        api.set_identity(Identity::new("ann@example.com", None, None, "ab12").ok());
-        mark_seen(&api, TicketId(42), Date::parse("2026-11-21T10:00:00Z"));
-        let shell = Shell::new(None);
-        shell.open.set(true);
-        let paused = RwSignal::new(false);
-        let page = Page::new();
-        let mounted = leptos::mount::mount_to(page.root.clone(), {
-            let (api, shell) = (api.clone(), shell.clone());
-            move || {
-                provide_context(api);
-                provide_context(shell);
-                provide_context(PollEvery {
-                    thread: Duration::from_millis(20),
-                    list: Duration::from_millis(20),
-                });
-                unread_watch(crate::reactive::memo(move || paused.get()))
-            }
-        });
-        until("the count", || shell.unread.get_untracked() == 1).await;
-
-        paused.set(true);
-        tick().await;
-        let asked = proxy.calls_to("tickets_list.php").len();
-        for _ in 0..5 {
-            tick().await;
+    fn summary(id: u64, created: &str, updated: &str) -> TicketSummary {
+        TicketSummary {
+            id: TicketId(id),
+            subject: "s".into(),
+            status: "open".into(),
+            priority: Priority::Medium,
+            created_at: Some(created.into()),
+            updated_at: Some(updated.into()),
         }
-        assert_eq!(proxy.calls_to("tickets_list.php").len(), asked, "paused");
-        drop(mounted);
+    }
+
+    #[test]
+    fn a_ticket_filed_here_is_news_once_it_changes_after_filing() {
+        let api = Api::new(&fresh_base("filed-here"), None);
+        mark_filed(&api, TicketId(5));
+        let filed = summary(5, "2026-11-20T09:00:00Z", "2026-11-20T09:00:00Z");
+        assert!(
+            unread(&api, std::slice::from_ref(&filed)).is_empty(),
+            "as filed"
+        );
+        let answered = summary(5, "2026-11-20T09:00:00Z", "2026-11-20T09:05:00Z");
+        meet(&api, std::slice::from_ref(&answered), true);
+        assert_eq!(
+            unread(&api, std::slice::from_ref(&answered)),
+            [TicketId(5)],
+            "met stays filed"
+        );
+    }
+
+    #[test]
+    fn before_the_widget_is_opened_nothing_is_stored_and_news_still_counts() {
+        let api = Api::new(&fresh_base("unstored"), None);
+        api.set_identity(Identity::new("ann@example.com", None, None, "ab12").ok());
+        let key = visitor_key(&api, "seen");
+        let first = summary(7, "2026-11-20T09:00:00Z", "2026-11-21T10:00:00Z");
+        meet(&api, std::slice::from_ref(&first), false);
+        assert!(unread(&api, std::slice::from_ref(&first)).is_empty());
+        let later = summary(7, "2026-11-20T09:00:00Z", "2026-11-21T11:00:00Z");
+        meet(&api, std::slice::from_ref(&later), false);
+        assert_eq!(unread(&api, std::slice::from_ref(&later)), [TicketId(7)]);
+        assert!(load_object(&key).is_none(), "nothing stored");
+
+        // Opening the widget stores what this page learnt.
+        meet(&api, std::slice::from_ref(&later), true);
+        assert!(load_object(&key).is_some());
+        assert_eq!(unread(&api, std::slice::from_ref(&later)), [TicketId(7)]);
     }
 }

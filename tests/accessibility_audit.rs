@@ -1,14 +1,16 @@
 //! A visitor who relies on assistive technology can use every state of the widget: axe-core finds
-//! no violation in the closed launcher, the form, the form showing errors, the confirmation, "My
-//! tickets" and a thread, in the light theme, the dark theme (`prefers-color-scheme: dark`) and
-//! right-to-left Arabic. A screenshot of each state is saved as
-//! `artifacts/e2e/accessibility_audit/<state>-<theme>.png`.
+//! no violation in the closed launcher, the empty "My tickets", the form, the form showing
+//! errors, the confirmation, "My tickets", a thread, the launcher with an unread reply and the
+//! thread opened at it, in the light theme, the dark theme and right-to-left Arabic. The light
+//! and Arabic walks are on the demo shop, which sets no theme, with the visitor's system in dark
+//! mode: the widget stays light. The dark walk is on a page whose tag says `data-theme="auto"`.
+//! A screenshot of each state is saved as `artifacts/e2e/accessibility_audit/<state>-<theme>.png`.
 
 use fantoccini::Client;
 use helpdock_e2e::audit::{Violation, axe_violations, save_state_screenshot};
 use helpdock_e2e::cdp::emulate_color_scheme;
 use helpdock_e2e::widget::FIND_ROOT;
-use helpdock_e2e::{DemoStack, Widget, with_browser};
+use helpdock_e2e::{DemoStack, HostPages, Widget, with_browser};
 use serde_json::Value;
 
 const STORY: &str = "accessibility_audit";
@@ -54,10 +56,29 @@ async fn panel_is_rtl(client: &Client) -> bool {
         == Value::Bool(true)
 }
 
-/// Walks one theme through every state, filing one ticket on the way.
-async fn walk_states(client: &Client, url: &str, theme: &'static str, findings: &mut Vec<Finding>) {
-    emulate_color_scheme(client, if theme == "dark" { "dark" } else { "light" }).await;
+/// The panel's background colour.
+async fn panel_background(w: &Widget) -> Value {
+    w.eval("return getComputedStyle($('panel')).backgroundColor;")
+        .await
+}
+
+/// Walks one theme through every state, filing one ticket on the way; support answers it.
+async fn walk_states(
+    client: &Client,
+    stack: &DemoStack,
+    url: &str,
+    theme: &'static str,
+    findings: &mut Vec<Finding>,
+) {
+    // The visitor's system is dark in every walk: only the dark walk's page asks to follow it.
+    emulate_color_scheme(client, "dark").await;
     client.goto(url).await.expect("open the host page");
+    // A first-time visitor: no guest pass from an earlier walk on this page's origin.
+    client
+        .execute("localStorage.clear();", vec![])
+        .await
+        .expect("clear localStorage");
+    client.refresh().await.expect("reload the host page");
     let w = Widget::new(client);
     w.find("launcher").await;
     if theme == "rtl" {
@@ -82,7 +103,15 @@ async fn walk_states(client: &Client, url: &str, theme: &'static str, findings: 
 
     w.click("launcher").await;
     w.find("field-custom-1").await;
+    let background = panel_background(&w).await;
+    let light = background == "rgb(255, 255, 255)";
+    assert_eq!(light, theme != "dark", "{theme}: the panel is {background}");
     check(client, findings, "form", theme).await;
+
+    w.click("tab-history").await;
+    w.find("empty-new-ticket").await;
+    check(client, findings, "history-empty", theme).await;
+    w.click("tab-new").await;
 
     w.click("submit-ticket").await;
     w.find("error-subject").await;
@@ -109,16 +138,41 @@ async fn walk_states(client: &Client, url: &str, theme: &'static str, findings: 
     w.click("reply-send").await;
     w.wait_for_count("thread-message", 2).await;
     check(client, findings, "thread", theme).await;
+
+    w.click("close-panel").await;
+    stack.add_reply(&id, true, "It is the burr: a new one is on its way.");
+    client.refresh().await.expect("reload the host page");
+    if theme == "rtl" {
+        client
+            .execute("Helpdock('setLocale', 'ar');", vec![])
+            .await
+            .expect("Helpdock('setLocale', 'ar')");
+    }
+    w.find("unread-badge").await;
+    check(client, findings, "closed-unread", theme).await;
+    w.click("launcher").await;
+    w.find("new-divider").await;
+    check(client, findings, "thread-new", theme).await;
 }
 
 #[tokio::test]
 async fn every_state_passes_axe_in_light_dark_and_rtl() {
-    let stack = DemoStack::start();
-    let url = stack.url.clone();
+    let pages = HostPages::start();
+    let stack = std::sync::Arc::new(DemoStack::start_for_origin(&pages.origin));
+    let shop = stack.url.clone();
+    let auto = pages.serve(
+        "/auto.html",
+        format!(
+            r#"<!doctype html><html lang="en"><head><title>A shop that follows the system</title></head>
+               <body><h1>A shop</h1><script async src="{}widget.js" data-site="demo" data-theme="auto"></script></body></html>"#,
+            stack.proxy_url
+        ),
+    );
+    let walks = stack.clone();
     with_browser(move |client| async move {
         let mut findings = Vec::new();
-        for theme in ["light", "dark", "rtl"] {
-            walk_states(&client, &url, theme, &mut findings).await;
+        for (theme, url) in [("light", &shop), ("dark", &auto), ("rtl", &shop)] {
+            walk_states(&client, &walks, url, theme, &mut findings).await;
         }
         let failed: Vec<&Finding> = findings
             .iter()
@@ -139,5 +193,5 @@ async fn every_state_passes_axe_in_light_dark_and_rtl() {
         );
     })
     .await;
-    drop(stack);
+    drop(pages);
 }

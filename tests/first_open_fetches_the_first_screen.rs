@@ -1,8 +1,8 @@
 //! A visitor on an English shop page opens the widget: her browser has fetched the loader, the
-//! glue, the main wasm and the stylesheet, and no chunk. Once the panel is open, the launcher's
-//! unread watch arrives, and "My tickets", the thread and the reader of refusals arrive while the
-//! browser is idle, before she needs them. The page asks for German: the German words arrive, and
-//! no other language.
+//! glue, the main wasm and the stylesheet, and no chunk. Once the panel is open, "My tickets", the
+//! thread, the reader of refusals and the form's send path arrive while the browser is idle,
+//! before she needs them; the launcher's unread watch never does (she has neither an identity nor
+//! a guest pass). The page asks for German: the German words arrive, and no other language.
 
 use fantoccini::Client;
 use helpdock_e2e::widget::Deadline;
@@ -55,9 +55,8 @@ async fn the_first_open_fetches_the_first_screen_and_the_rest_comes_later() {
         w.click("launcher").await;
         w.find("field-custom-1").await;
         let first = wasm_fetched(&client).await;
-        // The open panel starts the unread watch; the prefetch waits for an idle browser: by now
-        // it may have begun, but only with these.
-        let later = ["history", "thread", "refusal", "unread-watch"];
+        // The prefetch waits for an idle browser: by now it may have begun, but only with these.
+        let later = ["history", "thread", "refusal", "submit"];
         // `helpdock_widget_bg.<hash>.wasm` (scripts/name-first-screen.mjs).
         let main = |f: &String| f.starts_with("helpdock_widget_bg.");
         assert!(
@@ -69,7 +68,7 @@ async fn the_first_open_fetches_the_first_screen_and_the_rest_comes_later() {
         );
 
         // Prefetched, unasked: "My tickets" (the list and the thread, and what they share), the
-        // reader of refusals, and the unread watch the open panel started.
+        // reader of refusals and the send path.
         let prefetched = wait_for_chunks(
             &client,
             &[
@@ -77,10 +76,14 @@ async fn the_first_open_fetches_the_first_screen_and_the_rest_comes_later() {
                 "thread.",
                 "history_thread.",
                 "refusal.",
-                "unread-watch.",
+                "submit.",
             ],
         )
         .await;
+        assert!(
+            prefetched.iter().all(|f| !f.starts_with("unread-watch")),
+            "no unread watch for a visitor nobody knows: {prefetched:?}"
+        );
         w.click("tab-history").await;
         w.find("empty-history").await;
         assert_eq!(

@@ -37,7 +37,7 @@ async fn a_guest_draft_survives_a_reload_and_is_sent_once() {
         let draft = [
             ("field-subject", "Second: grinder"),
             ("field-message", "The grinder hums but does not grind."),
-            ("field-company", "Dee's Diner"),
+            ("field-name", "Dee Diner"),
             ("field-custom-1", "ORD-8008"),
         ];
         w.fill(&draft).await;

@@ -75,6 +75,7 @@ pub(crate) fn text_input(
             <textarea
                 id=id.clone()
                 rows="5"
+                dir="auto"
                 data-testid=spec.testid
                 aria-required=spec.required.to_string()
                 aria-invalid=invalid(errors, spec.key)
@@ -88,6 +89,7 @@ pub(crate) fn text_input(
             <input
                 id=id.clone()
                 type=spec.kind
+                dir="auto"
                 data-testid=spec.testid
                 autocomplete=spec.autocomplete
                 aria-required=spec.required.to_string()
@@ -101,7 +103,7 @@ pub(crate) fn text_input(
         .into_any()
     };
     view! {
-        <div class="hd-field">
+        <div class="hd-field" data-field=spec.key>
             <label for=id>{use_i18n().text(spec.label)} {required_mark(spec.required)}</label>
             {control}
             {field_error(errors, spec.key.to_owned())}
@@ -181,7 +183,7 @@ pub(crate) fn category_select(
             .collect_view()
     };
     view! {
-        <div class="hd-field">
+        <div class="hd-field" data-field="category_id">
             <label for="hd-category_id">{t.text(|s| s.category)}</label>
             <select
                 id="hd-category_id"
@@ -212,7 +214,7 @@ pub(crate) fn priority_select(
         }
     });
     view! {
-        <div class="hd-field">
+        <div class="hd-field" data-field="priority">
             <label for="hd-priority">{t.text(|s| s.priority)}</label>
             <select
                 id="hd-priority"
@@ -261,7 +263,7 @@ pub(crate) fn custom_field_input(
                             prop:checked=move || current() == "1"
                             on:change:target=move |ev| set(if ev.target().checked() { "1" } else { "0" }.into())
                         />
-                        <span>{name} {required_mark(required)}</span>
+                        <span><bdi>{name}</bdi> {required_mark(required)}</span>
                     </label>
                     {field_error(errors, key)}
                 </div>
@@ -272,6 +274,7 @@ pub(crate) fn custom_field_input(
             <textarea
                 id=dom_id.clone()
                 rows="3"
+                dir="auto"
                 data-testid=testid
                 aria-required=required.to_string()
                 aria-invalid=aria_invalid
@@ -313,6 +316,7 @@ pub(crate) fn custom_field_input(
                 <input
                     id=dom_id.clone()
                     type=input_type
+                    dir="auto"
                     inputmode=input_mode
                     data-testid=testid
                     aria-required=required.to_string()
@@ -327,7 +331,7 @@ pub(crate) fn custom_field_input(
     };
     view! {
         <div class="hd-field">
-            <label for=dom_id>{name} {required_mark(required)}</label>
+            <label for=dom_id><bdi>{name}</bdi> {required_mark(required)}</label>
             {control}
             {field_error(errors, key)}
         </div>

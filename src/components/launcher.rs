@@ -1,8 +1,11 @@
 //! The round button in the corner that opens and closes the panel, with the unread badge.
 
 use super::panel::panel;
+use crate::api::{Api, Visitor};
+use crate::chunks;
 use crate::i18n::{I18n, Strings, fill};
 use crate::joined;
+use crate::reactive::effect;
 use leptos::prelude::*;
 
 /// How an unread count reads (the badge's accessible text), in `s`'s language.
@@ -15,7 +18,8 @@ pub(crate) fn unread_text(s: &Strings, count: u32) -> String {
 
 /// The widget's root: the launcher button and, once first opened, the panel. `open` is also
 /// driven by the host page (`Helpdock('open')`); a new `generation` builds the panel afresh,
-/// forgetting everything typed. `unread` threads show as a badge on the button; with
+/// forgetting everything typed. `unread` tickets show as a badge on the button, kept by the
+/// unread watch from the moment the visitor is known, and are announced politely; with
 /// `no_button` (`data-launcher="off"`) the host page opens the panel itself.
 pub fn launcher(
     open: RwSignal<bool>,
@@ -25,6 +29,19 @@ pub fn launcher(
 ) -> impl IntoView {
     // The locale is chosen here, at the root, for every component below.
     let t = I18n::provide();
+    // Whether support answered is asked as soon as there is someone to ask about: a visitor the
+    // host page identified, or a guest pass from an earlier ticket.
+    let (api, owner, mut watching) = (expect_context::<Api>(), Owner::current(), false);
+    effect(move || {
+        if !watching && api.visitor() != Visitor::Anonymous {
+            watching = true;
+            // Under the launcher's owner, not this effect's: the watch outlives its runs.
+            if let Some(owner) = &owner {
+                owner.with(chunks::unread_watch);
+            }
+        }
+    });
+    let count = move || unread.get();
     // The panel is created on first open (no requests before the visitor asks for help), in the
     // visitor's language (its words may still be on their way), and then only hidden, so nothing
     // typed is lost when it is closed.
@@ -45,16 +62,24 @@ pub fn launcher(
         } else {
             s.open_support
         };
-        match unread.get() {
+        match count() {
             0 => action.to_owned(),
-            n => joined(&[action, " (", &unread_text(s, n), ")"]),
+            // A comma, not brackets: the count must read as a word of the name (axe checks the
+            // badge's digit is in it).
+            n => joined(&[action, ", ", &unread_text(s, n)]),
         }
     };
     let badge = move || {
-        let count = unread.get();
+        let count = count();
         (count > 0).then(|| {
             view! { <span class="hd-badge" data-testid="unread-badge" aria-hidden="true">{count}</span> }
         })
+    };
+    // Said once when it changes, while the visitor reads the page: a live region that is always
+    // there (one added with its text would not be read).
+    let news = move || match count() {
+        0 => String::new(),
+        n => unread_text(t.get(), n),
     };
     let launcher = (!no_button).then(|| {
         view! {
@@ -82,6 +107,7 @@ pub fn launcher(
     view! {
         // The panel comes first: it finds the launcher as its next sibling to give focus back.
         <div class="hd-root" lang=t.text(|s| s.lang) dir=t.text(|s| s.dir)>
+            <p class="hd-visually-hidden" role="status" data-testid="unread-news">{news}</p>
             {panel}
             {launcher}
         </div>
@@ -93,6 +119,7 @@ mod tests {
     use super::*;
     use crate::components::panel::tests::{FocusLog, press};
     use crate::test_support::{FakeProxy, Page, fresh_base, standard_answers, tick};
+    use helpdock_wire::TicketId;
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -101,6 +128,13 @@ mod tests {
         let en = crate::i18n::for_tag("en");
         assert_eq!(unread_text(en, 1), "1 unread reply");
         assert_eq!(unread_text(en, 3), "3 unread replies");
+        // The badge shows the digits: a name without them would not match what is seen.
+        for s in crate::i18n::LOCALES {
+            for n in [1, 2, 12] {
+                let said = unread_text(s, n);
+                assert!(said.contains(&n.to_string()), "{}: {said}", s.lang);
+            }
+        }
     }
 
     #[test]
@@ -114,14 +148,17 @@ mod tests {
         };
         assert!(!page.has("unread-badge"));
         assert_eq!(label(), "Open support");
-        widget.shell.unread.set(2);
+        assert_eq!(page.text("unread-news"), "");
+        widget.shell.set_unread(vec![TicketId(4), TicketId(5)]);
         tick().await;
         assert_eq!(page.text("unread-badge"), "2");
-        assert_eq!(label(), "Open support (2 unread replies)");
-        widget.shell.unread.set(0);
+        assert_eq!(label(), "Open support, 2 unread replies");
+        assert_eq!(page.text("unread-news"), "2 unread replies");
+        widget.shell.set_unread(vec![]);
         tick().await;
         assert!(!page.has("unread-badge"));
         assert_eq!(label(), "Open support");
+        assert_eq!(page.text("unread-news"), "");
     }
 
     #[test]

@@ -10,6 +10,9 @@ pub mod ticket_form;
 pub mod ticket_history;
 pub mod ticket_thread;
 
+#[cfg(test)]
+mod reply_loop_tests;
+
 /// A CSS class for a status word: `hd-status hd-status-<slug>`, where the slug keeps only
 /// `[a-z0-9-]` so an upstream word can never inject anything into the attribute.
 pub(crate) fn status_class(status: &str) -> String {

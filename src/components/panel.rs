@@ -1,9 +1,12 @@
 //! The card above the launcher: a modal dialog with a header, the two tabs, and their content.
 
+use super::launcher::unread_text;
 use super::ticket_form::ticket_form;
 use crate::chunks;
 use crate::i18n::{Message, use_i18n};
+use crate::joined;
 use crate::reactive::{effect, memo};
+use crate::shell::Shell;
 use helpdock_wire::TicketId;
 use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::prelude::*;
@@ -20,14 +23,32 @@ enum Tab {
 /// What Tab can reach in the dialog (those hidden are left out when it is used).
 const FOCUSABLE: &str = "a[href],button:not([disabled]),input:not([disabled]):not([tabindex='-1']),select:not([disabled]),textarea:not([disabled]),[tabindex='0']";
 
-/// The panel, a modal dialog; hidden (not unmounted) while `open` is false. On open focus moves
-/// to its selected tab; Tab and Shift+Tab stay inside; Esc closes it from anywhere inside; on
-/// close focus goes back to the launcher (or, without one, where it was).
+/// The panel, a modal dialog; hidden (not unmounted) while `open` is false. Opened with unread
+/// news it shows them: the one thread, or "My tickets" for several. On open focus moves to its
+/// selected tab; Tab and Shift+Tab stay inside; Esc closes it from anywhere inside; on close focus
+/// goes back to the launcher (or, without one, where it was).
 pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
     let t = use_i18n();
     // The panel is built on first open: "My tickets", the thread and the reader of refusals can
     // come now, unhurried.
     chunks::prefetch();
+    let shell = use_context::<Shell>();
+    let unread: Option<RwSignal<u32>> = shell.as_ref().map(|s| s.unread.clone().into());
+    let tab = RwSignal::new(Tab::New);
+    // The ticket "My tickets" shows as a thread; set from the list or from a confirmation.
+    let selected = RwSignal::new(None::<TicketId>);
+    let to_news = move || {
+        let news = shell
+            .as_ref()
+            .map(Shell::unread_tickets)
+            .unwrap_or_default();
+        if !news.is_empty() {
+            // One ticket: its thread; several: the list, where each is marked.
+            selected.set(news.first().copied().filter(|_| news.len() == 1));
+            tab.set(Tab::History);
+        }
+    };
+    to_news();
     let dialog = NodeRef::<leptos::html::Section>::new();
     // Where focus goes back on close when there is no launcher: where it was on open.
     let mut before: Option<HtmlElement> = None;
@@ -39,6 +60,7 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
             return;
         };
         if now && was_open != Some(true) {
+            to_news();
             before = document().active_element().and_then(|e| e.dyn_into().ok());
             // After the update that shows the panel has run: a hidden element takes no focus.
             queue_microtask(move || focus_selected_tab(&dialog));
@@ -78,11 +100,11 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
             });
         }
     };
-    let tab = RwSignal::new(Tab::New);
     // A memo, so choosing "My tickets" again does not mount the list afresh.
     let on_history = memo(move || tab.get() == Tab::History);
-    // The ticket "My tickets" shows as a thread; set from the list or from a confirmation.
-    let selected = RwSignal::new(None::<TicketId>);
+    let in_thread = move || on_history.get() && selected.with(Option::is_some);
+    // "My tickets" says how many of its tickets have news.
+    let count = move || unread.map_or(0, |u| u.get());
 
     let show_ticket = Callback::new(move |id: TicketId| {
         selected.set(Some(id));
@@ -96,6 +118,16 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
                 class="hd-tab"
                 data-testid=testid
                 aria-selected=move || (tab.get() == which).to_string()
+                // "My tickets" counts its tickets with news: the stylesheet shows `data-count`
+                // as a pill, and the name says it in words.
+                data-count=move || (which == Tab::History).then(|| count().to_string())
+                aria-label=move || {
+                    let n = count();
+                    (which == Tab::History && n > 0).then(|| {
+                        let s = t.get();
+                        joined(&[label(s), ", ", &unread_text(s, n)])
+                    })
+                }
                 on:click=move |_| {
                     if which == Tab::History && tab.get_untracked() == Tab::History {
                         // A second click on "My tickets" goes back to the list.
@@ -112,6 +144,7 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
     view! {
         <section
             class="hd-panel"
+            class:hd-panel-thread=in_thread
             data-testid="panel"
             node_ref=dialog
             hidden=move || !open.get()
@@ -140,8 +173,6 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
                 {tab_button(Tab::New, |s| s.new_ticket, "tab-new")}
                 {tab_button(Tab::History, |s| s.my_tickets, "tab-history")}
             </nav>
-            // The launcher's unread count, while "My tickets" is not there to keep it.
-            {chunks::unread_watch(on_history)}
             <div class="hd-body">
                 <div role="tabpanel" hidden=move || tab.get() != Tab::New>
                     {ticket_form(show_ticket)}
@@ -149,7 +180,7 @@ pub fn panel(open: RwSignal<bool>, on_close: Callback<()>) -> impl IntoView {
                 // Mounted afresh on each visit, so the list is always current.
                 {move || on_history.get().then(|| view! {
                     <div role="tabpanel">
-                        {chunks::history(selected)}
+                        {chunks::history(selected, Callback::new(move |()| tab.set(Tab::New)))}
                     </div>
                 })}
             </div>

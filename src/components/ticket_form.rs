@@ -3,6 +3,9 @@
 mod draft;
 #[cfg(test)]
 mod draft_tests;
+mod submit;
+
+pub use submit::Submit;
 
 use super::confirmation::confirmation;
 use super::error_view::error_view;
@@ -11,19 +14,27 @@ use super::form_fields::{
     text_input,
 };
 use crate::api::{Api, ApiError, Findings};
-use crate::drafts::event_detail;
+use crate::chunks;
 use crate::i18n::use_i18n;
 use crate::load::load;
 use crate::reactive::{effect, memo};
 use crate::sending::DurableSend;
 use crate::shell::Shell;
 use draft::Draft;
-use helpdock_wire::validate::{custom_field_key, new_ticket_problems};
-use helpdock_wire::{NewTicket, TicketCreated, TicketId};
+use helpdock_wire::validate::custom_field_key;
+use helpdock_wire::{NewTicket, OptionalField, TicketId};
 use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
+use std::cell::RefCell;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::Reflect;
+use web_sys::{Element, HtmlElement};
+
+thread_local! {
+    /// The form element its last submit event named, for focusing the field to fix (a plain cell:
+    /// a `NodeRef` would cost the first screen more). The page has one ticket form at a time.
+    static SUBMITTED: RefCell<Option<Element>> = const { RefCell::new(None) };
+}
 
 /// The ticket form, or the confirmation once a ticket is filed. What the visitor types is kept
 /// as a draft ([`crate::drafts`]) until the proxy confirms the ticket; a send that could not
@@ -60,46 +71,43 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         memo(move || failure.with(|f| f.as_ref().map(ApiError::findings).unwrap_or_default()))
             .into();
     let created = RwSignal::new(None::<TicketId>);
-
-    // Checked with the wire rules, then sent under the draft's key (a new one for a new draft).
-    let send = UnsyncCallback::new({
-        let api = api.clone();
-        move |()| {
-            if sends.busy() {
-                return;
-            }
-            let known_fields = fields.get_untracked().and_then(Result::ok);
-            let ticket = draft.ticket(identity.get_untracked().as_ref(), known_fields.as_ref());
-            let problems = new_ticket_problems(&ticket, known_fields.as_ref());
-            if !problems.is_empty() {
-                failure.set(Some(ApiError::invalid(problems)));
-                return;
-            }
-            let key = sends.attempt_key();
-            draft.save(&api);
-            let (api, shell) = (api.clone(), shell.clone());
-            let request = {
-                let api = api.clone();
-                async move { api.create_ticket(&ticket, &key).await }
-            };
-            let on_sent = {
-                let api = api.clone();
-                move |done: TicketCreated| {
-                    draft.clear_ticket(&api);
-                    created.set(Some(done.ticket_id));
-                    if let Some(shell) = &shell {
-                        shell.emit("ticketCreated", &event_detail(&[("id", done.ticket_id.0)]));
-                    }
-                }
-            };
-            sends.start(
-                request,
-                move || created.is_disposed(),
-                on_sent,
-                move || draft.save(&api),
-            );
+    // A refusal about fields takes the visitor to the first one marked (the summary above the
+    // form stays, for screen readers); any other failure, said beside Send, is scrolled into view
+    // with it. `failure` notifies on every set, so each Send does.
+    effect(move || {
+        failure.track();
+        if !waiting.get() && failure.with_untracked(Option::is_none) {
+            return;
         }
+        let form = SUBMITTED.with(|form| form.borrow().clone());
+        let about_fields = errors.with_untracked(|e| !e.is_empty());
+        // Once the fields show their marks, or the word beside Send is there.
+        request_animation_frame(move || {
+            let Some(form) = form else { return };
+            if !about_fields {
+                if let Some(send) = form.last_element_child() {
+                    send.scroll_into_view_with_bool(false);
+                }
+                return;
+            }
+            let first = form.query_selector("[aria-invalid=true]").ok().flatten();
+            if let Some(first) = first.and_then(|f| f.dyn_into::<HtmlElement>().ok()) {
+                _ = first.focus();
+            }
+        });
     });
+
+    // Checked and sent by the send path, a chunk of its own ([`Submit`]).
+    let submit = Submit {
+        api: api.clone(),
+        shell: shell.clone(),
+        draft,
+        sends,
+        fields,
+        identity,
+        created,
+    };
+    let send = UnsyncCallback::new(move |()| chunks::submit_ticket(submit.clone()));
     sends.resend_when_online(send);
     if resume {
         // Sent before the page went away, answer unknown: again under its key, once the form
@@ -127,9 +135,27 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
             }
         });
     }
+    // Whether the site's form asks `field`: not until the fields say (so nothing appears and
+    // goes), always when they could not be had (the form as it always was).
+    let asks = move |field: OptionalField| match fields.get() {
+        Some(Ok(known)) => known.asks(field),
+        Some(Err(_)) => true,
+        None => false,
+    };
+    // The fields asked, for the stylesheet, which hides the others (cheaper than a view each).
+    let ask_words = move || {
+        let mut words = String::new();
+        for field in OptionalField::ALL.into_iter().filter(|f| asks(*f)) {
+            words.push_str(field.as_str());
+            words.push(' ');
+        }
+        words
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let form = ev.target().and_then(|t| t.dyn_into().ok());
+        SUBMITTED.with(|submitted| *submitted.borrow_mut() = form);
         send.run(());
     };
     // Every control's own handler has updated the draft by the time the event gets here.
@@ -163,7 +189,12 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
             let t = t.get();
             e.iter()
                 .filter(|(key, _)| {
-                    !NewTicket::FORM_FIELDS.contains(&key.as_str()) && !shown.contains(key)
+                    let field = OptionalField::ALL.into_iter().find(|f| f.key() == *key);
+                    let placed = match field {
+                        Some(field) => asks(field),
+                        None => NewTicket::FORM_FIELDS.contains(&key.as_str()),
+                    };
+                    !placed && !shown.contains(key)
                 })
                 .map(|(_, finding)| t.finding(finding))
                 .collect()
@@ -173,6 +204,7 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
         })
     };
 
+    let about_fields = move || errors.with(|e| !e.is_empty());
     // What the host site vouched for is shown, not typed.
     let signed_email = Some(memo(move || {
         identity.with(|i| i.as_ref().map(|i| i.email().to_owned()))
@@ -183,14 +215,13 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
 
     let form = move || {
         view! {
-            <form class="hd-form" novalidate on:submit=on_submit on:input=move |ev| on_typed.run(ev) on:change=move |ev| on_typed.run(ev)>
-                {move || failure.get().map(|error| error_view(error, "form-error"))}
+            <form class="hd-form" novalidate data-ask=ask_words on:submit=on_submit on:input=move |ev| on_typed.run(ev) on:change=move |ev| on_typed.run(ev)>
+                // A refusal about fields is summed up above them; any other is said beside Send.
+                {move || failure.get().filter(|_| about_fields()).map(|error| error_view(error, "form-error"))}
                 {unplaced}
-                {move || waiting.get().then(|| view! {
-                    <p class="hd-alert" role="alert" data-testid="form-pending">{t.text(|s| s.not_sent_yet)}</p>
-                })}
                 {text_input(&EMAIL, draft.email, signed_email, errors)}
-                <div class="hd-row">
+                // What the site does not ask (`data-ask`) the stylesheet hides, rows left empty too.
+                <div class="hd-row hd-row-who">
                     {text_input(&NAME, draft.name, signed_name, errors)}
                     {text_input(&COMPANY, draft.company, None, errors)}
                 </div>
@@ -199,7 +230,7 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                 <div class="hd-honeypot" aria-hidden="true">
                     <label>"Website" <input type="text" tabindex="-1" autocomplete="off" bind:value=draft.website/></label>
                 </div>
-                <div class="hd-row">
+                <div class="hd-row hd-row-sort">
                     {category_select(categories, draft.category, errors)}
                     {priority_select(draft.priority, errors)}
                 </div>
@@ -213,11 +244,16 @@ pub fn ticket_form(on_show_ticket: Callback<TicketId>) -> impl IntoView {
                     Some(Err(error)) => error_view(error, "fields-error").into_any(),
                     None => ().into_any(),
                 }}
+                {move || failure.get().filter(|_| !about_fields()).map(|error| error_view(error, "form-error"))}
+                {move || waiting.get().then(|| view! {
+                    <p class="hd-alert" role="alert" data-testid="form-pending">{t.text(|s| s.not_sent_yet)}</p>
+                })}
+                // Never `disabled` while sending: focus stays on it, beside what it says next.
                 <button
                     type="submit"
                     class="hd-button hd-submit"
                     data-testid="submit-ticket"
-                    disabled=move || sending.get()
+                    aria-disabled=move || sending.get().to_string()
                     aria-busy=move || sending.get().to_string()
                 >
                     {move || if sending.get() { t.get().sending } else { t.get().send_ticket }}

@@ -5,7 +5,7 @@ use super::refocus::keep_focus;
 use super::status_class;
 use crate::api::{Api, ApiError, Visitor};
 use crate::chunks;
-use crate::i18n::{around, priority, use_i18n};
+use crate::i18n::{around, use_i18n};
 use crate::load::load;
 use crate::polling::{Poll, PollEvery};
 use crate::reactive::{effect, memo};
@@ -26,12 +26,19 @@ enum ListState {
 }
 
 /// Lists the visitor's tickets, or shows the `selected` one: all of a verified visitor's, the
-/// guest pass's for a guest, and for anyone else a word on where tickets will appear. The list
-/// asks again while on screen ([`Poll`]); tickets with news since the visitor last saw their
-/// thread are marked, and counted into `Shell::unread` for the launcher's badge.
-pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
+/// guest pass's for a guest, and for anyone else a word on where tickets will appear (with
+/// `on_new`'s way to file one, as an empty list has). The list asks again while on screen
+/// ([`Poll`]); tickets with news since the visitor last saw their thread are marked, and counted
+/// into `Shell::unread` for the launcher's badge.
+pub fn ticket_history(selected: RwSignal<Option<TicketId>>, on_new: Callback<()>) -> impl IntoView {
     let api = expect_context::<Api>();
-    let unread_count: Option<RwSignal<u32>> = use_context::<Shell>().map(|s| s.unread.into());
+    let shell = use_context::<Shell>();
+    if let Some(listing) = shell.as_ref().map(|s| s.listing.clone()) {
+        // The launcher's watch need not ask while this list does (an `Arc` signal: it outlives
+        // this component's own, which may be gone by the time the cleanup runs).
+        listing.set(true);
+        on_cleanup(move || listing.set(false));
+    }
     let t = use_i18n();
     // Follows `identify`, `reset`, and a guest pass arriving or being refused.
     let visitor = memo({
@@ -56,7 +63,7 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
                         let answer = api.list_tickets().await;
                         poll.report(answer.is_ok());
                         if let Ok(list) = &answer {
-                            unread::meet(&api, &list.tickets);
+                            unread::meet(&api, &list.tickets, true);
                         }
                         Some(answer)
                     }
@@ -85,12 +92,12 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
         tickets.with(|tickets| unread::unread(&api, tickets))
     });
     // Only from a list that loaded: a failed poll keeps the count where it was.
-    if let Some(count) = unread_count {
+    if let Some(shell) = shell {
         effect(move || {
             let listed = matches!(state.get(), ListState::Ready | ListState::Empty);
-            let now = unread_ids.with(Vec::len) as u32;
-            if listed && count.get_untracked() != now {
-                count.set(now);
+            let now = unread_ids.get();
+            if listed {
+                shell.set_unread(now);
             }
         });
     }
@@ -102,7 +109,10 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
     move || {
         match (visitor.get(), selected.get()) {
         (Visitor::Anonymous, _) => view! {
-            <p class="hd-empty" data-testid="empty-history">{t.text(|s| s.history_anonymous)}</p>
+            <div class="hd-empty" data-testid="empty-history">
+                <p>{t.text(|s| s.history_anonymous)}</p>
+                {new_ticket_button(on_new)}
+            </div>
         }
         .into_any(),
         (_, Some(id)) => chunks::thread(id, on_back, on_replied, Some(on_seen)).into_any(),
@@ -113,7 +123,7 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
                         Visitor::Verified(identity) => {
                             view! {
                                 {t.text(|s| around(s.tickets_for, "{email}").0)}
-                                <strong>{identity.email().to_owned()}</strong>
+                                <strong dir="auto">{identity.email().to_owned()}</strong>
                                 {t.text(|s| around(s.tickets_for, "{email}").1)}
                             }
                             .into_any()
@@ -125,7 +135,10 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
                     ListState::Loading => view! { <p class="hd-muted" aria-busy="true">{t.text(|s| s.loading_tickets)}</p> }.into_any(),
                     ListState::Failed(error) => error_view(error, "history-error").into_any(),
                     ListState::Empty => view! {
-                        <p class="hd-empty" data-testid="empty-history">{t.text(|s| s.no_tickets)}</p>
+                        <div class="hd-empty" data-testid="empty-history">
+                            <p>{t.text(|s| s.no_tickets)}</p>
+                            {new_ticket_button(on_new)}
+                        </div>
                     }.into_any(),
                     ListState::Ready => ticket_rows(tickets, unread_ids, selected).into_any(),
                 }}
@@ -133,6 +146,16 @@ pub fn ticket_history(selected: RwSignal<Option<TicketId>>) -> impl IntoView {
         }
         .into_any(),
     }
+    }
+}
+
+/// The way from an empty "My tickets" to the form.
+fn new_ticket_button(on_new: Callback<()>) -> impl IntoView {
+    let t = use_i18n();
+    view! {
+        <button type="button" class="hd-button" data-testid="empty-new-ticket" on:click=move |_| on_new.run(())>
+            {t.text(|s| s.new_ticket)}
+        </button>
     }
 }
 
@@ -178,14 +201,14 @@ fn ticket_rows(
                                             <span class="hd-visually-hidden">{i18n.text(|s| s.new_reply)}</span>
                                         </span>
                                     })}
-                                    {t.subject}
+                                    // The visitor's words take their own direction.
+                                    <span dir="auto">{t.subject}</span>
                                 </span>
+                                // Priority and number are the thread's: here they would be noise.
                                 <span class="hd-list-meta">
                                     <span class=badge data-testid=format!("ticket-status-{id}")>
                                         {i18n.status(t.status)}
                                     </span>
-                                    <span class="hd-priority">{i18n.text(priority(t.priority))}</span>
-                                    <span>"#" {id.to_string()}</span>
                                     {updated(id, t.updated_at.as_deref(), tick)}
                                 </span>
                             </button>

@@ -8,20 +8,24 @@ use crate::i18n::{Message, Strings, priority, use_i18n};
 use crate::linkify::{Segment, segments};
 use crate::load::load;
 use crate::polling::{Poll, PollEvery};
-use crate::reactive::memo;
+use crate::reactive::{effect, memo};
 use crate::sending::DurableSend;
 use crate::shell::Shell;
 use crate::time;
 use crate::unread;
 use helpdock_wire::validate::new_reply_problems;
 use helpdock_wire::{
-    CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, ReplyCreated, TicketDetail,
-    TicketId, TicketThread as Thread,
+    CustomFieldValue, ErrorBody, ErrorCode, FieldKind, NewReply, Reply, ReplyCreated, ReplyId,
+    TicketDetail, TicketId, TicketThread as Thread,
 };
-use leptos::ev::SubmitEvent;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::html::{Div, Textarea};
 use leptos::prelude::*;
+use scroll::Scroll;
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::Object;
+
+mod scroll;
 
 #[derive(Clone, Debug, PartialEq)]
 enum ThreadState {
@@ -30,10 +34,12 @@ enum ThreadState {
     Ready,
 }
 
-/// The thread of ticket `id`, as the visitor the [`Api`] speaks for; asks again for new replies
-/// while it is on screen ([`Poll`]), and tells `on_seen` each time the visitor has seen it all.
-/// The reply box keeps its draft per ticket until the proxy confirms the reply; see
-/// [`crate::drafts`] for when a new `Idempotency-Key` is used.
+/// The thread of ticket `id`, as the visitor the [`Api`] speaks for, like a conversation: it opens
+/// at the newest message, or at a "New" divider above the first reply from support the visitor
+/// had not seen, and the reply box stays below the messages. It asks again for new replies while
+/// it is on screen ([`Poll`]), and tells `on_seen` each time the visitor has seen it all. The
+/// reply box keeps its draft per ticket until the proxy confirms the reply (focus stays in it);
+/// see [`crate::drafts`] for when a new `Idempotency-Key` is used.
 pub fn ticket_thread(
     id: TicketId,
     on_back: Callback<()>,
@@ -74,6 +80,9 @@ pub fn ticket_thread(
     let (sending, waiting, failure) = (sends.sending, sends.waiting, sends.failure);
     let replies_sent = RwSignal::new(0_usize);
     let poll = Poll::start(use_context::<PollEvery>().unwrap_or_default().thread);
+    // The first reply from support the visitor had not seen when the thread first loaded (the
+    // divider goes above it); `None` until it loaded.
+    let first_new = StoredValue::new(None::<Option<ReplyId>>);
     let thread = load({
         let api = api.clone();
         move || {
@@ -85,6 +94,16 @@ pub fn ticket_thread(
             async move {
                 let answer = api.view_ticket(id).await;
                 poll.report(answer.is_ok());
+                if let Ok(thread) = &answer
+                    && first_new.try_with_value(Option::is_none) == Some(true)
+                {
+                    let seen = unread::last_seen(&api, thread);
+                    let new = thread.replies.iter().find(|r| {
+                        let at = unread::instant(r.created_at.as_deref());
+                        r.from_staff && matches!((at, seen), (Some(at), Some(seen)) if at > seen)
+                    });
+                    first_new.try_set_value(Some(new.map(|r| r.id)));
+                }
                 if let Ok(thread) = &answer
                     && let Some(newest) = unread::newest(thread)
                 {
@@ -113,6 +132,15 @@ pub fn ticket_thread(
     let ready = memo(move || state.get() == ThreadState::Ready);
     let detail = memo(move || shown.get().map(|t| (t.ticket, t.custom_fields)));
     let replies = memo(move || shown.get().map(|t| t.replies).unwrap_or_default());
+    let scroller = NodeRef::<Div>::new();
+    let reply_box = NodeRef::<Textarea>::new();
+    let scroll = Scroll::new(scroller);
+    effect(move || {
+        replies.track();
+        if ready.get() {
+            scroll.follow(first_new.get_value().flatten());
+        }
+    });
 
     let send_reply = UnsyncCallback::new({
         let save = save.clone();
@@ -143,6 +171,11 @@ pub fn ticket_thread(
                 draft.set(String::new());
                 drafts::remove(&api, &stored_as);
                 replies_sent.update(|n| *n += 1);
+                // The visitor's own reply shows at the bottom, and the next one is typed there.
+                scroll.to_bottom();
+                if let Some(area) = reply_box.try_get_untracked().flatten() {
+                    _ = area.focus();
+                }
                 if let Some(shell) = &shell {
                     let detail = [("ticketId", id.0), ("replyId", done.reply_id.0)];
                     shell.emit("replySent", &event_detail(&detail));
@@ -162,41 +195,55 @@ pub fn ticket_thread(
         ev.prevent_default();
         send_reply.run(());
     };
+    // Ctrl+Enter (⌘+Enter) sends from the box, as in mail and chat apps; Enter is a new line.
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            send_reply.run(());
+        }
+    };
     let on_typed = UnsyncCallback::new(move |()| save());
 
     view! {
         <div class="hd-thread" data-testid="thread">
-            <button type="button" class="hd-link hd-back" data-testid="back-to-list" on:click=move |_| on_back.run(())>
-                {t.text(|s| s.all_tickets)}
-            </button>
-            {move || match state.get() {
-                ThreadState::Loading => view! { <p class="hd-muted" aria-busy="true">{t.text(|s| s.loading_thread)}</p> }.into_any(),
-                ThreadState::Failed(error) => error_view(error, "thread-error").into_any(),
-                ThreadState::Ready => conversation(detail, replies).into_any(),
-            }}
+            <div class="hd-thread-scroll" node_ref=scroller on:scroll=move |_| scroll.moved()>
+                <button type="button" class="hd-link hd-back" data-testid="back-to-list" on:click=move |_| on_back.run(())>
+                    {t.text(|s| s.all_tickets)}
+                </button>
+                {move || match state.get() {
+                    ThreadState::Loading => view! { <p class="hd-muted" aria-busy="true">{t.text(|s| s.loading_thread)}</p> }.into_any(),
+                    ThreadState::Failed(error) => error_view(error, "thread-error").into_any(),
+                    ThreadState::Ready => conversation(detail, replies, first_new).into_any(),
+                }}
+            </div>
             {move || ready.get().then(|| view! {
                 <form class="hd-reply" novalidate on:submit=on_submit>
                     <label for="hd-reply" class="hd-visually-hidden">{t.text(|s| s.your_reply)}</label>
                     <textarea
                         id="hd-reply"
-                        rows="3"
+                        rows="2"
+                        dir="auto"
                         placeholder=t.text(|s| s.write_reply)
                         data-testid="reply-input"
+                        node_ref=reply_box
                         prop:value=move || draft.get()
+                        on:keydown=on_keydown
                         on:input:target=move |ev| {
                             draft.set(ev.target().value());
                             on_typed.run(());
                         }
                     ></textarea>
+                    // Beside the button it concerns, where the visitor's eyes are.
                     {move || failure.get().map(|error| error_view(error, "reply-error"))}
                     {move || waiting.get().then(|| view! {
                         <p class="hd-alert" role="alert" data-testid="reply-pending">{t.text(|s| s.not_sent_yet)}</p>
                     })}
+                    // Never `disabled` while sending: that would drop the focus out of the box.
                     <button
                         type="submit"
                         class="hd-button"
                         data-testid="reply-send"
-                        disabled=move || sending.get()
+                        aria-disabled=move || sending.get().to_string()
                         aria-busy=move || sending.get().to_string()
                     >
                         {move || if sending.get() { t.get().sending } else { t.get().send_reply }}
@@ -207,28 +254,37 @@ pub fn ticket_thread(
     }
 }
 
-/// The ticket's header and every message, oldest first.
+/// The ticket's header and every message, oldest first, with a "New" divider above
+/// `first_new`. Every text of the visitor's or the helpdesk's takes its own direction
+/// (`dir="auto"`): English in an Arabic panel keeps its punctuation where it belongs.
 fn conversation(
     detail: Memo<Option<(TicketDetail, Vec<CustomFieldValue>)>>,
     replies: Memo<Vec<Reply>>,
+    first_new: StoredValue<Option<Option<ReplyId>>>,
 ) -> impl IntoView {
     let t = use_i18n();
     let header = move || {
         detail.get().map(|(ticket, fields)| {
             let badge = status_class(&ticket.status);
+            // Only the fields that hold something: an empty one says nothing.
+            let facts: Vec<(String, String)> = fields
+                .iter()
+                .filter_map(|f| field_text(f, t.get()).map(|text| (f.name.clone(), text)))
+                .collect();
             view! {
                 <div class="hd-thread-head">
-                    <h3 data-testid="thread-subject">{ticket.subject}</h3>
+                    // Isolated, not re-aligned: the heading stays at the panel's start.
+                    <h3 data-testid="thread-subject"><span dir="auto">{ticket.subject}</span></h3>
                     <p class="hd-list-meta">
                         <span class=badge data-testid="thread-status">
                             {t.get().status(&ticket.status).map_or(ticket.status, str::to_owned)}
                         </span>
-                        <span class="hd-priority">{priority(ticket.priority)(t.get())}</span>
-                        <span>"#" {ticket.id.to_string()}</span>
+                        <span class="hd-priority" data-testid="thread-priority">{priority(ticket.priority)(t.get())}</span>
+                        <span data-testid="thread-number">"#" {ticket.id.to_string()}</span>
                     </p>
-                    {(!fields.is_empty()).then(|| view! {
-                        <dl class="hd-facts">
-                            {fields.into_iter().map(|f| view! { <dt>{f.name.clone()}</dt> <dd>{field_text(&f, t.get())}</dd> }).collect_view()}
+                    {(!facts.is_empty()).then(|| view! {
+                        <dl class="hd-facts" data-testid="thread-facts">
+                            {facts.into_iter().map(|(name, text)| view! { <dt dir="auto">{name}</dt> <dd dir="auto">{text}</dd> }).collect_view()}
                         </dl>
                     })}
                 </div>
@@ -240,7 +296,7 @@ fn conversation(
             view! {
                 <li class="hd-msg hd-msg-visitor" data-testid="thread-message" data-from-staff="false">
                     {meta(|s| s.you, ticket.created_at.as_deref())}
-                    <p class="hd-msg-body">{message_body(&ticket.message)}</p>
+                    <p class="hd-msg-body" dir="auto">{message_body(&ticket.message)}</p>
                 </li>
             }
         })
@@ -248,15 +304,20 @@ fn conversation(
     // `replies` changes only when one arrives (a memo); the list only grows, and rows are
     // patched in place by position, so the messages already shown stay as they are.
     let later = move || {
+        let first_new = first_new.get_value().flatten();
         replies
             .get()
             .into_iter()
             .map(|r: Reply| {
                     let (class, who): (_, Message) = if r.from_staff { ("hd-msg hd-msg-staff", |s| s.support_team) } else { ("hd-msg hd-msg-visitor", |s| s.you) };
+                    let divider = (Some(r.id) == first_new).then(|| view! {
+                        <li class="hd-new" data-testid="new-divider"><span>{t.text(|s| s.new_divider)}</span></li>
+                    });
                     view! {
+                        {divider}
                         <li class=class data-testid="thread-message" data-from-staff=r.from_staff.to_string()>
                             {meta(who, r.created_at.as_deref())}
-                            <p class="hd-msg-body">{message_body(&r.message)}</p>
+                            <p class="hd-msg-body" dir="auto">{message_body(&r.message)}</p>
                         </li>
                     }
             })
@@ -304,14 +365,19 @@ fn message_body(text: &str) -> impl IntoView + use<> {
         .collect_view()
 }
 
-/// A custom field's value as the visitor reads it, in `s`'s language.
-fn field_text(field: &CustomFieldValue, s: &'static Strings) -> String {
-    match (field.kind, field.value.as_deref()) {
-        (FieldKind::Checkbox, Some("1")) => s.yes.into(),
+/// A custom field's value as the visitor reads it, in `s`'s language; `None` when it holds
+/// nothing (a checkbox never set included).
+fn field_text(field: &CustomFieldValue, s: &'static Strings) -> Option<String> {
+    let value = field
+        .value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())?;
+    Some(match (field.kind, value) {
+        (FieldKind::Checkbox, "1") => s.yes.into(),
         (FieldKind::Checkbox, _) => s.no.into(),
-        (_, Some(value)) if !value.trim().is_empty() => value.to_owned(),
-        _ => "—".into(),
-    }
+        _ => value.to_owned(),
+    })
 }
 
 #[cfg(test)]

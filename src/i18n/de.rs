@@ -101,5 +101,6 @@ pub(crate) static STRINGS: Strings = Strings {
     unread_one: "1 ungelesene Antwort",
     unread_many: "{n} ungelesene Antworten",
     new_reply: "Neue Antwort",
+    new_divider: "Neu",
     not_sent_yet: "Noch nicht gesendet: Der Support ist gerade nicht erreichbar. Ihr Text bleibt auf diesem Gerät gespeichert und wird gesendet, sobald Sie wieder online sind – oder klicken Sie jetzt auf Senden.",
 };

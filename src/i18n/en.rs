@@ -96,5 +96,6 @@ pub(crate) static STRINGS: Strings = Strings {
     unread_one: "1 unread reply",
     unread_many: "{n} unread replies",
     new_reply: "New reply",
+    new_divider: "New",
     not_sent_yet: "Not sent yet: we couldn't reach support. What you wrote is kept on this device and will be sent when you're back online, or press Send to try now.",
 };

@@ -100,5 +100,6 @@ pub(crate) static STRINGS: Strings = Strings {
     unread_one: "1 respuesta sin leer",
     unread_many: "{n} respuestas sin leer",
     new_reply: "Nueva respuesta",
+    new_divider: "Nuevo",
     not_sent_yet: "Aún no se ha enviado: no pudimos contactar con soporte. Lo que escribió se guarda en este dispositivo y se enviará cuando vuelva a tener conexión, o pulse Enviar para intentarlo ahora.",
 };

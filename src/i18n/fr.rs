@@ -99,5 +99,6 @@ pub(crate) static STRINGS: Strings = Strings {
     unread_one: "1 réponse non lue",
     unread_many: "{n} réponses non lues",
     new_reply: "Nouvelle réponse",
+    new_divider: "Nouveau",
     not_sent_yet: "Pas encore envoyé : le support est injoignable. Votre texte est conservé sur cet appareil et sera envoyé dès votre retour en ligne, ou cliquez sur Envoyer pour réessayer.",
 };

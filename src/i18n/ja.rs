@@ -97,5 +97,6 @@ pub(crate) static STRINGS: Strings = Strings {
     unread_one: "未読の返信 1 件",
     unread_many: "未読の返信 {n} 件",
     new_reply: "新しい返信",
+    new_divider: "新着",
     not_sent_yet: "まだ送信されていません。サポートに接続できませんでした。入力内容はこの端末に保存され、オンラインに戻ると送信されます。今すぐ試すには「送信」を押してください。",
 };

@@ -217,6 +217,8 @@ pub struct Strings {
     pub unread_many: &'static str,
     /// Beside a ticket in "My tickets" with a support reply not yet seen.
     pub new_reply: &'static str,
+    /// In a thread, above the first reply from support the visitor had not seen.
+    pub new_divider: &'static str,
     /// While a send waits for the network (form and reply box).
     pub not_sent_yet: &'static str,
 }

@@ -98,5 +98,6 @@ pub(crate) static STRINGS: Strings = Strings {
     unread_one: "1 resposta não lida",
     unread_many: "{n} respostas não lidas",
     new_reply: "Nova resposta",
+    new_divider: "Novo",
     not_sent_yet: "Ainda não enviado: não conseguimos falar com o suporte. O que você escreveu fica salvo neste dispositivo e será enviado quando você voltar a ficar online, ou clique em Enviar para tentar agora.",
 };

@@ -88,6 +88,7 @@ fn messages(s: &'static Strings) -> Vec<(&'static str, &'static str)> {
         unread_one,
         unread_many,
         new_reply,
+        new_divider,
         not_sent_yet,
     } = s;
     vec![
@@ -171,6 +172,7 @@ fn messages(s: &'static Strings) -> Vec<(&'static str, &'static str)> {
         ("unread_one", *unread_one),
         ("unread_many", *unread_many),
         ("new_reply", *new_reply),
+        ("new_divider", *new_divider),
         ("not_sent_yet", *not_sent_yet),
     ]
 }

@@ -93,5 +93,6 @@ pub(crate) static STRINGS: Strings = Strings {
     unread_one: "1 条未读回复",
     unread_many: "{n} 条未读回复",
     new_reply: "新回复",
+    new_divider: "新消息",
     not_sent_yet: "尚未发送：无法连接到客服。您输入的内容已保存在此设备上，恢复联网后会自动发送，您也可以立即点击“发送”重试。",
 };

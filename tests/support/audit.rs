@@ -92,7 +92,7 @@ async fn inject_axe(client: &Client) {
 }
 
 /// Waits until the widget's animations (the panel sliding in) are over, so colours are final.
-async fn settle(client: &Client) {
+pub async fn settle(client: &Client) {
     let script = format!(
         "{} const done = arguments[arguments.length - 1];
          const running = () => root ? root.getAnimations().filter(a => a.playState === 'running') : [];

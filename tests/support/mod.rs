@@ -8,6 +8,7 @@ pub mod cdp;
 pub mod host;
 pub mod keyboard;
 pub mod pkg;
+pub mod screenshots;
 pub mod stack;
 pub mod widget;
 

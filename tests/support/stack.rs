@@ -52,7 +52,10 @@ impl DemoStack {
             "{} is missing: build it with `cargo build -p helpdock`",
             bin.display()
         );
-        let pkg = super::workspace_root().join("pkg");
+        // HELPDOCK_PKG_DIR: another build of the widget (a screenshot tour of main, say).
+        let pkg = std::env::var_os("HELPDOCK_PKG_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| super::workspace_root().join("pkg"));
         assert!(
             pkg.join("widget.js").exists(),
             "{}/widget.js is missing: build the widget with scripts/build-widget.sh",
@@ -157,6 +160,30 @@ impl DemoStack {
             rusqlite::types::Value::Text(t) => t,
             _ => return None,
         })
+    }
+
+    /// Adds a reply to ticket `id` as the helpdesk would store it: from the seeded support agent
+    /// when `from_staff`, else from the customer. It is dated a second after the ticket's last
+    /// change or now, whichever is later (the helpdesk's clock has whole seconds, and news must
+    /// be newer than what the visitor saw), and the ticket's `updated_at` follows, as SupportEngine
+    /// does on a reply.
+    pub fn add_reply(&self, id: &str, from_staff: bool, message: &str) {
+        let id: u64 = id.parse().expect("a ticket number");
+        let at = self
+            .helpdesk_sql(&format!(
+                "SELECT datetime(max(updated_at, datetime('now')), '+1 second') FROM tickets \
+                 WHERE id = {id}"
+            ))
+            .unwrap_or_else(|| panic!("ticket {id} is not in the helpdesk"));
+        let user = if from_staff { "1" } else { "NULL" };
+        let message = message.replace('\'', "''");
+        self.helpdesk_sql(&format!(
+            "INSERT INTO replies (ticket_id, user_id, message, created_at) \
+             VALUES ({id}, {user}, '{message}', '{at}')"
+        ));
+        self.helpdesk_sql(&format!(
+            "UPDATE tickets SET updated_at = '{at}' WHERE id = {id}"
+        ));
     }
 
     /// Signs `email` in at the demo shop's backend, as the shop's page does: the

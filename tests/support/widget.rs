@@ -212,6 +212,28 @@ impl Widget {
         self.click("submit-ticket").await;
     }
 
+    /// Runs `body` in the page with `root` bound to the widget's shadow root (or `null`) and
+    /// `$(id)` to its first element with `data-testid=id`; returns what `body` returns.
+    pub async fn eval(&self, body: &str) -> serde_json::Value {
+        let script = format!(
+            "{FIND_ROOT} const $ = id => root && root.querySelector('[data-testid=\"' + id + '\"]');\n{body}"
+        );
+        self.client
+            .execute(&script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("run {body:?} in the page: {e}"))
+    }
+
+    /// The `data-testid` of the element focused in the widget (`None`: focus is not in it).
+    pub async fn focused(&self) -> Option<String> {
+        self.eval(
+            "const f = root && root.activeElement; return f && f.getAttribute('data-testid');",
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
+    }
+
     /// Chooses the option with visible label `label` in the select `id`.
     pub async fn choose(&self, id: &str, label: &str) {
         let el = self.find(id).await;

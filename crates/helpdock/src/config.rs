@@ -1,9 +1,11 @@
 //! `helpdock serve`'s settings: a TOML file, overridden by `HELPDOCK_*` environment variables.
 //! Every refusal names the key (or variable) at fault.
 
+mod form;
 mod identity;
 mod state;
 
+pub use form::SiteForm;
 pub use identity::{DEFAULT_GUEST_PASS_TTL, MIN_SECRET_CHARS, SiteConfig};
 
 use crate::catalog::CatalogConfig;

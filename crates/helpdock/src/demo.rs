@@ -4,7 +4,7 @@
 //! call the browser makes is cross-origin, as in production.
 
 use crate::catalog::{Catalog, CatalogConfig};
-use crate::config::{DEFAULT_GUEST_PASS_TTL, DEFAULT_UPSTREAM_TIMEOUT, Env, SiteConfig};
+use crate::config::{DEFAULT_GUEST_PASS_TTL, DEFAULT_UPSTREAM_TIMEOUT, Env, SiteConfig, SiteForm};
 use crate::identity::{GatekeeperSettings, GuestPassKey, StaffList, signature, unix_now};
 use crate::operations::Readiness;
 use crate::perimeter::{LimitsConfig, Perimeter, PublicOrigin, SiteOrigins};
@@ -15,6 +15,7 @@ use crate::{
 use axum::response::Html;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use helpdock_wire::OptionalField;
 use helpdock_wire::validate::{Problem, is_valid_email, normalize_email};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
@@ -185,6 +186,7 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
             id: DEMO_SITE.into(),
             origins,
             identity_secret: identity_secret.clone(),
+            form: demo_form(),
         }],
         guest_key: GuestPassKey::new(random_token()?),
         guest_ttl: DEFAULT_GUEST_PASS_TTL,
@@ -218,6 +220,16 @@ pub async fn start(settings: &DemoSettings) -> Result<Demo, DemoError> {
             url: proxy_url,
         },
     })
+}
+
+/// The demo shop's ticket form, as a site owner would choose it: lean, like the big widgets'
+/// (email, name, subject, message and the helpdesk's custom fields); the helpdesk's staff set
+/// priority and category.
+fn demo_form() -> SiteForm {
+    SiteForm {
+        ask: vec![OptionalField::Name],
+        ..SiteForm::default()
+    }
 }
 
 /// The shop's origin: its page and its backend's sign-in, with the proxy's security headers and
@@ -393,6 +405,7 @@ mod tests {
                 id: DEMO_SITE.into(),
                 origins: vec![],
                 identity_secret: secret.clone(),
+                form: demo_form(),
             }],
             guest_key: GuestPassKey::new(Secret::new("guest-key-0123456789abcdef")),
             guest_ttl: DEFAULT_GUEST_PASS_TTL,

@@ -16,18 +16,29 @@ async fn catalog_is_converted() {
         cats,
         json!({"categories": [{"id": 1, "name": "Billing"}, {"id": 2, "name": "Shipping"}, {"id": 3, "name": "Technical"}]})
     );
-    let fields = s
-        .proxy
-        .get("/api/ticket_custom_fields.php")
-        .await
-        .expect(200);
+    let answer = s.proxy.get("/api/ticket_custom_fields.php").await;
+    let fields = answer.expect(200);
+    // The form is the site's: a shared cache must keep one answer per site.
+    let vary: Vec<&str> = answer
+        .headers
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        vary.iter().any(|v| v.contains("X-Helpdock-Site")),
+        "{vary:?}"
+    );
     assert_eq!(
         fields,
         json!({"fields": [
             {"id": 1, "name": "Order number", "type": "text", "required": true, "options": []},
             {"id": 2, "name": "Plan", "type": "select", "required": false, "options": ["Starter", "Pro", "Enterprise"]}
-        ]})
+        ], "ask": ["name", "company", "priority", "category"]})
     );
+    let decoded: helpdock_wire::CustomFields =
+        serde_json::from_value(fields).expect("the widget's type reads it");
+    assert_eq!(decoded.ask, support::site_form().ask);
 }
 
 #[tokio::test]

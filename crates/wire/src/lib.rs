@@ -5,6 +5,7 @@
 
 pub mod endpoint;
 pub mod error;
+pub mod form;
 pub mod ids;
 pub mod lenient;
 pub mod problem;
@@ -13,5 +14,6 @@ pub mod validate;
 
 pub use endpoint::{Endpoint, Method};
 pub use error::{ErrorBody, ErrorCode};
+pub use form::OptionalField;
 pub use ids::{CategoryId, CustomFieldId, ReplyId, TicketId};
 pub use ticket::*;

@@ -1,5 +1,6 @@
 //! Requests and responses of the six browser-facing endpoints (the proxy's `/api/*.php`).
 
+use crate::form::OptionalField;
 use crate::ids::{CategoryId, CustomFieldId, ReplyId, TicketId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -281,11 +282,32 @@ pub struct CustomField {
     pub options: Vec<String>,
 }
 
-/// `GET /api/ticket_custom_fields.php`: active fields in display order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `GET /api/ticket_custom_fields.php`: active fields in display order, and what else the
+/// request's site's form asks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomFields {
     /// In display order.
     pub fields: Vec<CustomField>,
+    /// The optional fields the site's form shows (`[sites.form] ask`); absent: all of them.
+    #[serde(default = "OptionalField::all")]
+    pub ask: Vec<OptionalField>,
+}
+
+impl Default for CustomFields {
+    /// No fields, and everything asked.
+    fn default() -> CustomFields {
+        CustomFields {
+            fields: Vec::new(),
+            ask: OptionalField::all(),
+        }
+    }
+}
+
+impl CustomFields {
+    /// Whether the site's form shows `field`.
+    pub fn asks(&self, field: OptionalField) -> bool {
+        self.ask.contains(&field)
+    }
 }
 
 /// `custom_fields` keyed by each id as text, the only key a JSON object has, whatever the

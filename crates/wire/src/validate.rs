@@ -309,6 +309,7 @@ mod tests {
                 f(4, FieldKind::Date, false, &[]),
                 f(5, FieldKind::Checkbox, false, &[]),
             ],
+            ..CustomFields::default()
         }
     }
 

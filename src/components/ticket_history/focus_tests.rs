@@ -41,8 +41,9 @@ async fn a_focused_row_keeps_focus_when_a_poll_changes_the_list() {
         provide_context(PollEvery {
             thread: Duration::from_secs(3600),
             list: Duration::from_millis(30),
+            unread: Duration::from_secs(3600),
         });
-        ticket_history(RwSignal::new(None))
+        ticket_history(RwSignal::new(None), Callback::new(|()| ()))
     });
     page.wait_for("ticket-row-43").await;
     let row = page.get("ticket-row-43");

@@ -14,7 +14,7 @@ fn history(page: &Page, api: &Api) -> leptos::mount::UnmountHandle<impl Mountabl
     let api = api.clone();
     leptos::mount::mount_to(page.root.clone(), move || {
         provide_context(api);
-        ticket_history(RwSignal::new(None))
+        ticket_history(RwSignal::new(None), Callback::new(|()| ()))
     })
 }
 
@@ -267,12 +267,12 @@ async fn news_since_a_thread_was_last_seen_counts_as_unread_until_it_is_opened()
         move || {
             provide_context(api);
             provide_context(shell);
-            ticket_history(RwSignal::new(None))
+            ticket_history(RwSignal::new(None), Callback::new(|()| ()))
         }
     });
 
     page.wait_for("ticket-unread-42").await;
-    until("the count", || shell.unread.get_untracked() == 1).await;
+    until("the count", || shell.unread_tickets() == [TicketId(42)]).await;
     let row = page.get("ticket-row-42");
     assert_eq!(row.get_attribute("data-unread").as_deref(), Some("true"));
     assert!(
@@ -282,7 +282,7 @@ async fn news_since_a_thread_was_last_seen_counts_as_unread_until_it_is_opened()
 
     page.click("ticket-row-42").await;
     page.wait_for("reply-input").await;
-    until("seen", || shell.unread.get_untracked() == 0).await;
+    until("seen", || shell.unread_tickets().is_empty()).await;
     page.click("back-to-list").await;
     page.wait_for("ticket-row-42").await;
     assert!(!page.has("ticket-unread-42"));

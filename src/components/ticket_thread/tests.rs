@@ -34,6 +34,7 @@ fn thread(
         provide_context(PollEvery {
             thread: every,
             list: every,
+            unread: every,
         });
         let none = Callback::new(|()| ());
         ticket_thread(TicketId(id), none, none, None)

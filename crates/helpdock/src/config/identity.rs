@@ -1,6 +1,7 @@
 //! The visitor-identity settings of `helpdock serve`: sites and their identity secrets, the guest
 //! pass key and lifetime, staff addresses, and whether browser emails are believed.
 
+use super::form::{FileForm, SiteForm};
 use super::{ConfigError, Env, FileConfig, SecretSources, load_secret};
 use crate::identity::StaffList;
 use crate::identity::staff::normalize_domain;
@@ -32,6 +33,8 @@ pub(super) struct FileSite {
     origins: Vec<String>,
     identity_secret: Option<Secret>,
     identity_secret_file: Option<PathBuf>,
+    #[serde(default)]
+    form: FileForm,
 }
 
 /// A site the proxy serves: a shop that embeds the widget.
@@ -43,6 +46,8 @@ pub struct SiteConfig {
     pub origins: Vec<String>,
     /// The HMAC key the site's backend signs visitor emails with.
     pub identity_secret: Secret,
+    /// What the site's ticket form asks (`[sites.form]`); everything by default.
+    pub form: SiteForm,
 }
 
 /// The identity part of [`super::Config`], checked.
@@ -198,10 +203,12 @@ fn sites(
                 ),
             });
         }
+        let form = site.form.check(&|field| key(&format!("form.{field}")))?;
         sites.push(SiteConfig {
             id,
             origins,
             identity_secret,
+            form,
         });
     }
     Ok(sites)

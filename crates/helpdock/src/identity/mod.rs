@@ -18,11 +18,13 @@ use crate::error::ApiError;
 use crate::secret::Secret;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// A site as the gatekeeper needs it: its id and identity key.
+/// A site as the gatekeeper needs it: its id and identity key, and its ticket form (served with
+/// the catalog).
 #[derive(Clone, Debug)]
 struct Site {
     id: String,
     identity_secret: Secret,
+    form: crate::config::SiteForm,
 }
 
 /// Everything needed to decide who a visitor is; built once at start, shared by every request.
@@ -60,6 +62,7 @@ impl Gatekeeper {
                 .map(|s| Site {
                     id: s.id,
                     identity_secret: s.identity_secret,
+                    form: s.form,
                 })
                 .collect(),
             guest_key: settings.guest_key,
@@ -96,6 +99,11 @@ impl Gatekeeper {
             staff: config.staff.clone(),
             trust_browser_email: config.trust_browser_email,
         }))
+    }
+
+    /// The ticket form of site `id` (a site of this proxy: `None` for no other).
+    pub fn site_form(&self, id: &str) -> Option<&crate::config::SiteForm> {
+        self.sites.iter().find(|s| s.id == id).map(|s| &s.form)
     }
 
     /// Whether `email` belongs to staff.

@@ -168,7 +168,12 @@ fn signature_error(err: SignatureError) -> ApiError {
 
 /// The request's site (`X-Helpdock-Site`, or the only one), for endpoints that need no visitor.
 #[derive(Clone, Debug)]
-pub struct RequestSite(pub String);
+pub struct RequestSite {
+    /// Its id.
+    pub id: String,
+    /// What its ticket form asks.
+    pub form: crate::config::SiteForm,
+}
 
 impl<S> FromRequestParts<S> for RequestSite
 where
@@ -180,7 +185,10 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let gatekeeper = Arc::<Gatekeeper>::from_ref(state);
         let site = gatekeeper.site(single(&parts.headers, SITE_HEADER)?)?;
-        Ok(RequestSite(site.id.clone()))
+        Ok(RequestSite {
+            id: site.id.clone(),
+            form: site.form.clone(),
+        })
     }
 }
 

@@ -18,6 +18,7 @@ fn gatekeeper(sites: &[&str], trust_browser_email: bool) -> Gatekeeper {
         id: id.to_owned(),
         origins: Vec::new(),
         identity_secret: Secret::new(if id == "shop" { SHOP_KEY } else { BLOG_KEY }),
+        form: crate::config::SiteForm::default(),
     };
     Gatekeeper::new(GatekeeperSettings {
         sites: sites.iter().map(|id| site(id)).collect(),

@@ -1,5 +1,6 @@
 //! What the ticket form offers: categories and custom fields, from the proxy's cache of the
-//! helpdesk's answers (`catalog`), which browsers and CDNs may reuse as long as the proxy does.
+//! helpdesk's answers (`catalog`), which browsers and CDNs may reuse as long as the proxy does;
+//! the custom fields come with the request's site's form (`[sites.form]`).
 
 use crate::AppState;
 use crate::catalog::Catalog;
@@ -7,7 +8,7 @@ use crate::error::ApiError;
 use crate::identity::RequestSite;
 use axum::extract::State;
 use axum::http::HeaderValue;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, VARY};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -32,10 +33,16 @@ async fn list_categories(
 
 async fn list_custom_fields(
     State(catalog): State<Catalog>,
-    _site: RequestSite,
+    site: RequestSite,
 ) -> Result<Response, ApiError> {
-    let fields = catalog.custom_fields().await?;
-    Ok(reusable(&catalog, &*fields))
+    let mut fields = (*catalog.custom_fields().await?).clone();
+    fields.ask = site.form.ask;
+    let mut answer = reusable(&catalog, &fields);
+    // Each site's form is its own: a shared cache keeps one answer per site.
+    answer
+        .headers_mut()
+        .append(VARY, HeaderValue::from_static("X-Helpdock-Site"));
+    Ok(answer)
 }
 
 /// `list` as JSON that caches may keep as long as the proxy keeps it (nothing of a visitor's is

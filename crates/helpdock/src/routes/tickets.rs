@@ -57,6 +57,10 @@ async fn create_ticket(
     // as fresh as the form the visitor filled (a field made required since then is caught by
     // the helpdesk's own `custom_field_errors`).
     let (fields, categories) = tokio::try_join!(catalog.custom_fields(), catalog.categories())?;
+    // What the site's form did not ask, the site decides (`[sites.form]`).
+    if let Some(form) = gatekeeper.site_form(&resolved.site) {
+        form.complete(&mut ticket, &categories);
+    }
     let mut errors = new_ticket_problems(&ticket, Some(&fields));
     if let Some(id) = ticket.category_id
         && !categories.categories.iter().any(|c| c.id == id)

@@ -303,7 +303,11 @@ impl FieldsShape {
                 }
             })
             .collect();
-        CustomFields { fields }
+        // The site's form is the proxy's to add (`routes/catalog.rs`), per request.
+        CustomFields {
+            fields,
+            ..CustomFields::default()
+        }
     }
 }
 

@@ -37,6 +37,17 @@ pub const SITE: &str = "shop";
 /// Its identity secret: what the shop's backend signs emails with.
 pub const SITE_SECRET: &str = "shop-secret-0123456789";
 
+/// Its ticket form: everything asked, low priority unless chosen, and the category "Shipping"
+/// for a ticket that names none.
+pub fn site_form() -> helpdock::config::SiteForm {
+    use helpdock_wire::{CategoryId, Priority};
+    helpdock::config::SiteForm {
+        priority: Priority::Low,
+        category_id: Some(CategoryId(2)),
+        ..helpdock::config::SiteForm::default()
+    }
+}
+
 /// An `X-Helpdock-Identity` value for `email`, as the shop's backend would make it.
 pub fn identity(email: &str) -> String {
     header_value(&Secret::new(SITE_SECRET), email, None)
@@ -57,6 +68,7 @@ pub fn state_with_catalog(
         id: SITE.into(),
         origins: vec!["https://shop.example.com".into()],
         identity_secret: Secret::new(SITE_SECRET),
+        form: site_form(),
     }];
     let limits = LimitsConfig {
         create_burst: 1000,
