@@ -86,7 +86,7 @@ async fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Serve { config } => match Config::load(config.as_deref(), &process_env) {
             Ok(config) => {
-                logs::init(config.log_format);
+                let _log = logs::init(config.log_format);
                 serve(config).await
             }
             Err(e) => Err(e.into()),
@@ -98,7 +98,7 @@ async fn main() -> ExitCode {
             expires,
             config,
         } => {
-            logs::init(log_format_from_env());
+            let _log = logs::init(log_format_from_env());
             sign(
                 &email,
                 site.as_deref(),
@@ -108,11 +108,11 @@ async fn main() -> ExitCode {
             )
         }
         Command::Demo => {
-            logs::init(log_format_from_env());
+            let _log = logs::init(log_format_from_env());
             demo().await
         }
         Command::ReferenceHelpdesk { listen, token, db } => {
-            logs::init(log_format_from_env());
+            let _log = logs::init(log_format_from_env());
             reference_helpdesk(listen, token, db).await
         }
     };

@@ -2,8 +2,18 @@
 //! pipelines (`json`). The same events and fields either way, so the same redaction: what is
 //! never logged (header values, queries, bodies, tokens) is in neither.
 
-use std::io::IsTerminal;
+use std::io::{BufWriter, IsTerminal};
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
+
+/// Bytes of log lines gathered before one write to stderr, when lines come faster than it takes.
+const BATCH_BYTES: usize = 64 * 1024;
+
+/// Keeps the log's writer thread: dropping it writes out every line still queued.
+#[must_use = "dropping the guard ends the log"]
+pub struct LogGuard {
+    _writer: WorkerGuard,
+}
 
 /// `log_format`: how each log line is written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,12 +38,20 @@ impl std::str::FromStr for LogFormat {
 }
 
 /// Sends the process's logs to stderr in `format` (stdout carries only the lines scripts
-/// parse), at the levels `RUST_LOG` asks for (`info` by default).
-pub fn init(format: LogFormat) {
+/// parse), at the levels `RUST_LOG` asks for (`info` by default). Keep the guard until exit.
+pub fn init(format: LogFormat) -> LogGuard {
+    // A request only queues its line; a writer thread writes, gathering the lines that queued
+    // meanwhile into one write. Under load that is a fraction of the write calls, and no request
+    // waits on a slow file or pipe. Not lossy: a full queue (128k lines) makes requests wait
+    // rather than drop lines.
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("helpdock-log")
+        .finish(BufWriter::with_capacity(BATCH_BYTES, std::io::stderr()));
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     match format {
         // Colour codes only for people; log files and test harnesses get plain text.
         LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
@@ -45,6 +63,7 @@ pub fn init(format: LogFormat) {
             .with_span_list(false)
             .init(),
     }
+    LogGuard { _writer: guard }
 }
 
 #[cfg(test)]
