@@ -27,7 +27,7 @@ pub use ownership::OwnerCache;
 pub use perimeter::Perimeter;
 pub use routes::MAX_BODY_BYTES;
 pub use secret::Secret;
-pub use server::{ServerConfig, serve};
+pub use server::{ServerConfig, bind_shared, serve, serve_on_threads};
 pub use upstream::{HelpdeskTimeZone, Upstream, UpstreamConfig};
 
 use axum::Router;

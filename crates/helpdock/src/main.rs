@@ -10,17 +10,18 @@ use helpdock::perimeter::PublicOrigin;
 use helpdock::state::{SharedRedis, StateBackend};
 use helpdock::{
     AppState, Catalog, Gatekeeper, OwnerCache, Perimeter, Readiness, ServerConfig, Upstream,
-    UpstreamConfig, app,
+    UpstreamConfig, app, bind_shared,
 };
 use helpdock_wire::validate::{is_valid_email, normalize_email};
 use std::error::Error;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::num::NonZero;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 /// Every request allocates a little and frees it at once, on several threads: mimalloc's
 /// per-thread pages serve that at a fraction of glibc's cost (`./run bench proxy`).
@@ -150,8 +151,11 @@ async fn serve(config: Config) -> Result<(), Box<dyn Error>> {
         timeout: config.upstream_timeout,
         time_zone: config.helpdesk_timezone,
     });
-    let listener = bind(config.listen).await?;
-    let addr = listener.local_addr()?;
+    // A thread per core, each with its own socket on the port (`server/threads.rs`).
+    let threads = std::thread::available_parallelism().map_or(1, NonZero::get);
+    let listeners = bind_shared(config.listen, threads)
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let addr = listeners[0].local_addr()?;
     let public = config.public_url.unwrap_or_else(|| {
         let derived = PublicOrigin::of_listener(addr);
         tracing::warn!(
@@ -189,27 +193,17 @@ async fn serve(config: Config) -> Result<(), Box<dyn Error>> {
         serve_metrics(metrics_addr).await?;
     }
     let (readiness, writes) = (state.readiness.clone(), state.perimeter.writes_in_flight());
-    let stopping = Arc::new(OnceLock::new());
-    let signalled = Arc::clone(&stopping);
-    let shutdown = async move {
+    let stop = CancellationToken::new();
+    let signalled = stop.clone();
+    tokio::spawn(async move {
         shutdown_signal().await;
-        let _ = signalled.set(Instant::now());
         // Probes that still reach us (on open connections) learn we are going.
         readiness.drain();
-    };
-    let deadline = config.server.shutdown_timeout();
-    helpdock::serve(listener, app(state), config.server, shutdown).await?;
-    // A create whose client hung up still runs; its answer must be stored before we go.
-    writes.close();
-    let left = stopping.get().map_or(deadline, |at: &Instant| {
-        deadline.saturating_sub(at.elapsed())
+        signalled.cancel();
     });
-    if tokio::time::timeout(left, writes.wait()).await.is_err() {
-        tracing::warn!(
-            writes = writes.len(),
-            "creates or replies still in flight at the shutdown deadline: their answers are lost"
-        );
-    }
+    // Each serving thread also waits for the creates and replies its requests left running
+    // (a client that hung up): their answers must be stored before we go.
+    helpdock::serve_on_threads(listeners, app(state), config.server, stop, writes).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -5,8 +5,10 @@
 mod config;
 mod deadline;
 mod idle;
+mod threads;
 
 pub use config::ServerConfig;
+pub use threads::{bind_shared, serve_on_threads};
 
 use axum::Router;
 use axum::body::Body;
@@ -36,6 +38,18 @@ pub async fn serve(
     settings: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let slots = Arc::new(Semaphore::new(settings.max_connections as usize));
+    serve_with_slots(listener, app, settings, slots, shutdown).await
+}
+
+/// [`serve`], taking connection slots from `slots` (shared when several threads serve one app).
+async fn serve_with_slots(
+    listener: TcpListener,
+    app: Router,
+    settings: ServerConfig,
+    slots: Arc<Semaphore>,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
     let deadlines = Deadlines {
         body: settings.body_read_timeout(),
         request: settings.request_timeout(),
@@ -43,7 +57,6 @@ pub async fn serve(
     // Around the router as a whole, not inside it as `Router::layer` would put it: no box per
     // route to clone for each request.
     let app = from_fn_with_state(deadlines, deadline::bound_request).layer(app);
-    let slots = Arc::new(Semaphore::new(settings.max_connections as usize));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

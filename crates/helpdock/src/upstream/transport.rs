@@ -12,17 +12,25 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use std::error::Error;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
+use thread_local::ThreadLocal;
 
 /// A larger answer than this is not a helpdesk answer we can use.
 pub(super) const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// A pooled connection unused this long is closed (the helpdesk's server may close it first).
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// Pooled keep-alive connections to the helpdesk; cheap to clone.
+/// hyper's pooled client, HTTP or HTTPS by the URL.
+type Pool = Client<HttpsConnector<HttpConnector>, String>;
+
+/// Pooled keep-alive connections to the helpdesk, a pool per thread; cheap to clone.
 #[derive(Clone, Debug)]
 pub(super) struct Transport {
-    client: Client<HttpsConnector<HttpConnector>, String>,
+    // A connection's task runs on the runtime that opened it: with one shared pool, a serving
+    // thread would often hand its call to another thread's connection and wait to be woken
+    // from there (`server/threads.rs`).
+    pools: Arc<ThreadLocal<Pool>>,
     timeout: Duration,
 }
 
@@ -44,27 +52,41 @@ pub(super) enum Failure {
 }
 
 impl Transport {
-    /// Connections that give each call `timeout` (and connecting at most 5 s of it). Redirects
-    /// are never followed: one would be a misconfiguration, and could carry the token away.
+    /// Connections that give each call `timeout`. Redirects are never followed: one would be a
+    /// misconfiguration, and could carry the token away.
     pub(super) fn new(timeout: Duration) -> Transport {
-        let mut http = HttpConnector::new();
-        // Small requests and answers: no waiting for Nagle.
-        http.set_nodelay(true);
-        http.set_connect_timeout(Some(timeout.min(Duration::from_secs(5))));
-        // The TLS wrapper below decides the scheme.
-        http.enforce_http(false);
-        let https = HttpsConnectorBuilder::new()
-            .with_webpki_roots()
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(IDLE_TIMEOUT)
-            .pool_timer(TokioTimer::new())
-            .build(https);
-        Transport { client, timeout }
+        Transport {
+            pools: Arc::new(ThreadLocal::new()),
+            timeout,
+        }
     }
 
+    /// This thread's pool, made on its first call.
+    fn pool(&self) -> &Pool {
+        self.pools.get_or(|| new_pool(self.timeout))
+    }
+}
+
+/// A pool whose connections give each call `timeout` (connecting at most 5 s of it).
+fn new_pool(timeout: Duration) -> Pool {
+    let mut http = HttpConnector::new();
+    // Small requests and answers: no waiting for Nagle.
+    http.set_nodelay(true);
+    http.set_connect_timeout(Some(timeout.min(Duration::from_secs(5))));
+    // The TLS wrapper below decides the scheme.
+    http.enforce_http(false);
+    let https = HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(IDLE_TIMEOUT)
+        .pool_timer(TokioTimer::new())
+        .build(https)
+}
+
+impl Transport {
     /// Sends `request` and reads the whole answer, all within the timeout.
     pub(super) async fn send(&self, request: Request<String>) -> Result<Answer, Failure> {
         match tokio::time::timeout(self.timeout, self.exchange(request)).await {
@@ -75,7 +97,7 @@ impl Transport {
 
     async fn exchange(&self, request: Request<String>) -> Result<Answer, Failure> {
         let response = self
-            .client
+            .pool()
             .request(request)
             .await
             .map_err(|e| failure(&e))?;
