@@ -60,12 +60,6 @@ async fn serve_with_slots(
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        // A slot first: beyond the cap, connections wait in the kernel's listen queue.
-        let slot = tokio::select! {
-            slot = slots.clone().acquire_owned() => slot,
-            () = &mut shutdown => break,
-        };
-        let Ok(slot) = slot else { break };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -78,6 +72,14 @@ async fn serve_with_slots(
             },
             () = &mut shutdown => break,
         };
+        // Then a slot: beyond the cap, this connection waits here unserved and the next ones in
+        // the kernel's listen queue. (A slot taken before accepting would sit idle while this
+        // thread waits, if the next connections went to another serving thread's socket.)
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slot else { break };
         spawn_connection(stream, peer, app.clone(), &settings, &graceful, slot);
     }
     drop(listener);
