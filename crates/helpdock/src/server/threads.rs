@@ -22,6 +22,11 @@ const BACKLOG: i32 = 1024;
 /// `count` listening sockets on `addr` (port 0: one chosen for all), sharing it by `SO_REUSEPORT`:
 /// the kernel spreads new connections across them. Only sockets of the same user can join.
 pub fn bind_shared(addr: SocketAddr, count: usize) -> io::Result<Vec<std::net::TcpListener>> {
+    if addr.port() != 0 {
+        // A port already served, even by another proxy sharing it the same way, is a mistake:
+        // joining it would split that server's traffic silently. A plain socket is refused there.
+        drop(std::net::TcpListener::bind(addr)?);
+    }
     let mut listeners: Vec<std::net::TcpListener> = Vec::with_capacity(count.max(1));
     let mut addr = addr;
     for _ in 0..count.max(1) {
@@ -115,4 +120,38 @@ fn serve_one(
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bind_shared;
+    use std::net::SocketAddr;
+
+    const ANY_PORT: &str = "127.0.0.1:0";
+
+    #[test]
+    fn the_sockets_share_one_port() {
+        let listeners = bind_shared(ANY_PORT.parse().expect("addr"), 3).expect("bind");
+        assert_eq!(listeners.len(), 3);
+        let port = listeners[0].local_addr().expect("addr").port();
+        assert_ne!(port, 0);
+        assert!(
+            listeners
+                .iter()
+                .all(|l| l.local_addr().expect("addr").port() == port)
+        );
+    }
+
+    #[test]
+    fn a_port_in_use_is_refused_even_by_a_group_like_ours() {
+        let plain = std::net::TcpListener::bind(ANY_PORT).expect("bind");
+        let taken: SocketAddr = plain.local_addr().expect("addr");
+        let err = bind_shared(taken, 2).expect_err("taken by a plain socket");
+        assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+
+        let group = bind_shared(ANY_PORT.parse().expect("addr"), 2).expect("bind");
+        let taken = group[0].local_addr().expect("addr");
+        let err = bind_shared(taken, 2).expect_err("taken by another proxy's threads");
+        assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+    }
 }
