@@ -1,7 +1,7 @@
 //! Serving on every core the way nginx does: one thread per core, each with its own
 //! single-threaded runtime and its own listening socket on the shared port. A connection lives
 //! and dies on the thread the kernel gave it, so a request never waits for another thread to
-//! wake up, and nothing it touches is fought over (`./run bench proxy`: from 0.42x to 0.72-0.83x
+//! wake up, and nothing it touches is fought over (`./run bench proxy`: from 0.42x to 0.59-0.83x
 //! nginx's requests per second, against one work-stealing runtime for the whole process).
 
 use super::{ServerConfig, serve_with_slots};
