@@ -19,6 +19,7 @@ cd "$(dirname "$0")/.."
 
 secs=${HELPDOCK_BENCH_SECS:-10}
 rounds=${HELPDOCK_BENCH_ROUNDS:-3}
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench-proxy: HELPDOCK_BENCH_ROUNDS must be a whole number of at least 1" >&2; exit 2; }
 scripts/apt-install.sh nginx wrk
 echo "==> building the proxy (cargo build --release -p helpdock)" >&2
 cargo build -q --release --locked -p helpdock
