@@ -99,6 +99,14 @@ async fn sigterm_finishes_creates_in_flight_and_retries_after_restart_file_nothi
         "a clean exit within the deadline: {}",
         proxy.stderr()
     );
+    // Log lines go through a writer thread, which lives as long as `main` keeps its guard: the
+    // last line, written as the process ends, still reaches stderr.
+    if let Some(reader) = proxy.stderr_reader.take() {
+        reader.join().expect("stderr reader");
+    }
+    let log = proxy.stderr();
+    let last = log.lines().last().unwrap_or_default();
+    assert!(last.contains("stopped"), "the last log line: {last:?}");
     for n in 0..IN_FLIGHT {
         assert_eq!(answered[&n], Some(201), "in flight #{n} got its answer");
     }

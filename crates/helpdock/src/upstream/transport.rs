@@ -65,28 +65,7 @@ impl Transport {
     fn pool(&self) -> &Pool {
         self.pools.get_or(|| new_pool(self.timeout))
     }
-}
 
-/// A pool whose connections give each call `timeout` (connecting at most 5 s of it).
-fn new_pool(timeout: Duration) -> Pool {
-    let mut http = HttpConnector::new();
-    // Small requests and answers: no waiting for Nagle.
-    http.set_nodelay(true);
-    http.set_connect_timeout(Some(timeout.min(Duration::from_secs(5))));
-    // The TLS wrapper below decides the scheme.
-    http.enforce_http(false);
-    let https = HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .wrap_connector(http);
-    Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(IDLE_TIMEOUT)
-        .pool_timer(TokioTimer::new())
-        .build(https)
-}
-
-impl Transport {
     /// Sends `request` and reads the whole answer, all within the timeout.
     pub(super) async fn send(&self, request: Request<String>) -> Result<Answer, Failure> {
         match tokio::time::timeout(self.timeout, self.exchange(request)).await {
@@ -123,6 +102,25 @@ impl Transport {
             body: bytes,
         })
     }
+}
+
+/// A pool whose connections give each call `timeout` (connecting at most 5 s of it).
+fn new_pool(timeout: Duration) -> Pool {
+    let mut http = HttpConnector::new();
+    // Small requests and answers: no waiting for Nagle.
+    http.set_nodelay(true);
+    http.set_connect_timeout(Some(timeout.min(Duration::from_secs(5))));
+    // The TLS wrapper below decides the scheme.
+    http.enforce_http(false);
+    let https = HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(IDLE_TIMEOUT)
+        .pool_timer(TokioTimer::new())
+        .build(https)
 }
 
 /// A timed-out connect is a timeout; anything else is unreachable, with every cause in the chain
