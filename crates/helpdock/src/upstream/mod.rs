@@ -4,6 +4,7 @@
 mod client;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzzing;
+mod pool;
 mod shapes;
 mod time;
 mod transport;

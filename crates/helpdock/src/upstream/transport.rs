@@ -1,36 +1,25 @@
-//! The wire to the helpdesk: hyper's pooled HTTP/1 client (TLS by rustls with the webpki roots),
-//! one request and its whole answer within the call's timeout. Used directly, not through
-//! reqwest: for every call reqwest's redirect and retry layers parsed the URL twice and
-//! allocated as much again as the call itself, and the proxy wants none of what they do.
+//! The wire to the helpdesk: keep-alive HTTP/1 connections (TLS by rustls with the webpki
+//! roots, `pool.rs`), one request and its whole answer within the call's timeout. hyper
+//! directly, not reqwest: for every call reqwest's redirect and retry layers parsed the URL twice
+//! and allocated as much again as the call itself, and the proxy wants none of what they do.
 
-use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderValue, Request, StatusCode};
+use super::pool::{Origin, Pools};
+use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::{HeaderValue, Request, StatusCode, Uri};
 use http_body::Body;
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 use std::error::Error;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::Duration;
-use thread_local::ThreadLocal;
 
 /// A larger answer than this is not a helpdesk answer we can use.
 pub(super) const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
-/// A pooled connection unused this long is closed (the helpdesk's server may close it first).
-const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
-
-/// hyper's pooled client, HTTP or HTTPS by the URL.
-type Pool = Client<HttpsConnector<HttpConnector>, String>;
-
 /// Pooled keep-alive connections to the helpdesk, a pool per thread; cheap to clone.
 #[derive(Clone, Debug)]
 pub(super) struct Transport {
     // A connection's task runs on the runtime that opened it: with one shared pool, a serving
     // thread would often hand its call to another thread's connection and wait to be woken
     // from there (`server/threads.rs`).
-    pools: Arc<ThreadLocal<Pool>>,
+    pools: Pools,
     timeout: Duration,
 }
 
@@ -56,14 +45,10 @@ impl Transport {
     /// misconfiguration, and could carry the token away.
     pub(super) fn new(timeout: Duration) -> Transport {
         Transport {
-            pools: Arc::new(ThreadLocal::new()),
+            // Connecting may take at most 5 s of a call.
+            pools: Pools::new(timeout.min(Duration::from_secs(5))),
             timeout,
         }
-    }
-
-    /// This thread's pool, made on its first call.
-    fn pool(&self) -> &Pool {
-        self.pools.get_or(|| new_pool(self.timeout))
     }
 
     /// Sends `request` and reads the whole answer, all within the timeout.
@@ -74,12 +59,36 @@ impl Transport {
         }
     }
 
-    async fn exchange(&self, request: Request<String>) -> Result<Answer, Failure> {
-        let response = self
-            .pool()
-            .request(request)
-            .await
-            .map_err(|e| failure(&e))?;
+    async fn exchange(&self, mut request: Request<String>) -> Result<Answer, Failure> {
+        let (origin, host) = Origin::of(request.uri())
+            .ok_or_else(|| Failure::Unreachable("the helpdesk's address is not a URL".into()))?;
+        // On a connection of its own the request names only the path; the host goes in `Host`.
+        let path = request.uri().path_and_query().cloned();
+        *request.uri_mut() = path.map_or_else(|| Uri::from_static("/"), Uri::from);
+        request.headers_mut().insert(HOST, host);
+        let (response, sender) = loop {
+            let mut connection = self
+                .pools
+                .connection(&origin)
+                .await
+                .map_err(|e| failure(e.as_ref()))?;
+            if let Err(e) = connection.sender.ready().await {
+                match connection.reused {
+                    // Closed by the helpdesk while idle: another one.
+                    true => continue,
+                    false => return Err(failure(&e)),
+                }
+            }
+            match connection.sender.try_send_request(request).await {
+                Ok(response) => break (response, connection.sender),
+                Err(mut e) => match e.take_message() {
+                    // Never written (the idle connection closed as it was taken): safe to send
+                    // again, on a new connection if need be. Written ones are never resent.
+                    Some(unsent) if connection.reused => request = unsent,
+                    _ => return Err(failure(e.error())),
+                },
+            }
+        };
         let (parts, mut body) = response.into_parts();
         let announced = usize::try_from(body.size_hint().lower()).unwrap_or(usize::MAX);
         if announced > MAX_RESPONSE_BYTES {
@@ -96,6 +105,7 @@ impl Transport {
                 bytes.extend_from_slice(&data);
             }
         }
+        self.pools.give_back(origin, sender);
         Ok(Answer {
             status: parts.status,
             content_type: parts.headers.get(CONTENT_TYPE).cloned(),
@@ -104,41 +114,28 @@ impl Transport {
     }
 }
 
-/// A pool whose connections give each call `timeout` (connecting at most 5 s of it).
-fn new_pool(timeout: Duration) -> Pool {
-    let mut http = HttpConnector::new();
-    // Small requests and answers: no waiting for Nagle.
-    http.set_nodelay(true);
-    http.set_connect_timeout(Some(timeout.min(Duration::from_secs(5))));
-    // The TLS wrapper below decides the scheme.
-    http.enforce_http(false);
-    let https = HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .wrap_connector(http);
-    Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(IDLE_TIMEOUT)
-        .pool_timer(TokioTimer::new())
-        .build(https)
-}
-
 /// A timed-out connect is a timeout; anything else is unreachable, with every cause in the chain
 /// (the top-level text hides the interesting part: refused, reset, DNS).
 fn failure(err: &(dyn Error + 'static)) -> Failure {
-    let mut cause = err.to_string();
-    let mut source = err.source();
+    let mut cause = String::new();
     let mut timed_out = false;
-    while let Some(s) = source {
-        timed_out |= s
+    let mut next = Some(err);
+    while let Some(e) = next {
+        timed_out |= e
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut);
-        cause.push_str(": ");
-        cause.push_str(&s.to_string());
-        source = s.source();
+        if !cause.is_empty() {
+            cause.push_str(": ");
+        }
+        cause.push_str(&e.to_string());
+        next = e.source();
     }
     match timed_out {
         true => Failure::Timeout,
         false => Failure::Unreachable(cause),
     }
 }
+
+#[cfg(test)]
+#[path = "transport_tests.rs"]
+mod tests;
