@@ -5,14 +5,17 @@
 use crate::AppState;
 use crate::perimeter::{self, Perimeter};
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, SERVER, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::{self, Next};
 use axum::response::Response;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tower::Service;
 
 /// `Cross-Origin-Resource-Policy`; not among `http`'s constants.
 const CORP: HeaderName = HeaderName::from_static("cross-origin-resource-policy");
@@ -21,41 +24,67 @@ const X_POWERED_BY: HeaderName = HeaderName::from_static("x-powered-by");
 /// JSON is data, never a document: nothing may load from it or frame it.
 const JSON_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Wraps `router` in the perimeter, the security headers and the request log. The outer three
-/// are one middleware: axum boxes each layer of a route anew and clones every box below it for
-/// each request.
-pub fn wrap(router: Router<AppState>, state: &AppState) -> Router<AppState> {
-    perimeter::guard_routes(router, state).layer(middleware::from_fn_with_state(
-        state.perimeter.clone(),
-        edge,
-    ))
+/// Wraps `router` in the perimeter, the security headers and the request log, and gives it
+/// `state`.
+pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
+    let perimeter = Some(state.perimeter.clone());
+    let routes = perimeter::guard_routes(router, &state).with_state(state);
+    Router::new().fallback_service(Edge { routes, perimeter })
 }
 
 /// Wraps a router that is not the proxy (the demo shop's page and backend) in the same security
 /// headers and request log, without the proxy's perimeter.
 pub(crate) fn wrap_plain(router: Router) -> Router {
-    perimeter::record_routes(router).layer(middleware::from_fn(edge_plain))
+    let routes = perimeter::record_routes(router);
+    Router::new().fallback_service(Edge {
+        routes,
+        perimeter: None,
+    })
 }
 
-/// Outermost first: the request id and log line, the security headers, the origin check.
-async fn edge(State(perimeter): State<Perimeter>, request: Request, next: Next) -> Response {
-    perimeter::log_request(request, |request| async move {
-        let mut response =
-            perimeter::enforce_origin(&perimeter, request, |request| next.run(request)).await;
-        security_headers(&mut response);
-        response
-    })
-    .await
+/// The routes behind, outermost first, the request id and log line, the security headers and
+/// (with a perimeter) the origin check. One service around the routes as a whole: as a
+/// `Router::layer` it would be boxed on every route, and each request would clone the boxes of
+/// every layer below; as `from_fn` each request would box the routes anew.
+#[derive(Clone)]
+struct Edge {
+    routes: Router,
+    perimeter: Option<Perimeter>,
 }
 
-/// [`edge`] without the origin check.
-async fn edge_plain(request: Request, next: Next) -> Response {
-    perimeter::log_request(request, |request| async move {
-        let mut response = next.run(request).await;
-        security_headers(&mut response);
-        response
-    })
-    .await
+impl Service<Request> for Edge {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // A router is always ready.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let Edge {
+            mut routes,
+            perimeter,
+        } = self.clone();
+        Box::pin(async move {
+            let answer = perimeter::log_request(request, |request| async move {
+                let route = |request| async move {
+                    match routes.call(request).await {
+                        Ok(response) => response,
+                        Err(never) => match never {},
+                    }
+                };
+                let mut response = match &perimeter {
+                    Some(perimeter) => perimeter::enforce_origin(perimeter, request, route).await,
+                    None => route(request).await,
+                };
+                security_headers(&mut response);
+                response
+            });
+            Ok(answer.await)
+        })
+    }
 }
 
 /// Headers every answer carries, errors and preflights included.

@@ -89,5 +89,5 @@ pub fn app(state: AppState) -> Router {
     let router = routes::router()
         .merge(operations::router())
         .merge(assets::router(&state.assets_dir));
-    layers::wrap(router, &state).with_state(state)
+    layers::wrap(router, state)
 }

@@ -4,14 +4,15 @@
 
 use crate::error::ApiError;
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use http_body::{Frame, SizeHint};
+use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::Sleep;
+use tower::Service;
 
 /// The two deadlines, from `[server]`.
 #[derive(Clone, Copy, Debug)]
@@ -54,31 +55,62 @@ impl HttpBody for DeadlineBody {
     }
 }
 
-/// Outermost middleware of a served app: bounds the body's arrival and the whole answer. A body
-/// too slow is refused where it is read (`400 bad_request`); an answer too slow is
-/// `504 upstream_timeout` (by then every wait left is the helpdesk's).
-pub(super) async fn bound_request(
-    State(deadlines): State<Deadlines>,
+/// Outermost around a served app: bounds the body's arrival and the whole answer. A body too
+/// slow is refused where it is read (`400 bad_request`); an answer too slow is
+/// `504 upstream_timeout` (by then every wait left is the helpdesk's). A service rather than
+/// `from_fn`, which would box the app anew for each request.
+#[derive(Clone)]
+pub(super) struct Bounded<S> {
+    pub app: S,
+    pub deadlines: Deadlines,
+}
+
+impl<S> Service<Request> for Bounded<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.app.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // The app made ready by `poll_ready` answers; the clone waits for the next request.
+        let waiting = self.app.clone();
+        let ready = std::mem::replace(&mut self.app, waiting);
+        Box::pin(bound(ready, self.deadlines, request))
+    }
+}
+
+async fn bound<S>(
+    mut app: S,
+    deadlines: Deadlines,
     request: Request,
-    next: Next,
-) -> Response {
-    let (parts, body) = request.into_parts();
-    let method = parts.method.clone();
+) -> Result<Response, Infallible>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     // A body that has ended (a GET's) cannot trickle: no timer for it.
-    let body = match body.is_end_stream() {
-        true => body,
-        false => Body::new(DeadlineBody {
-            inner: body,
-            deadline: Box::pin(tokio::time::sleep(deadlines.body)),
+    let request = match request.body().is_end_stream() {
+        true => request,
+        false => request.map(|body| {
+            Body::new(DeadlineBody {
+                inner: body,
+                deadline: Box::pin(tokio::time::sleep(deadlines.body)),
+            })
         }),
     };
-    let answer = next.run(Request::from_parts(parts, body));
-    match tokio::time::timeout(deadlines.request, answer).await {
-        Ok(response) => response,
+    let method = request.method().clone();
+    match tokio::time::timeout(deadlines.request, app.call(request)).await {
+        Ok(answer) => answer,
         Err(_) => {
             // The request log's line for it never comes (its future was dropped): this is it.
             tracing::warn!(%method, "no answer within request_timeout_secs: answered 504");
-            ApiError::UpstreamTimeout.into_response()
+            Ok(ApiError::UpstreamTimeout.into_response())
         }
     }
 }

@@ -13,7 +13,6 @@ pub use threads::{bind_shared, serve_on_threads};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
-use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use deadline::Deadlines;
 use hyper::body::Incoming;
@@ -27,7 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tower::{Layer, Service, ServiceExt};
+use tower::{Service, ServiceExt};
 
 /// Serves `app` on `listener` with `settings` until `shutdown` completes, then stops accepting
 /// and lets in-flight requests finish, for at most `shutdown_timeout_secs`. Each request knows
@@ -56,7 +55,7 @@ async fn serve_with_slots(
     };
     // Around the router as a whole, not inside it as `Router::layer` would put it: no box per
     // route to clone for each request.
-    let app = from_fn_with_state(deadlines, deadline::bound_request).layer(app);
+    let app = deadline::Bounded { app, deadlines };
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

@@ -135,6 +135,19 @@ impl Pools {
                 reused: true,
             });
         }
+        // Boxed: connecting (TLS included) is most of the size of a call's future, which every
+        // call would otherwise carry and move along, though few calls connect.
+        let sender = Box::pin(self.connect(origin)).await?;
+        Ok(Connection {
+            sender,
+            reused: false,
+        })
+    }
+
+    async fn connect(
+        &self,
+        origin: &Origin,
+    ) -> Result<SendRequest<String>, Box<dyn Error + Send + Sync>> {
         let uri = origin.uri().ok_or("the helpdesk's address is not a URL")?;
         let stream = self.connector.clone().oneshot(uri).await?;
         let (sender, connection) = http1::handshake(stream).await?;
@@ -144,10 +157,7 @@ impl Pools {
             // Closed by either side or broken: its sender reports it to the next call.
             let _ = connection.await;
         });
-        Ok(Connection {
-            sender,
-            reused: false,
-        })
+        Ok(sender)
     }
 
     /// Gives back a connection whose answer was read whole.
