@@ -25,6 +25,7 @@
 mod bot_check;
 mod config;
 mod cors;
+mod guard;
 mod hygiene;
 mod idempotency;
 mod idempotency_shared;
@@ -38,22 +39,21 @@ pub use config::{LimitError, LimitsConfig};
 pub use cors::SiteOrigins;
 /// The origin check, before routing: a foreign page learns nothing, not even whether a path exists.
 pub(crate) use cors::enforce_origin;
+pub(crate) use guard::guard_routes;
 pub use public_origin::PublicOrigin;
 pub use request_log::RequestId;
 /// The request log and id, the outermost layer.
 pub(crate) use request_log::log_request;
 
-use crate::AppState;
 use crate::config::SiteConfig;
 use crate::error::ApiError;
 use crate::identity::VisitorKey;
 use crate::state::SharedRedis;
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
-use axum::middleware::{Next, from_fn, from_fn_with_state};
-use axum::response::{IntoResponse, Response};
+use axum::middleware::from_fn;
 use cors::CorsPolicy;
 use helpdock_wire::Endpoint;
 use idempotency_store::IdempotencyStore;
@@ -262,45 +262,6 @@ impl Perimeter {
     fn idempotency(&self) -> &IdempotencyStore {
         &self.inner.idempotency
     }
-}
-
-/// The checks that depend on the matched route (`route_layer`: they run only for requests that
-/// found a route, and see which one), in one middleware: axum boxes each layer of a route anew
-/// and clones every box below it for each request.
-pub(crate) fn guard_routes(router: Router<AppState>, state: &AppState) -> Router<AppState> {
-    router.route_layer(from_fn_with_state(state.clone(), guard))
-}
-
-/// In order: the route noted for the log line, repeated query parameters refused; then, on
-/// `POST tickets_create.php` / `ticket_reply.php` only, an `Idempotency-Key` replay answered, the
-/// per-IP bucket taken, and (create) the bot check.
-async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let route = request_log::matched_route(&request);
-    let mut response = match (hygiene::check(&request), Action::of(&request)) {
-        (Err(refused), _) => refused.into_response(),
-        (Ok(()), None) => next.run(request).await,
-        (Ok(()), Some(action)) => {
-            let perimeter = state.perimeter.clone();
-            let write = move |request: Request| async move {
-                let ip = rate_limit::request_ip(&perimeter, &request);
-                if let Err(refused) = rate_limit::check_ip(&perimeter, action, ip).await {
-                    return refused.into_response();
-                }
-                let request = match action {
-                    Action::Create => match bot_check::check(&perimeter, request).await {
-                        Ok(request) => request,
-                        Err(refused) => return refused.into_response(),
-                    },
-                    Action::Reply => request,
-                };
-                next.run(request).await
-            };
-            idempotency::replay_or_run(&state.perimeter, &state.gatekeeper, action, request, write)
-                .await
-        }
-    };
-    request_log::carry_route(&mut response, route);
-    response
 }
 
 /// Only what the log line needs from routing (the matched route): for routers without the

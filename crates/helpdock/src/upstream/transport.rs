@@ -3,7 +3,7 @@
 //! directly, not reqwest: for every call reqwest's redirect and retry layers parsed the URL twice
 //! and allocated as much again as the call itself, and the proxy wants none of what they do.
 
-pub(super) use super::pool::{Origin, Pools};
+use super::pool::{Origin, Pools};
 use axum::http::header::{CONTENT_TYPE, HOST};
 use axum::http::{HeaderValue, Request, StatusCode, Uri};
 use http_body::Body;

@@ -182,16 +182,3 @@ async fn a_refused_connection_is_unreachable_with_its_cause() {
     let cause = call(&transport, &uri).await.expect_err("refused");
     assert!(cause.contains("refused"), "{cause}");
 }
-
-#[tokio::test]
-async fn zz_sizes() {
-    let transport = Transport::new(Duration::from_secs(5));
-    let send = transport.send(Request::new(String::new()));
-    let origin = super::Origin::of(&"http://a/".parse().unwrap()).unwrap().0;
-    let conn = transport.pools.connection(&origin);
-    eprintln!(
-        "SIZES send={} connection={}",
-        std::mem::size_of_val(&send),
-        std::mem::size_of_val(&conn)
-    );
-}
