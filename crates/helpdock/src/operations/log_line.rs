@@ -1,0 +1,281 @@
+//! The plain-text log line, byte for byte what `tracing_subscriber::fmt().with_ansi(false)` writes
+//! (its `Full` format and `DefaultFields`, tracing-subscriber 0.3.23), for a fraction of its cost.
+//! Its general machinery (a `core::fmt` call per piece, styles even with colours off) took
+//! ~10,000 instructions per request line; here common values — strings, integers, booleans, the
+//! timestamp — are written directly, and `core::fmt` only runs for values that need it
+//! (`Debug` and `Display` fields, floats, messages).
+//!
+//! Escaping is tracing-subscriber's, no more and no less: a message's terminal control characters
+//! (ESC, BEL, BS, FF, DEL, C1) are spelled out, `&str` fields are `Debug`-quoted, other fields are
+//! written as their `Debug` or `Display` makes them.
+
+use super::log_time;
+use std::error::Error;
+use std::fmt::{self, Write as _};
+use std::time::SystemTime;
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
+use tracing_log::NormalizeEvent;
+use tracing_subscriber::field::RecordFields;
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
+use tracing_subscriber::registry::LookupSpan;
+
+/// Formats events and span fields as tracing-subscriber's default text without colours does.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlainLine;
+
+impl<S, N> FormatEvent<S, N> for PlainLine
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        // A `log` crate record (rustls, …) is named by its own target, not `log`.
+        let normalized = event.normalized_metadata();
+        let meta = normalized.as_ref().unwrap_or_else(|| event.metadata());
+        writer.write_str(log_time::stamp(SystemTime::now()).as_str())?;
+        writer.write_str(level_column(*meta.level()))?;
+        if let Some(scope) = ctx.event_scope() {
+            let mut seen = false;
+            for span in scope.from_root() {
+                writer.write_str(span.metadata().name())?;
+                seen = true;
+                if let Some(fields) = span.extensions().get::<FormattedFields<N>>()
+                    && !fields.fields.is_empty()
+                {
+                    writer.write_char('{')?;
+                    writer.write_str(&fields.fields)?;
+                    writer.write_char('}')?;
+                }
+                writer.write_char(':')?;
+            }
+            if seen {
+                writer.write_char(' ')?;
+            }
+        }
+        writer.write_str(meta.target())?;
+        writer.write_str(": ")?;
+        ctx.format_fields(writer.by_ref(), event)?;
+        writer.write_char('\n')
+    }
+}
+
+impl<'writer> FormatFields<'writer> for PlainLine {
+    fn format_fields<R: RecordFields>(&self, writer: Writer<'writer>, fields: R) -> fmt::Result {
+        let sanitize = writer.sanitizes_ansi_escapes();
+        let mut visitor = Fields {
+            writer,
+            sanitize,
+            first: true,
+            result: Ok(()),
+        };
+        fields.record(&mut visitor);
+        visitor.result
+    }
+}
+
+/// The level between the timestamp and the rest, padded to five as tracing-subscriber pads it.
+fn level_column(level: Level) -> &'static str {
+    match level {
+        Level::TRACE => " TRACE ",
+        Level::DEBUG => " DEBUG ",
+        Level::INFO => "  INFO ",
+        Level::WARN => "  WARN ",
+        Level::ERROR => " ERROR ",
+    }
+}
+
+/// Writes fields as `DefaultVisitor` does: `message` first without a key, the rest as `key=value`,
+/// separated by spaces.
+struct Fields<'writer> {
+    writer: Writer<'writer>,
+    sanitize: bool,
+    first: bool,
+    result: fmt::Result,
+}
+
+/// Which part of the line a field's value goes to.
+enum Slot {
+    /// Already written (by tracing-log, into the target), or writing already failed.
+    Skip,
+    /// The message: no key, control characters escaped.
+    Message,
+    /// `key=` is written; the value follows as is.
+    Value,
+}
+
+impl Fields<'_> {
+    /// Writes what comes before a field's value and says where it goes.
+    fn open(&mut self, field: &Field) -> Slot {
+        let name = field.name();
+        if self.result.is_err() || name.starts_with("log.") {
+            return Slot::Skip;
+        }
+        if !std::mem::take(&mut self.first) {
+            self.result = self.writer.write_char(' ');
+        }
+        if name == "message" {
+            return Slot::Message;
+        }
+        let key = name.strip_prefix("r#").unwrap_or(name);
+        self.result = self
+            .writer
+            .write_str(key)
+            .and_then(|()| self.writer.write_char('='));
+        Slot::Value
+    }
+
+    /// A value whose text never holds anything to escape.
+    fn plain(&mut self, field: &Field, text: &str) {
+        if !matches!(self.open(field), Slot::Skip) {
+            self.result = self.writer.write_str(text);
+        }
+    }
+}
+
+impl Visit for Fields<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.result = match self.open(field) {
+            Slot::Skip => return,
+            Slot::Message => write_escaped(&mut self.writer, value, self.sanitize),
+            Slot::Value => write_quoted(&mut self.writer, value),
+        };
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.plain(field, itoa::Buffer::new().format(value));
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.plain(field, itoa::Buffer::new().format(value));
+    }
+
+    fn record_u128(&mut self, field: &Field, value: u128) {
+        self.plain(field, itoa::Buffer::new().format(value));
+    }
+
+    fn record_i128(&mut self, field: &Field, value: i128) {
+        self.plain(field, itoa::Buffer::new().format(value));
+    }
+
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.plain(field, if value { "true" } else { "false" });
+    }
+
+    fn record_error(&mut self, field: &Field, value: &(dyn Error + 'static)) {
+        // `DefaultVisitor::record_error`'s text: the error, then its causes as a list.
+        let sanitize = self.sanitize;
+        match value.source() {
+            Some(source) => self.record_debug(
+                field,
+                &format_args!(
+                    "{} {}.sources={}",
+                    Escaped(format_args!("{value}"), sanitize),
+                    field.name(),
+                    Sources(source, sanitize)
+                ),
+            ),
+            None => self.record_debug(
+                field,
+                &format_args!("{}", Escaped(format_args!("{value}"), sanitize)),
+            ),
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.result = match self.open(field) {
+            Slot::Skip => return,
+            Slot::Message => write!(self.writer, "{:?}", Escaped(value, self.sanitize)),
+            Slot::Value => write!(self.writer, "{value:?}"),
+        };
+    }
+}
+
+/// `value` as `Debug` writes a `&str`: quoted, with one scan and one write when nothing in it
+/// needs a backslash.
+fn write_quoted(writer: &mut Writer<'_>, value: &str) -> fmt::Result {
+    if value
+        .bytes()
+        .all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
+    {
+        writer.write_char('"')?;
+        writer.write_str(value)?;
+        writer.write_char('"')
+    } else {
+        write!(writer, "{value:?}")
+    }
+}
+
+/// Whether a byte may start a character tracing-subscriber escapes (0xC2 leads U+0080–U+00BF).
+fn may_escape(byte: u8) -> bool {
+    matches!(byte, 0x07 | 0x08 | 0x0c | 0x1b | 0x7f | 0xc2)
+}
+
+/// `text` with the control characters a terminal would obey spelled out (`\x1b`, `\u{9b}`): a
+/// logged message cannot recolour, rewrite or hide the lines around it.
+fn write_escaped(writer: &mut dyn fmt::Write, text: &str, sanitize: bool) -> fmt::Result {
+    if !sanitize || !text.bytes().any(may_escape) {
+        return writer.write_str(text);
+    }
+    for ch in text.chars() {
+        match ch {
+            '\x1b' => writer.write_str("\\x1b")?,
+            '\x07' => writer.write_str("\\x07")?,
+            '\x08' => writer.write_str("\\x08")?,
+            '\x0c' => writer.write_str("\\x0c")?,
+            '\x7f' => writer.write_str("\\x7f")?,
+            '\u{80}'..='\u{9f}' => write!(writer, "\\u{{{:x}}}", u32::from(ch))?,
+            _ => writer.write_char(ch)?,
+        }
+    }
+    Ok(())
+}
+
+/// A value formatted through [`write_escaped`] (tracing-subscriber's `EscapeGuard`).
+struct Escaped<T>(T, bool);
+
+/// Passes each piece a value's formatting writes through [`write_escaped`].
+struct Escaping<'a, 'b>(&'a mut fmt::Formatter<'b>, bool);
+
+impl fmt::Write for Escaping<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        write_escaped(self.0, text, self.1)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Escaped<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(Escaping(f, self.1), "{:?}", self.0)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Escaped<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(Escaping(f, self.1), "{}", self.0)
+    }
+}
+
+/// An error and its causes as `[first, second]` (tracing-subscriber's `ErrorSourceList`).
+struct Sources<'a>(&'a (dyn Error + 'static), bool);
+
+impl fmt::Display for Sources<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        let mut next = Some(self.0);
+        while let Some(error) = next {
+            list.entry(&Escaped(format_args!("{error}"), self.1));
+            next = error.source();
+        }
+        list.finish()
+    }
+}
+
+#[cfg(test)]
+#[path = "log_line_tests.rs"]
+mod tests;
