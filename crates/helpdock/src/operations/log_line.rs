@@ -10,6 +10,8 @@
 //! written as their `Debug` or `Display` makes them.
 
 use super::log_time;
+use std::any::Any;
+use std::cell::RefCell;
 use std::error::Error;
 use std::fmt::{self, Write as _};
 use std::time::SystemTime;
@@ -25,6 +27,25 @@ use tracing_subscriber::registry::LookupSpan;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PlainLine;
 
+thread_local! {
+    /// A line (or a span's fields) is put together here, then handed over in one write: the
+    /// writer behind `Writer` is two calls through `dyn` away, and a span's field string then
+    /// grows once.
+    static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Runs `write` on this thread's cleared scratch string.
+fn with_scratch<R>(write: impl FnOnce(&mut String) -> R) -> R {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            scratch.clear();
+            write(&mut scratch)
+        }
+        // A value whose formatting logs gets a string of its own.
+        Err(_) => write(&mut String::new()),
+    })
+}
+
 impl<S, N> FormatEvent<S, N> for PlainLine
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
@@ -39,45 +60,66 @@ where
         // A `log` crate record (rustls, …) is named by its own target, not `log`.
         let normalized = event.normalized_metadata();
         let meta = normalized.as_ref().unwrap_or_else(|| event.metadata());
-        writer.write_str(log_time::stamp(SystemTime::now()).as_str())?;
-        writer.write_str(level_column(*meta.level()))?;
-        if let Some(scope) = ctx.event_scope() {
-            let mut seen = false;
-            for span in scope.from_root() {
-                writer.write_str(span.metadata().name())?;
-                seen = true;
-                if let Some(fields) = span.extensions().get::<FormattedFields<N>>()
-                    && !fields.fields.is_empty()
-                {
-                    writer.write_char('{')?;
-                    writer.write_str(&fields.fields)?;
-                    writer.write_char('}')?;
+        with_scratch(|line| {
+            log_time::push_stamp(SystemTime::now(), line);
+            line.push_str(level_column(*meta.level()));
+            if let Some(scope) = ctx.event_scope() {
+                let mut seen = false;
+                for span in scope.from_root() {
+                    line.push_str(span.metadata().name());
+                    seen = true;
+                    if let Some(fields) = span.extensions().get::<FormattedFields<N>>()
+                        && !fields.fields.is_empty()
+                    {
+                        line.push('{');
+                        line.push_str(&fields.fields);
+                        line.push('}');
+                    }
+                    line.push(':');
                 }
-                writer.write_char(':')?;
+                if seen {
+                    line.push(' ');
+                }
             }
-            if seen {
-                writer.write_char(' ')?;
+            line.push_str(meta.target());
+            line.push_str(": ");
+            let fields_are_ours = (ctx.field_format() as &dyn Any).is::<PlainLine>();
+            if fields_are_ours {
+                record(event, line, writer.sanitizes_ansi_escapes())?;
+                line.push('\n');
+                return writer.write_str(line);
             }
-        }
-        writer.write_str(meta.target())?;
-        writer.write_str(": ")?;
-        ctx.format_fields(writer.by_ref(), event)?;
-        writer.write_char('\n')
+            writer.write_str(line)?;
+            ctx.format_fields(writer.by_ref(), event)?;
+            writer.write_char('\n')
+        })
     }
 }
 
 impl<'writer> FormatFields<'writer> for PlainLine {
-    fn format_fields<R: RecordFields>(&self, writer: Writer<'writer>, fields: R) -> fmt::Result {
+    fn format_fields<R: RecordFields>(
+        &self,
+        mut writer: Writer<'writer>,
+        fields: R,
+    ) -> fmt::Result {
         let sanitize = writer.sanitizes_ansi_escapes();
-        let mut visitor = Fields {
-            writer,
-            sanitize,
-            first: true,
-            result: Ok(()),
-        };
-        fields.record(&mut visitor);
-        visitor.result
+        with_scratch(|text| {
+            record(fields, text, sanitize)?;
+            writer.write_str(text)
+        })
     }
+}
+
+/// Appends `fields` to `out` as `DefaultFields` writes them.
+fn record(fields: impl RecordFields, out: &mut String, sanitize: bool) -> fmt::Result {
+    let mut visitor = Fields {
+        out,
+        sanitize,
+        first: true,
+        result: Ok(()),
+    };
+    fields.record(&mut visitor);
+    visitor.result
 }
 
 /// The level between the timestamp and the rest, padded to five as tracing-subscriber pads it.
@@ -91,10 +133,10 @@ fn level_column(level: Level) -> &'static str {
     }
 }
 
-/// Writes fields as `DefaultVisitor` does: `message` first without a key, the rest as `key=value`,
+/// Writes fields as `DefaultVisitor` does: `message` without a key, the rest as `key=value`,
 /// separated by spaces.
-struct Fields<'writer> {
-    writer: Writer<'writer>,
+struct Fields<'a> {
+    out: &'a mut String,
     sanitize: bool,
     first: bool,
     result: fmt::Result,
@@ -118,34 +160,31 @@ impl Fields<'_> {
             return Slot::Skip;
         }
         if !std::mem::take(&mut self.first) {
-            self.result = self.writer.write_char(' ');
+            self.out.push(' ');
         }
         if name == "message" {
             return Slot::Message;
         }
-        let key = name.strip_prefix("r#").unwrap_or(name);
-        self.result = self
-            .writer
-            .write_str(key)
-            .and_then(|()| self.writer.write_char('='));
+        self.out.push_str(name.strip_prefix("r#").unwrap_or(name));
+        self.out.push('=');
         Slot::Value
     }
 
     /// A value whose text never holds anything to escape.
     fn plain(&mut self, field: &Field, text: &str) {
         if !matches!(self.open(field), Slot::Skip) {
-            self.result = self.writer.write_str(text);
+            self.out.push_str(text);
         }
     }
 }
 
 impl Visit for Fields<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.result = match self.open(field) {
-            Slot::Skip => return,
-            Slot::Message => write_escaped(&mut self.writer, value, self.sanitize),
-            Slot::Value => write_quoted(&mut self.writer, value),
-        };
+        match self.open(field) {
+            Slot::Skip => {}
+            Slot::Message => self.result = write_escaped(self.out, value, self.sanitize),
+            Slot::Value => self.result = write_quoted(self.out, value),
+        }
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
@@ -189,26 +228,29 @@ impl Visit for Fields<'_> {
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.result = match self.open(field) {
-            Slot::Skip => return,
-            Slot::Message => write!(self.writer, "{:?}", Escaped(value, self.sanitize)),
-            Slot::Value => write!(self.writer, "{value:?}"),
-        };
+        match self.open(field) {
+            Slot::Skip => {}
+            Slot::Message => {
+                self.result = write!(Escaping(self.out, self.sanitize), "{value:?}");
+            }
+            Slot::Value => self.result = write!(self.out, "{value:?}"),
+        }
     }
 }
 
-/// `value` as `Debug` writes a `&str`: quoted, with one scan and one write when nothing in it
-/// needs a backslash.
-fn write_quoted(writer: &mut Writer<'_>, value: &str) -> fmt::Result {
+/// `value` as `Debug` writes a `&str`: quoted, with one scan and no `core::fmt` when nothing in
+/// it needs a backslash.
+fn write_quoted(out: &mut String, value: &str) -> fmt::Result {
     if value
         .bytes()
         .all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
     {
-        writer.write_char('"')?;
-        writer.write_str(value)?;
-        writer.write_char('"')
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+        Ok(())
     } else {
-        write!(writer, "{value:?}")
+        write!(out, "{value:?}")
     }
 }
 
@@ -219,7 +261,11 @@ fn may_escape(byte: u8) -> bool {
 
 /// `text` with the control characters a terminal would obey spelled out (`\x1b`, `\u{9b}`): a
 /// logged message cannot recolour, rewrite or hide the lines around it.
-fn write_escaped(writer: &mut dyn fmt::Write, text: &str, sanitize: bool) -> fmt::Result {
+fn write_escaped<W: fmt::Write + ?Sized>(
+    writer: &mut W,
+    text: &str,
+    sanitize: bool,
+) -> fmt::Result {
     if !sanitize || !text.bytes().any(may_escape) {
         return writer.write_str(text);
     }
@@ -241,9 +287,9 @@ fn write_escaped(writer: &mut dyn fmt::Write, text: &str, sanitize: bool) -> fmt
 struct Escaped<T>(T, bool);
 
 /// Passes each piece a value's formatting writes through [`write_escaped`].
-struct Escaping<'a, 'b>(&'a mut fmt::Formatter<'b>, bool);
+struct Escaping<'a, W: ?Sized>(&'a mut W, bool);
 
-impl fmt::Write for Escaping<'_, '_> {
+impl<W: fmt::Write + ?Sized> fmt::Write for Escaping<'_, W> {
     fn write_str(&mut self, text: &str) -> fmt::Result {
         write_escaped(self.0, text, self.1)
     }

@@ -5,55 +5,19 @@
 use std::cell::RefCell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Room for the longest timestamp: `+292277026596-12-04T15:30:07.999999Z` is 36 bytes.
-const ROOM: usize = 40;
-
-/// One formatted timestamp, kept on the stack.
-pub(super) struct Stamp {
-    text: [u8; ROOM],
-    len: usize,
-}
-
-impl Stamp {
-    /// The timestamp's text.
-    pub(super) fn as_str(&self) -> &str {
-        // Only ASCII digits and punctuation are ever put in.
-        std::str::from_utf8(&self.text[..self.len]).unwrap_or("<unknown time>")
-    }
-
-    fn push(&mut self, bytes: &[u8]) {
-        self.text[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
-    }
-
-    /// `value` in decimal, zero-padded to `width` digits.
-    fn push_padded(&mut self, value: u64, width: usize) {
-        let mut digits = [b'0'; 20];
-        let mut at = digits.len();
-        let mut rest = value;
-        while rest > 0 || digits.len() - at < width {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        self.push(&digits[at..]);
-    }
-}
-
 /// The `YYYY-MM-DDTHH:MM:SS` of the second a thread last logged in.
 struct Calendar {
     second: Option<i64>,
-    text: Stamp,
+    text: String,
 }
 
 thread_local! {
-    static CALENDAR: RefCell<Calendar> = const {
-        RefCell::new(Calendar { second: None, text: Stamp { text: [0; ROOM], len: 0 } })
-    };
+    static CALENDAR: RefCell<Calendar> =
+        const { RefCell::new(Calendar { second: None, text: String::new() }) };
 }
 
-/// `now` as tracing-subscriber's `SystemTime` timer writes it.
-pub(super) fn stamp(now: SystemTime) -> Stamp {
+/// Appends `now` as tracing-subscriber's `SystemTime` timer writes it.
+pub(super) fn push_stamp(now: SystemTime, out: &mut String) {
     // Seconds and nanoseconds as tracing-subscriber splits them, before the epoch included.
     let (second, nanos) = match now.duration_since(UNIX_EPOCH) {
         Ok(since) => (since.as_secs() as i64, since.subsec_nanos()),
@@ -65,51 +29,61 @@ pub(super) fn stamp(now: SystemTime) -> Stamp {
             }
         }
     };
-    let mut stamp = CALENDAR.with_borrow_mut(|calendar| {
+    CALENDAR.with_borrow_mut(|calendar| {
         if calendar.second != Some(second) {
-            calendar.text = calendar_text(second);
+            calendar.text.clear();
+            push_calendar(second, &mut calendar.text);
             calendar.second = Some(second);
         }
-        Stamp {
-            text: calendar.text.text,
-            len: calendar.text.len,
-        }
+        out.push_str(&calendar.text);
     });
-    stamp.push(b".");
-    stamp.push_padded(u64::from(nanos / 1_000), 6);
-    stamp.push(b"Z");
-    stamp
+    let mut digits = itoa::Buffer::new();
+    let micros = digits.format(nanos / 1_000);
+    // `.`, the zeros that pad the micro-seconds to six digits, the digits.
+    out.push_str(&".000000"[..7 - micros.len()]);
+    out.push_str(micros);
+    out.push('Z');
+}
+
+/// `value` in decimal, zero-padded to `width` digits.
+fn push_padded(out: &mut String, value: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut count = 0;
+    let mut rest = value;
+    while rest > 0 || count < width {
+        digits[count] = (rest % 10) as u8;
+        rest /= 10;
+        count += 1;
+    }
+    for &digit in digits[..count].iter().rev() {
+        out.push(char::from(b'0' + digit));
+    }
 }
 
 /// `YYYY-MM-DDTHH:MM:SS` of `second` (UTC, proleptic Gregorian).
-fn calendar_text(second: i64) -> Stamp {
+fn push_calendar(second: i64, out: &mut String) {
     let (days, of_day) = (second.div_euclid(86_400), second.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
-    let mut text = Stamp {
-        text: [0; ROOM],
-        len: 0,
-    };
     // tracing-subscriber's years: `+10000`, `-0001`, `0042`.
     if year > 9999 {
-        text.push(b"+");
-        text.push_padded(year.unsigned_abs(), 1);
+        out.push('+');
+        push_padded(out, year.unsigned_abs(), 1);
     } else if year < 0 {
-        text.push(b"-");
-        text.push_padded(year.unsigned_abs(), 4);
+        out.push('-');
+        push_padded(out, year.unsigned_abs(), 4);
     } else {
-        text.push_padded(year.unsigned_abs(), 4);
+        push_padded(out, year.unsigned_abs(), 4);
     }
     for (separator, value) in [
-        (b'-', month),
-        (b'-', day),
-        (b'T', of_day / 3600),
-        (b':', of_day / 60 % 60),
-        (b':', of_day % 60),
+        ('-', month),
+        ('-', day),
+        ('T', of_day / 3600),
+        (':', of_day / 60 % 60),
+        (':', of_day % 60),
     ] {
-        text.push(&[separator]);
-        text.push_padded(value.unsigned_abs(), 2);
+        out.push(separator);
+        push_padded(out, value.unsigned_abs(), 2);
     }
-    text
 }
 
 /// Year, month and day of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
