@@ -148,6 +148,7 @@ where
     };
     operations::metrics::request_answered(metric_route, &method, status, elapsed.as_secs_f64());
     // Probes come every few seconds from every load balancer: a good answer is not news.
+    // `%` rather than `&str` values: the text line would quote those (`method="GET"`).
     if status == 200 && matches!(route.as_str(), HEALTHZ | READYZ) {
         tracing::debug!(method = %method, route = %route, status, request_id = %id, "request");
     } else {
