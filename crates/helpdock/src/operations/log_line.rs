@@ -1,14 +1,15 @@
 //! The plain-text log line, byte for byte what `tracing_subscriber::fmt().with_ansi(false)` writes
 //! (its `Full` format and `DefaultFields`, tracing-subscriber 0.3.23), for a fraction of its cost.
 //! Its general machinery (a `core::fmt` call per piece, styles even with colours off) took
-//! ~10,000 instructions per request line; here common values — strings, integers, booleans, the
-//! timestamp — are written directly, and `core::fmt` only runs for values that need it
-//! (`Debug` and `Display` fields, floats, messages).
+//! ~10,000 instructions per request line; here strings, integers, booleans and the timestamp are
+//! written directly, and `core::fmt` only runs for what needs it (`Debug` and `Display` values,
+//! floats, messages).
 //!
 //! Escaping is tracing-subscriber's, no more and no less: a message's terminal control characters
-//! (ESC, BEL, BS, FF, DEL, C1) are spelled out, `&str` fields are `Debug`-quoted, other fields are
-//! written as their `Debug` or `Display` makes them.
+//! are spelled out (`log_escape`), `&str` fields are `Debug`-quoted, other fields are written as
+//! their `Debug` or `Display` makes them — `%` values unescaped, as there.
 
+use super::log_escape::{Escaped, Escaping, Sources, write_escaped};
 use super::log_time;
 use std::any::Any;
 use std::cell::RefCell;
@@ -27,6 +28,9 @@ use tracing_subscriber::registry::LookupSpan;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PlainLine;
 
+/// The most scratch space a thread keeps between lines.
+const MAX_KEPT: usize = 64 * 1024;
+
 thread_local! {
     /// A line (or a span's fields) is put together here, then handed over in one write: the
     /// writer behind `Writer` is two calls through `dyn` away, and a span's field string then
@@ -39,7 +43,12 @@ fn with_scratch<R>(write: impl FnOnce(&mut String) -> R) -> R {
     SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
         Ok(mut scratch) => {
             scratch.clear();
-            write(&mut scratch)
+            let written = write(&mut scratch);
+            // One huge line is no reason to keep its size for the thread's life.
+            if scratch.capacity() > MAX_KEPT {
+                *scratch = String::new();
+            }
+            written
         }
         // A value whose formatting logs gets a string of its own.
         Err(_) => write(&mut String::new()),
@@ -251,74 +260,6 @@ fn write_quoted(out: &mut String, value: &str) -> fmt::Result {
         Ok(())
     } else {
         write!(out, "{value:?}")
-    }
-}
-
-/// Whether a byte may start a character tracing-subscriber escapes (0xC2 leads U+0080–U+00BF).
-fn may_escape(byte: u8) -> bool {
-    matches!(byte, 0x07 | 0x08 | 0x0c | 0x1b | 0x7f | 0xc2)
-}
-
-/// `text` with the control characters a terminal would obey spelled out (`\x1b`, `\u{9b}`): a
-/// logged message cannot recolour, rewrite or hide the lines around it.
-fn write_escaped<W: fmt::Write + ?Sized>(
-    writer: &mut W,
-    text: &str,
-    sanitize: bool,
-) -> fmt::Result {
-    if !sanitize || !text.bytes().any(may_escape) {
-        return writer.write_str(text);
-    }
-    for ch in text.chars() {
-        match ch {
-            '\x1b' => writer.write_str("\\x1b")?,
-            '\x07' => writer.write_str("\\x07")?,
-            '\x08' => writer.write_str("\\x08")?,
-            '\x0c' => writer.write_str("\\x0c")?,
-            '\x7f' => writer.write_str("\\x7f")?,
-            '\u{80}'..='\u{9f}' => write!(writer, "\\u{{{:x}}}", u32::from(ch))?,
-            _ => writer.write_char(ch)?,
-        }
-    }
-    Ok(())
-}
-
-/// A value formatted through [`write_escaped`] (tracing-subscriber's `EscapeGuard`).
-struct Escaped<T>(T, bool);
-
-/// Passes each piece a value's formatting writes through [`write_escaped`].
-struct Escaping<'a, W: ?Sized>(&'a mut W, bool);
-
-impl<W: fmt::Write + ?Sized> fmt::Write for Escaping<'_, W> {
-    fn write_str(&mut self, text: &str) -> fmt::Result {
-        write_escaped(self.0, text, self.1)
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for Escaped<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(Escaping(f, self.1), "{:?}", self.0)
-    }
-}
-
-impl<T: fmt::Display> fmt::Display for Escaped<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(Escaping(f, self.1), "{}", self.0)
-    }
-}
-
-/// An error and its causes as `[first, second]` (tracing-subscriber's `ErrorSourceList`).
-struct Sources<'a>(&'a (dyn Error + 'static), bool);
-
-impl fmt::Display for Sources<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut list = f.debug_list();
-        let mut next = Some(self.0);
-        while let Some(error) = next {
-            list.entry(&Escaped(format_args!("{error}"), self.1));
-            next = error.source();
-        }
-        list.finish()
     }
 }
 
