@@ -3,6 +3,7 @@
 
 use super::PlainLine;
 use crate::operations::log_time::push_stamp;
+use crate::perimeter::Tenths;
 use std::error::Error;
 use std::fmt;
 use std::io::Write;
@@ -296,41 +297,55 @@ fn years_beyond_four_digits_are_written_as_tracing_subscriber_writes_them() {
     );
 }
 
-/// A request line and its span, as `perimeter::request_log` makes them.
+/// 10,000 request lines and their spans, as `perimeter::request_log` makes them; the latency
+/// written by `Tenths` or, as before it, by `format_args!("{:.1}")`.
 #[inline(never)]
-fn emit_requests(count: usize) {
-    for _ in 0..count {
+fn emit_requests(tenths: bool) {
+    for _ in 0..10_000 {
         let id = "37326c3e5ea971c5c34d21036b28641a";
         let span = tracing::info_span!("request", request_id = %id);
         drop(span);
         let (method, route, latency_ms) = ("GET", "/api/ticket_categories.php", 1.0734_f64);
-        tracing::info!(
-            method = %method,
-            route = %route,
-            status = 200_u16,
-            latency_ms = format_args!("{latency_ms:.1}"),
-            request_id = %id,
-            "request"
-        );
+        if tenths {
+            tracing::info!(
+                method = %method,
+                route = %route,
+                status = 200_u16,
+                latency_ms = %Tenths(latency_ms),
+                request_id = %id,
+                "request"
+            );
+        } else {
+            tracing::info!(
+                method = %method,
+                route = %route,
+                status = 200_u16,
+                latency_ms = format_args!("{latency_ms:.1}"),
+                request_id = %id,
+                "request"
+            );
+        }
     }
 }
 
-/// Instructions per request line, reference and ours (not run by default). In release, e.g.:
-/// `cargo test --release -p helpdock --lib -- --ignored --exact
-/// operations::log_line::tests::request_lines_cost --no-capture` under
-/// `valgrind --tool=callgrind --toggle-collect='*emit_requests*'`, once with `LOG_LINE=reference`
-/// and once without; the instructions collected divided by 10,000.
+/// Instructions per request line (not run by default). Build with `cargo test --release -p
+/// helpdock --lib --no-run`, then run the test binary with `--ignored --exact
+/// operations::log_line::tests::request_lines_cost` under `valgrind --tool=callgrind
+/// --toggle-collect='*emit_requests*'` with `LOG_LINE` set to `reference` (tracing-subscriber's
+/// format, as before), `plain` (`PlainLine`, the latency as before) or `tenths` (`PlainLine` and
+/// `Tenths`, as now); the instructions collected divided by 10,000.
 #[test]
 #[ignore = "a measurement, run under callgrind"]
 fn request_lines_cost() {
-    let reference_wanted = std::env::var_os("LOG_LINE").is_some_and(|v| v == "reference");
+    let mode = std::env::var("LOG_LINE").unwrap_or_default();
     let subscriber = tracing_subscriber::fmt()
         .with_ansi(false)
         .with_writer(std::io::sink);
-    if reference_wanted {
-        tracing::subscriber::with_default(subscriber.finish(), || emit_requests(10_000));
+    if mode == "reference" {
+        tracing::subscriber::with_default(subscriber.finish(), || emit_requests(false));
     } else {
         let subscriber = subscriber.fmt_fields(PlainLine).event_format(PlainLine);
-        tracing::subscriber::with_default(subscriber.finish(), || emit_requests(10_000));
+        let tenths = mode == "tenths";
+        tracing::subscriber::with_default(subscriber.finish(), || emit_requests(tenths));
     }
 }

@@ -1,6 +1,7 @@
 //! One log line per request — method, route, status, latency, request id — and never a header
 //! value, a query, or a body: those carry tokens, signatures, guest passes and emails.
 
+use super::Tenths;
 use crate::operations::{self, HEALTHZ, READYZ};
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, Method};
@@ -156,7 +157,7 @@ where
             method = %method,
             route = %route,
             status,
-            latency_ms = format_args!("{latency_ms:.1}"),
+            latency_ms = %Tenths(latency_ms),
             request_id = %id,
             "request"
         );
