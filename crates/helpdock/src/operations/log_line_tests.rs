@@ -57,6 +57,17 @@ fn plain(out: &Captured) -> impl Subscriber + Send + Sync + use<> {
         .finish()
 }
 
+/// `PlainLine` for events only, tracing-subscriber's `DefaultFields` for the fields.
+fn plain_events(out: &Captured) -> impl Subscriber + Send + Sync + use<> {
+    let out = out.clone();
+    tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_max_level(Level::TRACE)
+        .event_format(PlainLine)
+        .with_writer(move || out.clone())
+        .finish()
+}
+
 /// An error with a cause, both with control characters in their text.
 #[derive(Debug)]
 struct Outer(Inner);
@@ -230,6 +241,10 @@ fn every_event_is_written_as_tracing_subscriber_writes_it() {
         assert_eq!(our_line, their_line);
     }
     assert_eq!(ours, theirs);
+    // With another field formatter, the event's fields are left to it.
+    let mixed = Captured::default();
+    tracing::subscriber::with_default(plain_events(&mixed), emit_table);
+    assert_eq!(without_stamps(&mixed.text()).0, theirs);
     // Micro-seconds since the epoch, truncated as the stamps are.
     let micros = |time: SystemTime| {
         let time = jiff::Timestamp::try_from(time).expect("in jiff's range");
