@@ -2,6 +2,7 @@
 //! pipelines (`json`). The same events and fields either way, so the same redaction: what is
 //! never logged (header values, queries, bodies, tokens) is in neither.
 
+use super::log_line::PlainLine;
 use std::io::{BufWriter, IsTerminal};
 use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
@@ -53,8 +54,14 @@ pub fn init(format: LogFormat) -> LogGuard {
         .with_env_filter(filter)
         .with_writer(writer);
     match format {
-        // Colour codes only for people; log files and test harnesses get plain text.
-        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        // Colour codes only for people, who can spare the instructions they cost.
+        LogFormat::Text if std::io::stderr().is_terminal() => builder.with_ansi(true).init(),
+        // Log files and pipes get the same plain text through a formatter built for speed.
+        LogFormat::Text => builder
+            .with_ansi(false)
+            .fmt_fields(PlainLine)
+            .event_format(PlainLine)
+            .init(),
         // Fields at the top level, the request's span (its id) beside them.
         LogFormat::Json => builder
             .json()

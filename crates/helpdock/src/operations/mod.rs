@@ -1,6 +1,9 @@
 //! What an operator runs the proxy with: liveness and readiness probes on the widget's origin,
 //! and Prometheus metrics on an address of their own (docs/operations.md).
 
+mod log_escape;
+mod log_line;
+mod log_time;
 pub mod logs;
 pub mod metrics;
 mod readiness;

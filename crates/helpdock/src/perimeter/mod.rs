@@ -34,6 +34,8 @@ pub(crate) use idempotency_store::LostAnswer;
 mod public_origin;
 mod rate_limit;
 mod request_log;
+mod tenths;
+pub(crate) use tenths::Tenths;
 
 pub use config::{LimitError, LimitsConfig};
 pub use cors::SiteOrigins;

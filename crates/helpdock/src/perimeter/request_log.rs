@@ -1,6 +1,7 @@
 //! One log line per request — method, route, status, latency, request id — and never a header
 //! value, a query, or a body: those carry tokens, signatures, guest passes and emails.
 
+use super::Tenths;
 use crate::operations::{self, HEALTHZ, READYZ};
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, Method};
@@ -148,6 +149,7 @@ where
     };
     operations::metrics::request_answered(metric_route, &method, status, elapsed.as_secs_f64());
     // Probes come every few seconds from every load balancer: a good answer is not news.
+    // `%` rather than `&str` values: the text line would quote those (`method="GET"`).
     if status == 200 && matches!(route.as_str(), HEALTHZ | READYZ) {
         tracing::debug!(method = %method, route = %route, status, request_id = %id, "request");
     } else {
@@ -155,7 +157,7 @@ where
             method = %method,
             route = %route,
             status,
-            latency_ms = format_args!("{latency_ms:.1}"),
+            latency_ms = %Tenths(latency_ms),
             request_id = %id,
             "request"
         );

@@ -200,6 +200,11 @@ async fn the_log_holds_one_line_per_request_and_no_secret() {
             Some(32),
             "{line}"
         );
+        // Each field keeps its JSON type: the status a number, the rest strings.
+        assert!(fields["status"].is_u64(), "{line}");
+        for text in ["method", "route", "latency_ms", "request_id"] {
+            assert!(fields[text].is_string(), "{text}: {line}");
+        }
     }
     let routes: BTreeSet<&str> = request_lines
         .iter()
