@@ -21,6 +21,8 @@ use tower::Service;
 const CORP: HeaderName = HeaderName::from_static("cross-origin-resource-policy");
 /// Frameworks' self-advertisement; we add none, and remove any a dependency might.
 const X_POWERED_BY: HeaderName = HeaderName::from_static("x-powered-by");
+/// Headers the edge may add to an answer.
+const EDGE_HEADERS: usize = 12;
 /// JSON is data, never a document: nothing may load from it or frame it.
 const JSON_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
@@ -69,11 +71,15 @@ impl Service<Request> for Edge {
         } = self.clone();
         Box::pin(async move {
             let answer = perimeter::log_request(request, |request| async move {
-                let route = |request| async move {
-                    match routes.call(request).await {
+                let route = |request: Request| async move {
+                    let mut response: Response = match routes.call(request).await {
                         Ok(response) => response,
                         Err(never) => match never {},
-                    }
+                    };
+                    // Room for what the way out adds (CORS, security headers, request id):
+                    // the map grows once, not at every few headers.
+                    response.headers_mut().reserve(EDGE_HEADERS);
+                    response
                 };
                 let mut response = match &perimeter {
                     Some(perimeter) => perimeter::enforce_origin(perimeter, request, route).await,

@@ -137,17 +137,27 @@ impl Gatekeeper {
 
     /// The site a request is for: `X-Helpdock-Site`, or the only site when there is one.
     fn site(&self, header: Option<&str>) -> Result<&Site, ApiError> {
+        Ok(&self.sites[self.site_index(header)?])
+    }
+
+    /// Where [`Gatekeeper::site`] is in the list.
+    fn site_index(&self, header: Option<&str>) -> Result<usize, ApiError> {
         match header {
-            Some(id) => self.sites.iter().find(|s| s.id == id).ok_or_else(|| {
+            Some(id) => self.sites.iter().position(|s| s.id == id).ok_or_else(|| {
                 ApiError::BadRequest("X-Helpdock-Site names no site of this proxy.".into())
             }),
-            None => match self.sites.as_slice() {
-                [only] => Ok(only),
+            None => match self.sites.len() {
+                1 => Ok(0),
                 _ => Err(ApiError::BadRequest(
                     "Send X-Helpdock-Site: this proxy serves several sites.".into(),
                 )),
             },
         }
+    }
+
+    /// The form of the site at `index` (from [`Gatekeeper::site_index`]).
+    fn site_form_at(&self, index: usize) -> &crate::config::SiteForm {
+        &self.sites[index].form
     }
 }
 

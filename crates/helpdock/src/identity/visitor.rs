@@ -167,12 +167,19 @@ fn signature_error(err: SignatureError) -> ApiError {
 }
 
 /// The request's site (`X-Helpdock-Site`, or the only one), for endpoints that need no visitor.
+/// Points into the gatekeeper's list rather than copying the site: the catalog's reads check
+/// the site on every call.
 #[derive(Clone, Debug)]
 pub struct RequestSite {
-    /// Its id.
-    pub id: String,
+    gatekeeper: Arc<Gatekeeper>,
+    index: usize,
+}
+
+impl RequestSite {
     /// What its ticket form asks.
-    pub form: crate::config::SiteForm,
+    pub fn form(&self) -> &crate::config::SiteForm {
+        self.gatekeeper.site_form_at(self.index)
+    }
 }
 
 impl<S> FromRequestParts<S> for RequestSite
@@ -184,11 +191,8 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let gatekeeper = Arc::<Gatekeeper>::from_ref(state);
-        let site = gatekeeper.site(single(&parts.headers, SITE_HEADER)?)?;
-        Ok(RequestSite {
-            id: site.id.clone(),
-            form: site.form.clone(),
-        })
+        let index = gatekeeper.site_index(single(&parts.headers, SITE_HEADER)?)?;
+        Ok(RequestSite { gatekeeper, index })
     }
 }
 

@@ -43,7 +43,6 @@ pub use cors::SiteOrigins;
 pub(crate) use cors::enforce_origin;
 pub(crate) use guard::guard_routes;
 pub use public_origin::PublicOrigin;
-pub use request_log::RequestId;
 /// The request log and id, the outermost layer.
 pub(crate) use request_log::log_request;
 

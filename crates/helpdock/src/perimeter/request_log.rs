@@ -3,8 +3,9 @@
 
 use super::Tenths;
 use crate::operations::{self, HEALTHZ, READYZ};
+use axum::body::Bytes;
 use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderName, HeaderValue, Method};
+use axum::http::{HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::cell::RefCell;
@@ -18,10 +19,6 @@ pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id"
 const UNMATCHED: &str = "(unmatched)";
 /// The longest incoming request id accepted.
 const MAX_ID_LEN: usize = 64;
-
-/// The id of the request being handled, for whoever wants to mention it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestId(pub String);
 
 /// An incoming id worth keeping (a front proxy's, for correlation): 1–64 of `[A-Za-z0-9-]`, so it
 /// can neither forge log lines nor carry much.
@@ -56,43 +53,73 @@ fn new_id() -> String {
         Some(bytes)
     });
     match drawn {
-        Some(bytes) => hex::encode(bytes),
+        Some(bytes) => {
+            let mut text = [0u8; 32];
+            // Into a buffer, not `hex::encode`: that builds its string a char at a time.
+            match hex::encode_to_slice(bytes, &mut text) {
+                Ok(()) => String::from_utf8_lossy(&text).into_owned(),
+                Err(_) => hex::encode(bytes),
+            }
+        }
         None => format!("local-{}", FALLBACK.fetch_add(1, Ordering::Relaxed)),
     }
 }
 
 /// How the route is logged: the pattern that matched, a served file's path, or nothing the
 /// client chose (a 404's path could be anything, an email included).
-fn route_label(response: &Response, path: &str) -> String {
-    if let Some(matched) = response.extensions().get::<MatchedPath>() {
-        return matched.as_str().to_owned();
+enum RouteLabel {
+    Matched(MatchedPath),
+    File(Uri),
+    Unmatched,
+}
+
+impl RouteLabel {
+    fn of(response: &Response, uri: Uri) -> RouteLabel {
+        if let Some(matched) = response.extensions().get::<MatchedPath>() {
+            return RouteLabel::Matched(matched.clone());
+        }
+        let status = response.status();
+        if status.is_success() || status == axum::http::StatusCode::NOT_MODIFIED {
+            // Only an existing asset answers 2xx/304 here: its path is a file name of ours.
+            return RouteLabel::File(uri);
+        }
+        RouteLabel::Unmatched
     }
-    let status = response.status();
-    if status.is_success() || status == axum::http::StatusCode::NOT_MODIFIED {
-        // Only an existing asset answers 2xx/304 here: its path is a file name of ours.
-        return path.to_owned();
+
+    fn as_str(&self) -> &str {
+        match self {
+            RouteLabel::Matched(matched) => matched.as_str(),
+            RouteLabel::File(uri) => uri.path(),
+            RouteLabel::Unmatched => UNMATCHED,
+        }
     }
-    UNMATCHED.to_owned()
+
+    /// The route's label in metrics: one for every file, whose names change with each build.
+    fn metric(&self) -> &str {
+        match self {
+            RouteLabel::File(_) => "(file)",
+            route => route.as_str(),
+        }
+    }
 }
 
 /// Standard methods by name; anything else is the client's invention and logged as such.
-fn method_label(method: &Method) -> &str {
-    const KNOWN: [Method; 9] = [
-        Method::GET,
-        Method::HEAD,
-        Method::POST,
-        Method::PUT,
-        Method::DELETE,
-        Method::PATCH,
-        Method::OPTIONS,
-        Method::TRACE,
-        Method::CONNECT,
+fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [(Method, &str); 9] = [
+        (Method::GET, "GET"),
+        (Method::HEAD, "HEAD"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::DELETE, "DELETE"),
+        (Method::PATCH, "PATCH"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::TRACE, "TRACE"),
+        (Method::CONNECT, "CONNECT"),
     ];
-    if KNOWN.contains(method) {
-        method.as_str()
-    } else {
-        "OTHER"
-    }
+    KNOWN
+        .iter()
+        .find(|(known, _)| known == method)
+        .map_or("OTHER", |(_, name)| name)
 }
 
 /// The route a request matched, for [`carry_route`] (inside routing only).
@@ -117,7 +144,7 @@ pub(crate) async fn record_route(request: Request, next: Next) -> Response {
 
 /// Outermost: assigns the request id, returns it as `X-Request-Id`, logs the one line; `next`
 /// answers the request.
-pub(crate) async fn log_request<F, Fut>(mut request: Request, next: F) -> Response
+pub(crate) async fn log_request<F, Fut>(request: Request, next: F) -> Response
 where
     F: FnOnce(Request) -> Fut,
     Fut: Future<Output = Response>,
@@ -128,9 +155,9 @@ where
         .get(REQUEST_ID)
         .and_then(accepted_id)
         .unwrap_or_else(new_id);
-    let method = method_label(request.method()).to_owned();
-    let path = request.uri().path().to_owned();
-    request.extensions_mut().insert(RequestId(id.clone()));
+    let method = method_label(request.method());
+    // A clone shares the request's bytes: no copy unless the path is logged.
+    let uri = request.uri().clone();
     // Whatever else is logged while handling the request (an upstream failure) names the id.
     let span = tracing::info_span!("request", request_id = %id);
     let in_flight = metrics::gauge!("helpdock_http_requests_in_flight");
@@ -139,18 +166,13 @@ where
     in_flight.decrement(1.0);
     let elapsed = started.elapsed();
     let latency_ms = elapsed.as_secs_f64() * 1000.0;
-    let route = route_label(&response, &path);
+    let route = RouteLabel::of(&response, uri);
     let status = response.status().as_u16();
-    let routed = response.extensions().get::<MatchedPath>().is_some();
-    let metric_route = match (routed, route.as_str()) {
-        (true, route) | (false, route @ UNMATCHED) => route,
-        // One label for every file: their names change with each build.
-        (false, _) => "(file)",
-    };
-    operations::metrics::request_answered(metric_route, &method, status, elapsed.as_secs_f64());
+    operations::metrics::request_answered(route.metric(), method, status, elapsed.as_secs_f64());
     // Probes come every few seconds from every load balancer: a good answer is not news.
     // `%` rather than `&str` values: the text line would quote those (`method="GET"`).
-    if status == 200 && matches!(route.as_str(), HEALTHZ | READYZ) {
+    let route = route.as_str();
+    if status == 200 && matches!(route, HEALTHZ | READYZ) {
         tracing::debug!(method = %method, route = %route, status, request_id = %id, "request");
     } else {
         tracing::info!(
@@ -162,7 +184,8 @@ where
             "request"
         );
     }
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    // The id's own bytes become the header's: no copy.
+    if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(id)) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response

@@ -36,7 +36,7 @@ async fn list_custom_fields(
     site: RequestSite,
 ) -> Result<Response, ApiError> {
     let mut fields = (*catalog.custom_fields().await?).clone();
-    fields.ask = site.form.ask;
+    fields.ask = site.form().ask.clone();
     let mut answer = reusable(&catalog, &fields);
     // Each site's form is its own: a shared cache keeps one answer per site.
     answer
