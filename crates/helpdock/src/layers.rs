@@ -31,44 +31,71 @@ const JSON_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
     let perimeter = Some(state.perimeter.clone());
     let routes = perimeter::guard_routes(router, &state).with_state(state);
-    Router::new().fallback_service(Edge { routes, perimeter })
+    Router::new().fallback_service(Around {
+        inner: routes,
+        answer: Edge { perimeter },
+    })
 }
 
 /// Wraps a router that is not the proxy (the demo shop's page and backend) in the same security
 /// headers and request log, without the proxy's perimeter.
 pub(crate) fn wrap_plain(router: Router) -> Router {
     let routes = perimeter::record_routes(router);
-    Router::new().fallback_service(Edge {
-        routes,
-        perimeter: None,
+    Router::new().fallback_service(Around {
+        inner: routes,
+        answer: Edge { perimeter: None },
     })
 }
 
-/// The routes behind, outermost first, the request id and log line, the security headers and
-/// (with a perimeter) the origin check. One service around the routes as a whole: as a
-/// `Router::layer` it would be boxed on every route, and each request would clone the boxes of
-/// every layer below; as `from_fn` each request would box the routes anew.
+/// What the hand-written services around the routes (the edge, the route guard, the deadlines)
+/// answer with: a boxed future, as `from_fn` would give, without its boxing of the next service.
+pub(crate) type Answering = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+/// What a middleware does with a request and the service inside it.
+pub(crate) trait Answer<S>: Clone + Send + Sync + 'static {
+    /// Answers `request`, calling `inner` (made ready) at most once, or a clone of it.
+    fn answer(&self, inner: &mut S, request: Request) -> Answering;
+}
+
+/// `inner` behind the middleware `answer`. A plain service rather than `from_fn` (which boxes
+/// the inner service anew for each request) or `Router::layer` (which boxes it on every route,
+/// and clones the boxes of every layer below for each request).
+#[derive(Clone)]
+pub(crate) struct Around<S, A> {
+    pub inner: S,
+    pub answer: A,
+}
+
+impl<S, A> Service<Request> for Around<S, A>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+    A: Answer<S>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Answering;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Answering {
+        self.answer.answer(&mut self.inner, request)
+    }
+}
+
+/// Outermost first, the request id and log line, the security headers and (with a perimeter)
+/// the origin check, around the routes as a whole.
 #[derive(Clone)]
 struct Edge {
-    routes: Router,
     perimeter: Option<Perimeter>,
 }
 
-impl Service<Request> for Edge {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        // A router is always ready.
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        let Edge {
-            mut routes,
-            perimeter,
-        } = self.clone();
+impl Answer<Router> for Edge {
+    fn answer(&self, routes: &mut Router, request: Request) -> Answering {
+        // A router is always ready, and its clone shares its routes.
+        let (mut routes, perimeter) = (routes.clone(), self.perimeter.clone());
         Box::pin(async move {
             let answer = perimeter::log_request(request, |request| async move {
                 let route = |request: Request| async move {
@@ -112,11 +139,13 @@ fn security_headers(response: &mut Response) {
     }
     // Same-origin unless a route says otherwise: the widget's files do (other sites load them).
     // CORS-mode fetches — the widget's API calls — are not subject to it.
-    if !headers.contains_key(CORP) {
-        headers.insert(CORP, HeaderValue::from_static("same-origin"));
-    }
-    if is_json && !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(JSON_CSP));
+    headers
+        .entry(CORP)
+        .or_insert(HeaderValue::from_static("same-origin"));
+    if is_json {
+        headers
+            .entry(CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(JSON_CSP));
     }
     headers.remove(SERVER);
     headers.remove(X_POWERED_BY);

@@ -8,12 +8,11 @@
 
 use super::{Action, bot_check, hygiene, idempotency, rate_limit, request_log};
 use crate::AppState;
+use crate::layers::{Answer, Answering, Around};
 use axum::Router;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use tower::{Layer, Service, ServiceExt};
 
 /// Puts the guard in front of every route of `router`.
@@ -29,59 +28,50 @@ struct GuardLayer {
 }
 
 impl<S> Layer<S> for GuardLayer {
-    type Service = Guard<S>;
+    type Service = Around<S, Guard>;
 
-    fn layer(&self, route: S) -> Guard<S> {
-        Guard {
-            route,
-            state: self.state.clone(),
+    fn layer(&self, route: S) -> Around<S, Guard> {
+        Around {
+            inner: route,
+            answer: Guard {
+                state: self.state.clone(),
+            },
         }
     }
 }
 
-/// One route behind the guard.
+/// The checks in front of one route.
 #[derive(Clone)]
-struct Guard<S> {
-    route: S,
+struct Guard {
     state: AppState,
 }
 
-type Answer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
-
-impl<S> Service<Request> for Guard<S>
+impl<S> Answer<S> for Guard
 where
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send,
 {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Answer;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.route.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request) -> Answer {
-        let route = request_log::matched_route(&request);
+    fn answer(&self, route: &mut S, request: Request) -> Answering {
+        let matched = request_log::matched_route(&request);
         match (hygiene::check(&request), Action::of(&request)) {
             (Err(refused), _) => {
                 let mut response = refused.into_response();
-                request_log::carry_route(&mut response, route);
+                request_log::carry_route(&mut response, matched);
                 Box::pin(std::future::ready(Ok(response)))
             }
             (Ok(()), None) => {
-                let answer = self.route.call(request);
+                let answer = route.call(request);
                 Box::pin(async move {
                     let mut response = answer.await?;
-                    request_log::carry_route(&mut response, route);
+                    request_log::carry_route(&mut response, matched);
                     Ok(response)
                 })
             }
             (Ok(()), Some(action)) => {
-                let (handler, state) = (self.route.clone(), self.state.clone());
+                let (handler, state) = (route.clone(), self.state.clone());
                 Box::pin(async move {
                     let mut response = write(state, action, handler, request).await;
-                    request_log::carry_route(&mut response, route);
+                    request_log::carry_route(&mut response, matched);
                     Ok(response)
                 })
             }

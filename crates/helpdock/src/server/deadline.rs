@@ -3,6 +3,7 @@
 //! exceeds), and the answer within `request_timeout`.
 
 use crate::error::ApiError;
+use crate::layers::{Answer, Answering};
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
@@ -57,60 +58,36 @@ impl HttpBody for DeadlineBody {
 
 /// Outermost around a served app: bounds the body's arrival and the whole answer. A body too
 /// slow is refused where it is read (`400 bad_request`); an answer too slow is
-/// `504 upstream_timeout` (by then every wait left is the helpdesk's). A service rather than
-/// `from_fn`, which would box the app anew for each request.
-#[derive(Clone)]
-pub(super) struct Bounded<S> {
-    pub app: S,
-    pub deadlines: Deadlines,
-}
-
-impl<S> Service<Request> for Bounded<S>
+/// `504 upstream_timeout` (by then every wait left is the helpdesk's).
+impl<S> Answer<S> for Deadlines
 where
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send,
 {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.app.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        // The app made ready by `poll_ready` answers; the clone waits for the next request.
-        let waiting = self.app.clone();
-        let ready = std::mem::replace(&mut self.app, waiting);
-        Box::pin(bound(ready, self.deadlines, request))
-    }
-}
-
-async fn bound<S>(
-    mut app: S,
-    deadlines: Deadlines,
-    request: Request,
-) -> Result<Response, Infallible>
-where
-    S: Service<Request, Response = Response, Error = Infallible>,
-{
-    // A body that has ended (a GET's) cannot trickle: no timer for it.
-    let request = match request.body().is_end_stream() {
-        true => request,
-        false => request.map(|body| {
-            Body::new(DeadlineBody {
-                inner: body,
-                deadline: Box::pin(tokio::time::sleep(deadlines.body)),
-            })
-        }),
-    };
-    let method = request.method().clone();
-    match tokio::time::timeout(deadlines.request, app.call(request)).await {
-        Ok(answer) => answer,
-        Err(_) => {
-            // The request log's line for it never comes (its future was dropped): this is it.
-            tracing::warn!(%method, "no answer within request_timeout_secs: answered 504");
-            Ok(ApiError::UpstreamTimeout.into_response())
-        }
+    fn answer(&self, app: &mut S, request: Request) -> Answering {
+        let deadlines = *self;
+        // A body that has ended (a GET's) cannot trickle: no timer for it.
+        let request = match request.body().is_end_stream() {
+            true => request,
+            false => request.map(|body| {
+                Body::new(DeadlineBody {
+                    inner: body,
+                    deadline: Box::pin(tokio::time::sleep(deadlines.body)),
+                })
+            }),
+        };
+        let method = request.method().clone();
+        let answer = app.call(request);
+        Box::pin(async move {
+            match tokio::time::timeout(deadlines.request, answer).await {
+                Ok(answer) => answer,
+                Err(_) => {
+                    // The request log's line for it never comes (its future was dropped): this
+                    // is it.
+                    tracing::warn!(%method, "no answer within request_timeout_secs: answered 504");
+                    Ok(ApiError::UpstreamTimeout.into_response())
+                }
+            }
+        })
     }
 }

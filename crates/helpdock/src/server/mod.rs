@@ -10,6 +10,7 @@ mod threads;
 pub use config::ServerConfig;
 pub use threads::{bind_shared, serve_on_threads};
 
+use crate::layers::Around;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
@@ -55,7 +56,10 @@ async fn serve_with_slots(
     };
     // Around the router as a whole, not inside it as `Router::layer` would put it: no box per
     // route to clone for each request.
-    let app = deadline::Bounded { app, deadlines };
+    let app = Around {
+        inner: app,
+        answer: deadlines,
+    };
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
