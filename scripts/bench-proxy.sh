@@ -181,13 +181,16 @@ cat >"$work/site.lua" <<'LUA'
 wrk.headers["X-Helpdock-Site"] = "bench"
 LUA
 
+# A / B to two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
 echo "==> pass-through: GET /api/ticket_categories.php, wrk -t1 -c64 -d${secs}s, $rounds rounds, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 up_runs=() ng_runs=() hd_runs=() round_ratios=()
 for ((round = 1; round <= rounds; round++)); do
   up_runs+=("$(measure "http://127.0.0.1:$up_port/api/ticket_categories.php" "")")
   ng_runs+=("$(measure "http://127.0.0.1:$ng_port/api/ticket_categories.php" "")")
   hd_runs+=("$(measure "http://127.0.0.1:$hd_port/api/ticket_categories.php" "$work/site.lua")")
-  round_ratios+=("$(awk -v a="${hd_runs[-1]%% *}" -v b="${ng_runs[-1]%% *}" 'BEGIN { printf "%.2f", a / b }')")
+  round_ratios+=("$(ratio "${hd_runs[-1]%% *}" "${ng_runs[-1]%% *}")")
 done
 # The median of each column over the rounds ("req/s p50 p99" lines on stdin).
 medians() {
@@ -266,7 +269,6 @@ read -r vh_rps vh_p50 vh_p99 <<<"$m"
 ho_rss=$(peak_rss "$ho_pid")
 
 row() { printf '| %-29s | %9s | %9s | %9s | %9s |\n' "$@"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "Pass-through, GET /api/ticket_categories.php, wrk -t1 -c64 -d${secs}s, release build, median of $rounds rounds"
 row path req/s p50 p99 "peak RSS"

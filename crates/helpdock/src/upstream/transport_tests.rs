@@ -26,9 +26,18 @@ impl Seen {
     }
 }
 
+/// An answer with a length, as the stand-in for PHP's usual one.
+const SIZED: &str =
+    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
+
 /// A server answering `{}` to every request; each connection closes after `per_connection`
 /// answers (without saying so, as a server's keep-alive timeout does).
 async fn server(per_connection: usize) -> (Uri, Arc<Seen>) {
+    server_answering(per_connection, SIZED).await
+}
+
+/// [`server`] with `answer` as every answer's bytes.
+async fn server_answering(per_connection: usize, answer: &'static str) -> (Uri, Arc<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let seen = Arc::new(Seen::default());
@@ -55,7 +64,6 @@ async fn server(per_connection: usize) -> (Uri, Arc<Seen>) {
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
                         .push(head);
-                    let answer = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
                     if stream.write_all(answer.as_bytes()).await.is_err() {
                         return;
                     }
@@ -142,6 +150,23 @@ async fn a_connection_the_helpdesk_closed_while_idle_is_replaced_and_nothing_is_
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(seen.connections.load(Ordering::SeqCst), 3);
+    assert_eq!(seen.requests().len(), 3, "each call read once");
+}
+
+#[tokio::test]
+async fn a_chunked_answer_that_closes_its_connection_is_read_whole_and_not_reused() {
+    // PHP behind Apache or php-fpm often streams without a length and may close after answering.
+    let chunked = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n7\r\n{\"a\":[1\r\n2\r\n]}\r\n0\r\n\r\n";
+    let (uri, seen) = server_answering(usize::MAX, chunked).await;
+    let transport = Transport::new(Duration::from_secs(5));
+    for _ in 0..3 {
+        assert_eq!(call(&transport, &uri).await, Ok(br#"{"a":[1]}"#.to_vec()));
+    }
+    assert_eq!(
+        seen.connections.load(Ordering::SeqCst),
+        3,
+        "a closed one is never reused"
+    );
     assert_eq!(seen.requests().len(), 3, "each call read once");
 }
 
