@@ -320,13 +320,17 @@ fn emit_requests(tenths: bool) {
         let id = "37326c3e5ea971c5c34d21036b28641a";
         let span = tracing::info_span!("request", request_id = %id);
         drop(span);
-        let (method, route, latency_ms) = ("GET", "/api/ticket_categories.php", 1.0734_f64);
+        let (method, route, elapsed) = (
+            "GET",
+            "/api/ticket_categories.php",
+            Duration::from_micros(1073),
+        );
         if tenths {
             tracing::info!(
                 method = %method,
                 route = %route,
                 status = 200_u16,
-                latency_ms = %Tenths(latency_ms),
+                latency_ms = %Tenths(elapsed),
                 request_id = %id,
                 "request"
             );
@@ -335,7 +339,7 @@ fn emit_requests(tenths: bool) {
                 method = %method,
                 route = %route,
                 status = 200_u16,
-                latency_ms = format_args!("{latency_ms:.1}"),
+                latency_ms = format_args!("{:.1}", elapsed.as_secs_f64() * 1000.0),
                 request_id = %id,
                 "request"
             );

@@ -165,7 +165,6 @@ where
     let mut response = next(request).instrument(span).await;
     in_flight.decrement(1.0);
     let elapsed = started.elapsed();
-    let latency_ms = elapsed.as_secs_f64() * 1000.0;
     let route = RouteLabel::of(&response, uri);
     let status = response.status().as_u16();
     operations::metrics::request_answered(route.metric(), method, status, elapsed.as_secs_f64());
@@ -179,7 +178,7 @@ where
             method = %method,
             route = %route,
             status,
-            latency_ms = %Tenths(latency_ms),
+            latency_ms = %Tenths(elapsed),
             request_id = %id,
             "request"
         );
