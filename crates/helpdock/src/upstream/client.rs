@@ -175,8 +175,8 @@ impl Upstream {
         let mut request = Request::new(body);
         *request.uri_mut() = uri;
         let headers = request.headers_mut();
-        // Room for these four and the transport's `Host` at once: an empty map grows twice.
-        headers.reserve(5);
+        // Room for these four at once: an empty map grows twice.
+        headers.reserve(4);
         headers.insert(AUTHORIZATION, bearer);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));

@@ -8,6 +8,7 @@ mod pool;
 mod shapes;
 mod time;
 mod transport;
+mod wire;
 
 pub use client::{Upstream, UpstreamConfig};
 pub use time::HelpdeskTimeZone;

@@ -1,16 +1,17 @@
 //! Keep-alive connections to the helpdesk, a set per thread: a call takes the connection used
 //! most recently, and gives it back once the answer is read whole.
 //!
-//! hyper's connection API directly, not `hyper_util`'s pooled client: for each call that one
-//! hashed its pool key several times under a lock, spawned a task to give the connection back
-//! and parsed the URL again, about a tenth of a pass-through's instructions. A serving thread
-//! only ever hands its own calls to its own connections, so a plain list per thread will do.
+//! Not `hyper_util`'s pooled client: for each call that one hashed its pool key several times
+//! under a lock, spawned a task to give the connection back and parsed the URL again. A serving
+//! thread only ever hands its own calls to its own connections, so a plain list per thread will
+//! do; the calls speak HTTP on them themselves (`wire.rs`).
 
+use super::wire::Stream;
+use axum::http::Uri;
 use axum::http::uri::{Authority, Scheme};
-use axum::http::{HeaderValue, Uri};
-use hyper::client::conn::http1::{self, SendRequest};
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder, MaybeHttpsStream};
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioIo;
 use std::cell::RefCell;
 use std::error::Error;
 use std::sync::Arc;
@@ -46,7 +47,7 @@ struct Pool {
 
 struct Idle {
     origin: Origin,
-    sender: SendRequest<String>,
+    stream: Stream,
     since: Instant,
 }
 
@@ -57,28 +58,25 @@ pub(super) struct Origin {
     authority: Authority,
 }
 
-/// A connection for one call: reused (it may have been closed meanwhile) or new.
-pub(super) struct Connection {
-    pub sender: SendRequest<String>,
-    pub reused: bool,
-}
-
 impl Origin {
-    /// The origin of an absolute `uri`, and its `Host` header (the port only if not the scheme's).
-    pub fn of(uri: &Uri) -> Option<(Origin, HeaderValue)> {
+    /// The origin of an absolute `uri`.
+    pub fn of(uri: &Uri) -> Option<Origin> {
         let authority = uri.authority()?.clone();
         let https = match uri.scheme() {
             Some(s) if *s == Scheme::HTTPS => true,
             Some(s) if *s == Scheme::HTTP => false,
             _ => return None,
         };
-        let default_port = if https { 443 } else { 80 };
-        let host = match authority.port_u16() {
-            Some(port) if port != default_port => HeaderValue::from_str(authority.as_str()),
-            _ => HeaderValue::from_str(authority.host()),
+        Some(Origin { https, authority })
+    }
+
+    /// Its `Host` header: the port only if not the scheme's.
+    pub fn host(&self) -> &str {
+        let default_port = if self.https { 443 } else { 80 };
+        match self.authority.port_u16() {
+            Some(port) if port != default_port => self.authority.as_str(),
+            _ => self.authority.host(),
         }
-        .ok()?;
-        Some((Origin { https, authority }, host))
     }
 
     fn uri(&self) -> Option<Uri> {
@@ -124,54 +122,36 @@ impl Pools {
         })
     }
 
-    /// The most recently used idle connection to `origin`, else a new one.
+    /// The most recently used idle connection to `origin` still open, else a new one.
     pub async fn connection(
         &self,
         origin: &Origin,
-    ) -> Result<Connection, Box<dyn Error + Send + Sync>> {
-        if let Some(sender) = self.pool().take(origin) {
-            return Ok(Connection {
-                sender,
-                reused: true,
-            });
+    ) -> Result<Stream, Box<dyn Error + Send + Sync>> {
+        if let Some(stream) = self.pool().take(origin) {
+            return Ok(stream);
         }
         // Boxed: connecting (TLS included) is most of the size of a call's future, which every
         // call would otherwise carry and move along, though few calls connect.
-        let sender = Box::pin(self.connect(origin)).await?;
-        Ok(Connection {
-            sender,
-            reused: false,
+        Box::pin(self.connect(origin)).await
+    }
+
+    async fn connect(&self, origin: &Origin) -> Result<Stream, Box<dyn Error + Send + Sync>> {
+        let uri = origin.uri().ok_or("the helpdesk's address is not a URL")?;
+        Ok(match self.connector.clone().oneshot(uri).await? {
+            MaybeHttpsStream::Http(tcp) => Stream::Plain(tcp.into_inner()),
+            tls => Stream::Layered(Box::new(TokioIo::new(tls))),
         })
     }
 
-    async fn connect(
-        &self,
-        origin: &Origin,
-    ) -> Result<SendRequest<String>, Box<dyn Error + Send + Sync>> {
-        let uri = origin.uri().ok_or("the helpdesk's address is not a URL")?;
-        let stream = self.connector.clone().oneshot(uri).await?;
-        let (sender, connection) = http1::handshake(stream).await?;
-        // The connection's reads and writes run on this thread's runtime; a call on another
-        // thread never borrows it (each thread has its own pool).
-        tokio::spawn(async move {
-            // Closed by either side or broken: its sender reports it to the next call.
-            let _ = connection.await;
-        });
-        Ok(sender)
-    }
-
-    /// Gives back a connection whose answer was read whole.
-    pub fn give_back(&self, origin: Origin, sender: SendRequest<String>) {
-        if sender.is_closed() {
-            return;
-        }
+    /// Gives back a connection whose answer was read whole, and that may carry another call.
+    pub fn give_back(&self, origin: Origin, stream: Stream) {
         let mut idle = self.pool().idle.borrow_mut();
         if idle.len() >= MAX_IDLE_PER_THREAD {
             idle.remove(0);
         }
         idle.push(Idle {
             origin,
-            sender,
+            stream,
             since: Instant::now(),
         });
     }
@@ -186,19 +166,25 @@ impl Pools {
 }
 
 impl Pool {
-    fn take(&self, origin: &Origin) -> Option<SendRequest<String>> {
+    /// The most recently used idle connection to `origin` still open; closed ones on the way
+    /// are dropped. Checked as it is taken, so a request is never written to a connection the
+    /// helpdesk was known to have closed.
+    fn take(&self, origin: &Origin) -> Option<Stream> {
         let mut idle = self.idle.borrow_mut();
-        let found = idle
-            .iter()
-            .rposition(|i| i.origin == *origin && !i.sender.is_closed())?;
-        Some(idle.remove(found).sender)
+        while let Some(found) = idle.iter().rposition(|i| i.origin == *origin) {
+            let mut stream = idle.remove(found).stream;
+            if !stream.closed_while_idle() {
+                return Some(stream);
+            }
+        }
+        None
     }
 
     /// Closes connections idle too long, and forgets closed ones.
     fn reap(&self, now: Instant) {
-        self.idle
-            .borrow_mut()
-            .retain(|i| !i.sender.is_closed() && now.duration_since(i.since) < IDLE_TIMEOUT);
+        self.idle.borrow_mut().retain_mut(|i| {
+            now.duration_since(i.since) < IDLE_TIMEOUT && !i.stream.closed_while_idle()
+        });
     }
 }
 

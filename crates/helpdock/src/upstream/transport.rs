@@ -1,14 +1,12 @@
-//! The wire to the helpdesk: keep-alive HTTP/1 connections (TLS by rustls with the webpki
-//! roots, `pool.rs`), one request and its whole answer within the call's timeout. hyper
-//! directly, not reqwest: for every call reqwest's redirect and retry layers parsed the URL twice
-//! and allocated as much again as the call itself, and the proxy wants none of what they do.
+//! The wire to the helpdesk: keep-alive HTTP/1.1 connections (TLS by rustls with the webpki
+//! roots, `pool.rs`), one request and its whole answer (`wire.rs`) within the call's timeout.
+//! Not reqwest: for every call its redirect and retry layers parsed the URL twice and allocated
+//! as much again as the call itself, and the proxy wants none of what they do.
 
 use super::pool::{Origin, Pools};
-use axum::http::header::{CONTENT_TYPE, HOST};
-use axum::http::{HeaderValue, Request, StatusCode, Uri};
-use http_body::Body;
+use super::wire;
+use axum::http::{HeaderValue, Method, Request, StatusCode};
 use std::error::Error;
-use std::pin::Pin;
 use std::time::Duration;
 
 /// A larger answer than this is not a helpdesk answer we can use.
@@ -16,9 +14,9 @@ pub(super) const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// Pooled keep-alive connections to the helpdesk, a pool per thread; cheap to clone.
 #[derive(Clone, Debug)]
 pub(super) struct Transport {
-    // A connection's task runs on the runtime that opened it: with one shared pool, a serving
-    // thread would often hand its call to another thread's connection and wait to be woken
-    // from there (`server/threads.rs`).
+    // A connection belongs to the runtime that opened it: with one shared pool, a serving
+    // thread would often take another thread's connection, whose readiness that thread's
+    // runtime hears of and then must pass on (`server/threads.rs`).
     pools: Pools,
     timeout: Duration,
 }
@@ -59,64 +57,28 @@ impl Transport {
         }
     }
 
-    async fn exchange(&self, mut request: Request<String>) -> Result<Answer, Failure> {
-        let (origin, host) = Origin::of(request.uri())
+    async fn exchange(&self, request: Request<String>) -> Result<Answer, Failure> {
+        let origin = Origin::of(request.uri())
             .ok_or_else(|| Failure::Unreachable("the helpdesk's address is not a URL".into()))?;
-        // On a connection of its own the request names only the path; the host goes in `Host`.
-        let path = request.uri().path_and_query().cloned();
-        *request.uri_mut() = path.map_or_else(|| Uri::from_static("/"), Uri::from);
-        request.headers_mut().insert(HOST, host);
-        let (response, sender) = loop {
-            let mut connection = self
-                .pools
-                .connection(&origin)
-                .await
-                .map_err(|e| failure(e.as_ref()))?;
-            if let Err(e) = connection.sender.ready().await {
-                match connection.reused {
-                    // Closed by the helpdesk while idle: another one.
-                    true => continue,
-                    false => return Err(failure(&e)),
-                }
-            }
-            match connection.sender.try_send_request(request).await {
-                Ok(response) => break (response, connection.sender),
-                Err(mut e) => match e.take_message() {
-                    // Never written (the idle connection closed as it was taken): safe to send
-                    // again, on a new connection if need be. Written ones are never resent.
-                    Some(unsent) if connection.reused => request = unsent,
-                    _ => return Err(failure(e.error())),
-                },
-            }
-        };
-        let (parts, mut body) = response.into_parts();
-        let announced = usize::try_from(body.size_hint().lower()).unwrap_or(usize::MAX);
-        if announced > MAX_RESPONSE_BYTES {
-            return Err(Failure::TooLarge);
+        let bytes = wire::request_bytes(&request, origin.host());
+        let mut stream = self
+            .pools
+            .connection(&origin)
+            .await
+            .map_err(|e| failure(e.as_ref()))?;
+        let (answer, reusable) = stream
+            .exchange(&bytes, request.method() == Method::HEAD)
+            .await?;
+        if reusable {
+            self.pools.give_back(origin, stream);
         }
-        let mut bytes = Vec::with_capacity(announced);
-        while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
-        {
-            let frame = frame.map_err(|e| failure(&e))?;
-            if let Ok(data) = frame.into_data() {
-                if bytes.len() + data.len() > MAX_RESPONSE_BYTES {
-                    return Err(Failure::TooLarge);
-                }
-                bytes.extend_from_slice(&data);
-            }
-        }
-        self.pools.give_back(origin, sender);
-        Ok(Answer {
-            status: parts.status,
-            content_type: parts.headers.get(CONTENT_TYPE).cloned(),
-            body: bytes,
-        })
+        Ok(answer)
     }
 }
 
 /// A timed-out connect is a timeout; anything else is unreachable, with every cause in the chain
 /// (the top-level text hides the interesting part: refused, reset, DNS).
-fn failure(err: &(dyn Error + 'static)) -> Failure {
+pub(super) fn failure(err: &(dyn Error + 'static)) -> Failure {
     let mut cause = String::new();
     let mut timed_out = false;
     let mut next = Some(err);
