@@ -9,6 +9,7 @@
 use super::wire::Stream;
 use axum::http::Uri;
 use axum::http::uri::{Authority, Scheme};
+use hyper_rustls::builderstates::WantsSchemes;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder, MaybeHttpsStream};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioIo;
@@ -97,17 +98,29 @@ impl Pools {
     /// Connections that take at most `connect_timeout` to open, TLS by rustls with the webpki
     /// roots for `https` origins.
     pub fn new(connect_timeout: Duration) -> Pools {
+        Pools::with_tls(
+            connect_timeout,
+            HttpsConnectorBuilder::new().with_webpki_roots(),
+        )
+    }
+
+    /// [`Pools::new`], trusting only the roots of `tls`.
+    #[cfg(test)]
+    pub fn trusting(connect_timeout: Duration, tls: rustls::ClientConfig) -> Pools {
+        Pools::with_tls(
+            connect_timeout,
+            HttpsConnectorBuilder::new().with_tls_config(tls),
+        )
+    }
+
+    fn with_tls(connect_timeout: Duration, tls: HttpsConnectorBuilder<WantsSchemes>) -> Pools {
         let mut http = HttpConnector::new();
         // Small requests and answers: no waiting for Nagle.
         http.set_nodelay(true);
         http.set_connect_timeout(Some(connect_timeout));
         // The TLS wrapper below decides the scheme.
         http.enforce_http(false);
-        let connector = HttpsConnectorBuilder::new()
-            .with_webpki_roots()
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        let connector = tls.https_or_http().enable_http1().wrap_connector(http);
         Pools {
             threads: Arc::new(ThreadLocal::new()),
             connector,

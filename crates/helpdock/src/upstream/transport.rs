@@ -49,6 +49,12 @@ impl Transport {
         }
     }
 
+    /// [`Transport::new`] with `pools`.
+    #[cfg(test)]
+    pub(super) fn with_pools(timeout: Duration, pools: Pools) -> Transport {
+        Transport { pools, timeout }
+    }
+
     /// Sends `request` and reads the whole answer, all within the timeout.
     pub(super) async fn send(&self, request: Request<String>) -> Result<Answer, Failure> {
         match tokio::time::timeout(self.timeout, self.exchange(request)).await {

@@ -2,12 +2,12 @@
 //! every request it reads: connections are reused, a closed one is replaced without sending a
 //! request twice, idle ones are closed.
 
-use super::{Failure, Transport};
+use super::{Failure, Pools, Transport};
 use axum::http::{Request, Uri};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// What the server saw.
@@ -43,38 +43,101 @@ async fn server_answering(per_connection: usize, answer: &'static str) -> (Uri, 
     let seen = Arc::new(Seen::default());
     let counted = Arc::clone(&seen);
     tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
+        while let Ok((stream, _)) = listener.accept().await {
             counted.connections.fetch_add(1, Ordering::SeqCst);
-            let seen = Arc::clone(&counted);
-            tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                for _ in 0..per_connection {
-                    let head = loop {
-                        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                            let head: Vec<u8> = buffer.drain(..end + 4).collect();
-                            break String::from_utf8_lossy(&head).into_owned();
-                        }
-                        let mut chunk = [0u8; 1024];
-                        match stream.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                        }
-                    };
-                    seen.requests
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(head);
-                    if stream.write_all(answer.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
+            tokio::spawn(answer_requests(
+                stream,
+                per_connection,
+                answer,
+                Arc::clone(&counted),
+            ));
         }
     });
     let uri = format!("http://127.0.0.1:{port}/api/ticket_categories.php")
         .parse()
         .expect("uri");
     (uri, seen)
+}
+
+/// Reads up to `per_connection` request heads from `stream`, recording each, and answers each
+/// with `answer`.
+async fn answer_requests<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    per_connection: usize,
+    answer: &str,
+    seen: Arc<Seen>,
+) {
+    let mut buffer = Vec::new();
+    for _ in 0..per_connection {
+        let head = loop {
+            if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head: Vec<u8> = buffer.drain(..end + 4).collect();
+                break String::from_utf8_lossy(&head).into_owned();
+            }
+            let mut chunk = [0u8; 1024];
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        };
+        seen.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(head);
+        if stream.write_all(answer.as_bytes()).await.is_err() {
+            return;
+        }
+        // TLS holds the record until flushed.
+        if stream.flush().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// A helpdesk on `https://127.0.0.1` answering [`SIZED`], and a transport that trusts its test
+/// CA (`test_tls/`: a CA and a certificate for IP 127.0.0.1 it signed, valid until 2126, made
+/// with `openssl`; the key is for these tests only).
+async fn tls_server() -> (Uri, Arc<Seen>, Transport) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let ca = CertificateDer::from(include_bytes!("test_tls/ca.der").as_slice());
+    let leaf = CertificateDer::from(include_bytes!("test_tls/leaf.der").as_slice());
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        include_bytes!("test_tls/leaf.key.der").as_slice(),
+    ));
+    let server = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf], key)
+        .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ca).expect("root");
+    let client = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let transport = Transport::with_pools(
+        Duration::from_secs(5),
+        Pools::trusting(Duration::from_secs(5), client),
+    );
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = Arc::new(Seen::default());
+    let counted = Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            counted.connections.fetch_add(1, Ordering::SeqCst);
+            let (acceptor, seen) = (acceptor.clone(), Arc::clone(&counted));
+            tokio::spawn(async move {
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    answer_requests(tls, usize::MAX, SIZED, seen).await;
+                }
+            });
+        }
+    });
+    let uri = format!("https://127.0.0.1:{port}/api/ticket_categories.php")
+        .parse()
+        .expect("uri");
+    (uri, seen, transport)
 }
 
 async fn call(transport: &Transport, uri: &Uri) -> Result<Vec<u8>, String> {
@@ -193,6 +256,32 @@ async fn connections_idle_past_the_timeout_are_closed() {
         2,
         "91 s idle is closed"
     );
+}
+
+#[tokio::test]
+async fn https_calls_share_one_connection_over_tls() {
+    let (uri, seen, transport) = tls_server().await;
+    for _ in 0..3 {
+        assert_eq!(call(&transport, &uri).await, Ok(b"{}".to_vec()));
+    }
+    assert_eq!(seen.connections.load(Ordering::SeqCst), 1);
+    assert_eq!(seen.requests().len(), 3, "each call read once");
+    let port = uri.port_u16().expect("port");
+    assert!(
+        seen.requests()[0].contains(&format!("\r\nhost: 127.0.0.1:{port}\r\n")),
+        "{:?}",
+        seen.requests()
+    );
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_unreachable_with_its_cause() {
+    let (uri, seen, _) = tls_server().await;
+    // The webpki roots do not know the test CA.
+    let transport = Transport::new(Duration::from_secs(5));
+    let cause = call(&transport, &uri).await.expect_err("untrusted");
+    assert!(cause.contains("certificate"), "{cause}");
+    assert!(seen.requests().is_empty());
 }
 
 #[tokio::test]
