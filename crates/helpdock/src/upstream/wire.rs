@@ -14,8 +14,8 @@ use std::task::{Context, Poll, Waker};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 
-/// The most header lines an answer may have.
-const MAX_HEADERS: usize = 64;
+/// The most header lines an answer may have (as many as hyper's client allowed).
+const MAX_HEADERS: usize = 100;
 /// The longest answer head, chunk-size line or trailer section.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Room made for each read.
