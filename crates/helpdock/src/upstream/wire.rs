@@ -101,6 +101,7 @@ impl Stream {
                     .ok()
                     .filter(|l| *l <= MAX_RESPONSE_BYTES)
                     .ok_or(Failure::TooLarge)?;
+                buf.reserve(length.saturating_sub(buf.len()));
                 while buf.len() < length {
                     self.read_more(&mut buf, "before the answer was whole")
                         .await?;
