@@ -105,6 +105,19 @@ async fn an_answer_without_length_ends_with_the_connection() {
 }
 
 #[tokio::test]
+async fn the_helpdesks_failure_answers_arrive_whole_for_the_client_to_judge() {
+    // `supportengine-api.md`: a failed database gives 500 with an empty body (still labelled
+    // JSON), or with `display_errors` on, 200 with an HTML page.
+    let empty = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n";
+    assert_eq!(exchange(empty, false, false).await, ok(500, "", true));
+    let page = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n1c\r\n<b>Fatal error</b>: /var/www\r\n0\r\n\r\n";
+    assert_eq!(
+        exchange(page, false, false).await,
+        ok(200, "<b>Fatal error</b>: /var/www", true)
+    );
+}
+
+#[tokio::test]
 async fn interim_answers_are_skipped_and_bodiless_ones_have_no_body() {
     let continued =
         "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}";
